@@ -1,0 +1,271 @@
+/**
+ * Node-name patterns without any inventory: expansion (`node[01-03]` → node01,node02,node03) and the
+ * inverse, folding a list of names into its shortest pattern. In the spirit of ClusterShell's NodeSet.
+ *
+ *   nodeset  := pattern (',' pattern)*
+ *   pattern  := (text | '[' body ']')+        several bracket groups → cartesian product
+ *   text     := characters from [A-Za-z0-9._-], not starting the pattern with '-'
+ *   body     := see rangeset.ts (`01-10`, `1:5`, `1,3,5`, `1-9/2`)
+ *
+ * Groups, exclusions, regexes and the rest of the xCAT grammar live in noderange.ts, which uses this.
+ */
+import { NoderangeError } from '../core/errors.js';
+import { compareNodeNames } from './natural.js';
+import { expandRangeBody, foldRangeValues, MAX_RANGE_VALUES, RangeSyntaxError } from './rangeset.js';
+
+export { compareNodeNames, sortNodeNames } from './natural.js';
+
+/** One expanded name and the bracket values substituted into it, in bracket order. */
+export interface ExpandedName {
+  name: string;
+  /** Exactly as produced by the brackets, padding included: `node[0001-4096]` → ['0001'] for node0001. */
+  values: string[];
+}
+
+const TEXT_CHAR = /[A-Za-z0-9._-]/;
+
+/** Character positions in messages are 1-based, counted in the whole pattern string. */
+function fail(pattern: string, problem: string, index: number): never {
+  throw new NoderangeError(`invalid node pattern '${pattern}': ${problem} at position ${index + 1}`);
+}
+
+interface Piece {
+  /** Literal text before the bracket group (or trailing text when `values` is undefined). */
+  text: string;
+  values?: string[];
+}
+
+/** Parses one comma-free pattern that starts at `start` in `whole` (for positions in messages). */
+function parsePattern(whole: string, start: number, end: number): Piece[] {
+  if (start === end) fail(whole, 'empty element', start);
+  if (whole[start] === '-') fail(whole, "a name cannot start with '-'", start);
+  const pieces: Piece[] = [];
+  let text = '';
+  let i = start;
+  while (i < end) {
+    const c = whole[i]!;
+    if (c === '[') {
+      const close = whole.indexOf(']', i + 1);
+      if (close < 0 || close >= end) fail(whole, "unclosed '['", i);
+      const nested = whole.indexOf('[', i + 1);
+      if (nested >= 0 && nested < close) fail(whole, "nested '['", nested);
+      const body = whole.slice(i + 1, close);
+      try {
+        pieces.push({ text, values: expandRangeBody(body) });
+      } catch (e) {
+        if (e instanceof RangeSyntaxError) fail(whole, e.message, i + 1 + e.offset);
+        throw e;
+      }
+      text = '';
+      i = close + 1;
+    } else if (c === ']') {
+      fail(whole, "unmatched ']'", i);
+    } else if (TEXT_CHAR.test(c)) {
+      text += c;
+      i++;
+    } else {
+      fail(whole, `unexpected character '${c}'`, i);
+    }
+  }
+  pieces.push({ text });
+  return pieces;
+}
+
+/** Top-level commas (outside brackets) separate patterns; returns [start, end) spans. */
+function splitTopLevel(pattern: string): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '[') depth++;
+    else if (c === ']') depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      spans.push([start, i]);
+      start = i + 1;
+    }
+  }
+  spans.push([start, pattern.length]);
+  return spans;
+}
+
+function checkSize(pattern: string, pieces: Piece[], alreadyExpanded: number): void {
+  let count = 1;
+  for (const p of pieces) if (p.values) count *= p.values.length;
+  if (count + alreadyExpanded > MAX_RANGE_VALUES) {
+    throw new NoderangeError(
+      `invalid node pattern '${pattern}': expands to more than ${MAX_RANGE_VALUES} names`,
+    );
+  }
+}
+
+/** Calls `emit` for every combination of bracket values, first bracket varying slowest. */
+function product(pieces: Piece[], emit: (name: string, values: string[]) => void): void {
+  const groups = pieces.filter((p) => p.values !== undefined);
+  const trailing = pieces[pieces.length - 1]!.text;
+  if (groups.length === 0) {
+    emit(trailing, []);
+    return;
+  }
+  const idx = new Array<number>(groups.length).fill(0);
+  for (;;) {
+    let name = '';
+    const values = new Array<string>(groups.length);
+    for (let g = 0; g < groups.length; g++) {
+      const v = groups[g]!.values![idx[g]!]!;
+      values[g] = v;
+      name += groups[g]!.text + v;
+    }
+    emit(name + trailing, values);
+    let g = groups.length - 1;
+    while (g >= 0) {
+      idx[g]!++;
+      if (idx[g]! < groups[g]!.values!.length) break;
+      idx[g] = 0;
+      g--;
+    }
+    if (g < 0) return;
+  }
+}
+
+/**
+ * Every name of a pattern (or comma list of patterns) with its bracket values, in written order,
+ * duplicates removed (first occurrence kept). Throws NoderangeError on malformed input.
+ */
+export function expandNodesetDetailed(pattern: string): ExpandedName[] {
+  if (pattern.length === 0) throw new NoderangeError('invalid node pattern: empty');
+  const out: ExpandedName[] = [];
+  const seen = new Set<string>();
+  for (const [start, end] of splitTopLevel(pattern)) {
+    const pieces = parsePattern(pattern, start, end);
+    checkSize(pattern, pieces, out.length);
+    product(pieces, (name, values) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      out.push({ name, values });
+    });
+  }
+  return out;
+}
+
+/** The names of a pattern (or comma list of patterns), in written order, duplicates removed. */
+export function expandNodeset(pattern: string): string[] {
+  return expandNodesetDetailed(pattern).map((e) => e.name);
+}
+
+/** True when `pattern` contains bracket syntax (so it is a pattern rather than a plain name). */
+export function hasBrackets(pattern: string): boolean {
+  return pattern.includes('[');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Folding
+
+const FOLDABLE_NAME = /^[^[\],]*$/;
+
+/** `node12a3` → texts ['node', 'a', ''], numbers ['12', '3']; texts.length === numbers.length + 1. */
+function tokenize(name: string): { texts: string[]; numbers: string[] } {
+  const texts: string[] = [];
+  const numbers: string[] = [];
+  const re = /[0-9]+/g;
+  let last = 0;
+  for (let m = re.exec(name); m !== null; m = re.exec(name)) {
+    texts.push(name.slice(last, m.index));
+    numbers.push(m[0]);
+    last = m.index + m[0].length;
+  }
+  texts.push(name.slice(last));
+  return { texts, numbers };
+}
+
+/** A folded set of names sharing a shape: one body (or single value) per numeric position. */
+interface Folded {
+  dims: string[];
+}
+
+function isRangeBody(body: string): boolean {
+  return body.includes(',') || body.includes('-');
+}
+
+function firstValue(body: string): string {
+  const m = /^[^,-]*/.exec(body);
+  return m ? m[0] : body;
+}
+
+/**
+ * Folds tuples of numeric parts dimension by dimension, last first: first the last position is
+ * folded among names equal elsewhere, then each earlier position among entries whose other
+ * positions are equal (already-folded bodies compared as text). `r1n[1-3],r2n[1-3]` thus becomes
+ * `r[1-2]n[1-3]`. Greedy rather than optimal, like ClusterShell's multi-dimensional folding.
+ */
+function foldShape(tuples: string[][], k: number): Folded[] {
+  let entries: Folded[] = tuples.map((t) => ({ dims: t }));
+  for (let dim = k - 1; dim >= 0; dim--) {
+    const groups = new Map<string, { dims: string[]; values: string[] }>();
+    for (const e of entries) {
+      const key = e.dims.map((d, i) => (i === dim ? '' : d)).join('\u0000');
+      let g = groups.get(key);
+      if (!g) {
+        g = { dims: e.dims, values: [] };
+        groups.set(key, g);
+      }
+      g.values.push(e.dims[dim]!);
+    }
+    const next: Folded[] = [];
+    for (const g of groups.values()) {
+      const dims = g.dims.slice();
+      dims[dim] = g.values.length === 1 ? g.values[0]! : foldRangeValues(g.values);
+      next.push({ dims });
+    }
+    entries = next;
+  }
+  return entries;
+}
+
+/**
+ * The shortest pattern naming exactly `names` (duplicates ignored): `node01…node10,node12` →
+ * `node[01-10,12]`. Names of different shapes become a comma list of folded groups, ordered
+ * naturally by their first member. `expandNodeset(foldNodes(x))` yields the same set as `x`.
+ */
+export function foldNodes(names: Iterable<string>): string {
+  const shapes = new Map<string, { texts: string[]; tuples: string[][] }>();
+  const literals: string[] = [];
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (!FOLDABLE_NAME.test(name)) {
+      literals.push(name);
+      continue;
+    }
+    const { texts, numbers } = tokenize(name);
+    const key = texts.join('\u0000');
+    let shape = shapes.get(key);
+    if (!shape) {
+      shape = { texts, tuples: [] };
+      shapes.set(key, shape);
+    }
+    shape.tuples.push(numbers);
+  }
+
+  const parts: Array<{ text: string; first: string }> = literals.map((l) => ({ text: l, first: l }));
+  for (const { texts, tuples } of shapes.values()) {
+    const k = texts.length - 1;
+    if (k === 0) {
+      parts.push({ text: texts[0]!, first: texts[0]! });
+      continue;
+    }
+    for (const { dims } of foldShape(tuples, k)) {
+      let text = texts[0]!;
+      let first = texts[0]!;
+      for (let i = 0; i < k; i++) {
+        const body = dims[i]!;
+        text += (isRangeBody(body) ? `[${body}]` : body) + texts[i + 1]!;
+        first += firstValue(body) + texts[i + 1]!;
+      }
+      parts.push({ text, first });
+    }
+  }
+  parts.sort((x, y) => compareNodeNames(x.first, y.first));
+  return parts.map((p) => p.text).join(',');
+}
