@@ -163,24 +163,32 @@ export function hasBrackets(pattern: string): boolean {
 
 const FOLDABLE_NAME = /^[^[\],]*$/;
 
-/** `node12a3` → texts ['node', 'a', ''], numbers ['12', '3']; texts.length === numbers.length + 1. */
-function tokenize(name: string): { texts: string[]; numbers: string[] } {
-  const texts: string[] = [];
-  const numbers: string[] = [];
-  const re = /[0-9]+/g;
-  let last = 0;
-  for (let m = re.exec(name); m !== null; m = re.exec(name)) {
-    texts.push(name.slice(last, m.index));
-    numbers.push(m[0]);
-    last = m.index + m[0].length;
-  }
-  texts.push(name.slice(last));
-  return { texts, numbers };
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
-/** A folded set of names sharing a shape: one body (or single value) per numeric position. */
-interface Folded {
-  dims: string[];
+/** Numeric parts of a name, e.g. `r12n003` → ['12', '003']. */
+function numericParts(name: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < name.length) {
+    if (isDigitCode(name.charCodeAt(i))) {
+      const start = i;
+      while (i < name.length && isDigitCode(name.charCodeAt(i))) i++;
+      out.push(name.slice(start, i));
+    } else i++;
+  }
+  return out;
+}
+
+/** Text parts around the numbers: `r12n003` → ['r', 'n', '']; always numericParts().length + 1. */
+function textParts(name: string): string[] {
+  return name.split(/[0-9]+/);
+}
+
+/** `r12n003` → `r\u0001n\u0001`: names with the same shape differ only in their numbers. */
+function shapeKey(name: string): string {
+  return name.replace(/[0-9]+/g, '\u0001');
 }
 
 function isRangeBody(body: string): boolean {
@@ -188,8 +196,15 @@ function isRangeBody(body: string): boolean {
 }
 
 function firstValue(body: string): string {
-  const m = /^[^,-]*/.exec(body);
-  return m ? m[0] : body;
+  const end = body.search(/[,-]/);
+  return end < 0 ? body : body.slice(0, end);
+}
+
+/** Joins every position but `skip` into a grouping key. */
+function keyWithout(dims: string[], skip: number): string {
+  let key = '';
+  for (let i = 0; i < dims.length; i++) if (i !== skip) key += dims[i] + '\u0000';
+  return key;
 }
 
 /**
@@ -197,25 +212,24 @@ function firstValue(body: string): string {
  * folded among names equal elsewhere, then each earlier position among entries whose other
  * positions are equal (already-folded bodies compared as text). `r1n[1-3],r2n[1-3]` thus becomes
  * `r[1-2]n[1-3]`. Greedy rather than optimal, like ClusterShell's multi-dimensional folding.
+ * Returns one array of bodies (one per position) per folded group.
  */
-function foldShape(tuples: string[][], k: number): Folded[] {
-  let entries: Folded[] = tuples.map((t) => ({ dims: t }));
+function foldShape(tuples: string[][], k: number): string[][] {
+  if (k === 1) return [[foldRangeValues(tuples.map((t) => t[0]!))]];
+  let entries = tuples;
   for (let dim = k - 1; dim >= 0; dim--) {
     const groups = new Map<string, { dims: string[]; values: string[] }>();
-    for (const e of entries) {
-      const key = e.dims.map((d, i) => (i === dim ? '' : d)).join('\u0000');
-      let g = groups.get(key);
-      if (!g) {
-        g = { dims: e.dims, values: [] };
-        groups.set(key, g);
-      }
-      g.values.push(e.dims[dim]!);
+    for (const dims of entries) {
+      const key = keyWithout(dims, dim);
+      const g = groups.get(key);
+      if (g) g.values.push(dims[dim]!);
+      else groups.set(key, { dims, values: [dims[dim]!] });
     }
-    const next: Folded[] = [];
+    const next: string[][] = [];
     for (const g of groups.values()) {
       const dims = g.dims.slice();
-      dims[dim] = g.values.length === 1 ? g.values[0]! : foldRangeValues(g.values);
-      next.push({ dims });
+      if (g.values.length > 1) dims[dim] = foldRangeValues(g.values);
+      next.push(dims);
     }
     entries = next;
   }
@@ -226,36 +240,33 @@ function foldShape(tuples: string[][], k: number): Folded[] {
  * The shortest pattern naming exactly `names` (duplicates ignored): `node01…node10,node12` →
  * `node[01-10,12]`. Names of different shapes become a comma list of folded groups, ordered
  * naturally by their first member. `expandNodeset(foldNodes(x))` yields the same set as `x`.
+ * Names containing `[`, `]` or `,` cannot be written as patterns and are listed verbatim.
  */
 export function foldNodes(names: Iterable<string>): string {
-  const shapes = new Map<string, { texts: string[]; tuples: string[][] }>();
-  const literals: string[] = [];
-  const seen = new Set<string>();
+  const shapes = new Map<string, { sample: string; tuples: string[][] }>();
+  const literals = new Set<string>();
   for (const name of names) {
-    if (seen.has(name)) continue;
-    seen.add(name);
     if (!FOLDABLE_NAME.test(name)) {
-      literals.push(name);
+      literals.add(name);
       continue;
     }
-    const { texts, numbers } = tokenize(name);
-    const key = texts.join('\u0000');
-    let shape = shapes.get(key);
-    if (!shape) {
-      shape = { texts, tuples: [] };
-      shapes.set(key, shape);
-    }
-    shape.tuples.push(numbers);
+    const key = shapeKey(name);
+    const shape = shapes.get(key);
+    const tuple = numericParts(name);
+    if (shape) shape.tuples.push(tuple);
+    else shapes.set(key, { sample: name, tuples: [tuple] });
   }
 
-  const parts: Array<{ text: string; first: string }> = literals.map((l) => ({ text: l, first: l }));
-  for (const { texts, tuples } of shapes.values()) {
+  const parts: Array<{ text: string; first: string }> = [];
+  for (const l of literals) parts.push({ text: l, first: l });
+  for (const { sample, tuples } of shapes.values()) {
+    const texts = textParts(sample);
     const k = texts.length - 1;
     if (k === 0) {
-      parts.push({ text: texts[0]!, first: texts[0]! });
+      parts.push({ text: sample, first: sample });
       continue;
     }
-    for (const { dims } of foldShape(tuples, k)) {
+    for (const dims of foldShape(tuples, k)) {
       let text = texts[0]!;
       let first = texts[0]!;
       for (let i = 0; i < k; i++) {

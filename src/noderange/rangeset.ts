@@ -115,11 +115,18 @@ export function expandRangeBody(body: string): string[] {
 }
 
 interface Run {
-  start: string;
-  width: number;
   first: number;
   last: number;
-  lastText: string;
+  /** Digits of the first value: later values are rendered `padNumber(n, width)`. */
+  width: number;
+}
+
+// Numbers below this are sorted packed with their written length in one float (n * 32 + length),
+// which keeps the fold of 10,000 values allocation-light. Larger ones are kept as words.
+const PACK_LIMIT = 2 ** 47;
+
+function render(n: number, width: number): string {
+  return padNumber(n, width);
 }
 
 /**
@@ -129,50 +136,58 @@ interface Run {
  * Elements come out in natural order.
  */
 export function foldRangeValues(values: Iterable<string>): string {
-  const numbers: Array<{ n: number; text: string }> = [];
-  const words: string[] = [];
-  const seen = new Set<string>();
+  const packed: number[] = [];
+  const words = new Set<string>();
   for (const v of values) {
-    if (seen.has(v)) continue;
-    seen.add(v);
-    if (NUMBER.test(v) && v.length <= MAX_DIGITS) numbers.push({ n: Number(v), text: v });
-    else words.push(v);
+    const n = v.length <= MAX_DIGITS && NUMBER.test(v) ? Number(v) : NaN;
+    if (n < PACK_LIMIT) packed.push(n * 32 + v.length);
+    else words.add(v);
   }
-  numbers.sort((x, y) => x.n - y.n || x.text.length - y.text.length);
+  const keys = Float64Array.from(packed).sort();
 
-  // Greedy: each value extends an open run that ends just below it and renders it identically
-  // (same padding); otherwise it opens a new run. Runs are indexed by the next number they accept.
+  // A value written with `length` characters is padNumber(n, length). Sorted by (n, length), a
+  // value can only extend a run that ended at n - 1 and renders n the same way (same padding);
+  // otherwise it opens a new run. Runs ending at n - 1 are exactly those touched for the previous n.
   const runs: Run[] = [];
-  const openByNext = new Map<number, Run[]>();
-  for (const { n, text } of numbers) {
-    const candidates = openByNext.get(n);
+  let previous: Run[] = [];
+  let current: Run[] = [];
+  let currentN = -1;
+  let lastKey = -1;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === lastKey) continue; // duplicate
+    lastKey = key;
+    const n = Math.floor(key / 32);
+    const length = key - n * 32;
+    if (n !== currentN) {
+      previous = n === currentN + 1 ? current : [];
+      current = [];
+      currentN = n;
+    }
+    const text = render(n, length);
     let run: Run | undefined;
-    if (candidates) {
-      const idx = candidates.findIndex((r) => padNumber(n, r.width) === text);
-      if (idx >= 0) {
-        run = candidates[idx]!;
-        candidates.splice(idx, 1);
-        if (candidates.length === 0) openByNext.delete(n);
+    for (let r = 0; r < previous.length; r++) {
+      const candidate = previous[r]!;
+      if (render(n, candidate.width) === text) {
+        run = candidate;
+        previous.splice(r, 1);
+        break;
       }
     }
-    if (run) {
-      run.last = n;
-      run.lastText = text;
-    } else {
-      run = { start: text, width: text.length, first: n, last: n, lastText: text };
+    if (run) run.last = n;
+    else {
+      run = { first: n, last: n, width: length };
       runs.push(run);
     }
-    const next = openByNext.get(n + 1);
-    if (next) next.push(run);
-    else openByNext.set(n + 1, [run]);
+    current.push(run);
   }
 
-  runs.sort((x, y) => x.first - y.first || x.width - y.width);
+  // Runs were opened in (first, width) order already: no sort needed.
   const parts: string[] = [];
   for (const r of runs) {
-    if (r.first === r.last) parts.push(r.start);
-    else parts.push(`${r.start}-${r.lastText}`);
+    const start = render(r.first, r.width);
+    parts.push(r.first === r.last ? start : `${start}-${render(r.last, r.width)}`);
   }
-  words.sort(compareNodeNames);
-  return [...parts, ...words].join(',');
+  for (const w of Array.from(words).sort(compareNodeNames)) parts.push(w);
+  return parts.join(',');
 }
