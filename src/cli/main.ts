@@ -1,0 +1,61 @@
+/**
+ * hwctl's entry point. Builds the yargs command line from the light command definitions in
+ * src/commands (each handler imports its heavy modules only when it runs, so `--version`, `--help`
+ * and completion load no BMC or simulator code), and dispatches on the name it was invoked as:
+ * `rpower node01 stat` is `hwctl rpower node01 stat`.
+ */
+import { createRequire } from 'node:module';
+import { basename } from 'node:path';
+import yargs, { type Argv, type CommandModule } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { HwctlUsageError } from '../core/errors.js';
+import { EXIT } from './exit-codes.js';
+import { globalOptions, type GlobalArgs } from './global-options.js';
+import { COMMANDS, XCAT_COMMAND_NAMES } from '../commands/index.js';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** argv as hwctl sees it: when invoked as `rpower`, the command name is put in front. */
+export function effectiveArgv(argv: string[], invokedAs: string): string[] {
+  const name = basename(invokedAs).replace(/\.(c|m)?js$/, '');
+  return (XCAT_COMMAND_NAMES as readonly string[]).includes(name) ? [name, ...argv] : argv;
+}
+
+export function buildCli(argv: string[]): Argv<GlobalArgs> {
+  let y = yargs(argv)
+    .scriptName('hwctl')
+    .usage('$0 <command> <noderange> [args]\n\nFleet hardware control through BMCs (Redfish and OpenBMC REST).')
+    .options(globalOptions)
+    .strict()
+    .demandCommand(1, 'Name a command: see the list above.')
+    .recommendCommands()
+    .completion('completion', 'Print a bash/zsh completion script (hwctl completion >> ~/.bashrc)')
+    .help('help')
+    .alias('help', 'h')
+    .version(pkg.version)
+    .wrap(Math.min(110, process.stdout.columns || 80))
+    .epilogue('Exit codes: 0 all nodes ok, 1 a node failed, 2 usage/inventory/noderange error, 130 interrupted.\nDocs: docs/ in the hwctl repository.')
+    .fail((msg, err, yy) => {
+      // A handler's own error (bad inventory, noderange...) is reported by main(), without the help text.
+      if (err) throw err;
+      yy.showHelp((s) => process.stderr.write(s + '\n'));
+      process.stderr.write(`\nError: ${msg}\n`);
+      process.exit(EXIT.usage);
+    }) as unknown as Argv<GlobalArgs>;
+  for (const c of COMMANDS) y = y.command(c as CommandModule<GlobalArgs, GlobalArgs>);
+  return y;
+}
+
+export async function main(argv = hideBin(process.argv), invokedAs = process.argv[1] ?? 'hwctl'): Promise<void> {
+  try {
+    await buildCli(effectiveArgv(argv, invokedAs)).parseAsync();
+  } catch (e) {
+    if (e instanceof HwctlUsageError) {
+      process.stderr.write(`Error: ${e.message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    process.stderr.write(`hwctl: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = EXIT.nodeFailed;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The pipeline every node command shares:
+ *   inventory → noderange → plugins → secrets → manager's request → engine fan-out → renderer → exit code.
+ * Usage, inventory and noderange errors end here with exit 2 before any BMC is touched.
+ */
+import { Chalk } from 'chalk';
+import { HwctlUsageError } from '../core/errors.js';
+import type { NodeDef, NodeResult } from '../core/types.js';
+import type { RunServices } from '../engine/executor.js';
+import type { RunRequest } from '../engine/run.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
+import type { GlobalArgs } from './global-options.js';
+import { openInventory, selectNodes } from './select.js';
+import { createRenderer, type Sink } from '../output/render.js';
+import { summarize, summaryLine } from '../output/summary.js';
+import type { ResultView } from '../output/view.js';
+
+export interface NodeCommandSpec<A, R> {
+  /** The command as the user typed it, for json output (`rpower stat`). */
+  command: string;
+  noderange: string;
+  /** Build the engine request from the selected nodes (the manager does this). */
+  request(nodes: NodeDef[]): RunRequest<A, R>;
+  view: ResultView<R>;
+  /** Default per-node deadline when --timeout is not given. */
+  defaultTimeoutMs: number;
+  /** Adjust results after the run (e.g. `--expect` turns a mismatch into a failure). */
+  postProcess?(results: NodeResult<R>[]): NodeResult<R>[];
+}
+
+export const stdSink: Sink = {
+  out: (t) => void process.stdout.write(t + '\n'),
+  err: (t) => void process.stderr.write(t + '\n'),
+};
+
+export function chalkFor(args: Pick<GlobalArgs, 'color'>, stream: NodeJS.WriteStream = process.stdout) {
+  const enabled = args.color ?? (Boolean(stream.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''));
+  return new Chalk({ level: enabled ? 1 : 0 });
+}
+
+export async function readStdinOnce(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw new HwctlUsageError('--password-stdin: standard input is a terminal; pipe the password in');
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  if (!text) throw new HwctlUsageError('--password-stdin: standard input was empty');
+  return text;
+}
+
+export async function runNodeCommand<A, R>(args: GlobalArgs, spec: NodeCommandSpec<A, R>, sink: Sink = stdSink): Promise<number> {
+  const started = Date.now();
+  const color = chalkFor(args);
+  const inv = await openInventory(args.inventory);
+  for (const w of inv.warnings) sink.err(`Warning: ${w}`);
+  const nodes = selectNodes(inv, spec.noderange);
+  if (nodes.length === 0) throw new HwctlUsageError(`noderange '${spec.noderange}' selects no nodes`);
+  if (args.fanout < 1 || !Number.isInteger(args.fanout)) throw new HwctlUsageError('--fanout must be a whole number >= 1');
+  if (args.timeout !== undefined && !(args.timeout > 0)) throw new HwctlUsageError('--timeout must be a number of seconds > 0');
+
+  const [{ loadPlugins }, { registerBuiltinExecutors }, { resolvePasswords }] = await Promise.all([
+    import('../executors/registry.js'),
+    import('../executors/builtin.js'),
+    import('./secrets.js'),
+  ]);
+  registerBuiltinExecutors();
+  await loadPlugins(inv.plugins);
+  const passwords = await resolvePasswords(nodes, args.passwordStdin ? await readStdinOnce() : undefined);
+
+  const warned = new Set<string>();
+  const services: RunServices = {
+    warn: (m) => {
+      if (!warned.has(m)) {
+        warned.add(m);
+        sink.err(color.yellow(`Warning: ${m}`));
+      }
+    },
+    debug: args.debug ? (node, line) => sink.err(`${new Date().toISOString()} ${node}: [debug] ${line}`) : undefined,
+    options: { debug: args.debug, verbose: args.verbose, insecure: args.insecure, ca: args.ca },
+  };
+
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      sink.err(color.yellow(`hwctl: ${sig}: stopping; finished nodes keep their results (again to quit at once)`));
+      controller.abort(new Error(sig));
+    } else {
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const detectFlavor = nodes.some((n) => n.mgt === 'auto') ? (await import('../bmc/index.js')).detectFlavor : undefined;
+  const { runOperation } = await import('../engine/run.js');
+  const renderer = createRenderer({
+    format: args.output,
+    command: spec.command,
+    view: spec.view,
+    collate: args.collate,
+    color,
+    sink,
+  });
+  try {
+    let results = await runOperation(spec.request(nodes), {
+      fanout: args.fanout,
+      timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : spec.defaultTimeoutMs,
+      signal: controller.signal,
+      services,
+      passwords,
+      detectFlavor,
+      onResult: spec.postProcess ? undefined : (r) => renderer.result(r),
+    });
+    if (spec.postProcess) {
+      results = spec.postProcess(results);
+      for (const r of results) renderer.result(r);
+    }
+    const summary = summarize(results, Date.now() - started);
+    renderer.end(results, summary);
+    if (results.length > 1 && !args.quiet) {
+      const line = summaryLine(summary);
+      sink.err(summary.failed ? color.red(line) : color.green(line));
+    }
+    return controller.signal.aborted ? EXIT.interrupted : exitCodeFor(results);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

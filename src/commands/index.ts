@@ -1,0 +1,22 @@
+/**
+ * Every command hwctl knows. These modules are yargs definitions only: their handlers import the
+ * manager/executor/BMC code when they run.
+ */
+import type { CommandModule } from 'yargs';
+import type { GlobalArgs } from '../cli/global-options.js';
+import { nodelsCommand } from './nodels.js';
+
+/** The xCAT names hwctl also answers to when installed under them (package.json `bin`). */
+export const XCAT_COMMAND_NAMES = [
+  'rpower',
+  'rsetboot',
+  'rinv',
+  'rvitals',
+  'reventlog',
+  'rbeacon',
+  'rspconfig',
+  'rflash',
+] as const;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argument types
+export const COMMANDS: CommandModule<GlobalArgs, any>[] = [nodelsCommand];

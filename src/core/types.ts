@@ -1,0 +1,71 @@
+/**
+ * The data model that flows between layers: inventory nodes in, per-node results out.
+ * Nothing here does I/O.
+ */
+import type { NodeErrorKind, SourceLocation } from './errors.js';
+
+/** BMC protocol flavor. `auto` is resolved per node at run time by probing the BMC. */
+export type Flavor = 'redfish' | 'openbmc' | 'auto' | (string & {});
+
+/** Where a secret comes from. The value itself is only read when a command needs it. */
+export type SecretRef =
+  | { kind: 'env'; name: string }
+  | { kind: 'file'; path: string }
+  | { kind: 'inline'; value: string }
+  | { kind: 'stdin' };
+
+export type TlsMode = 'verify' | 'pin' | 'insecure';
+
+export interface TlsSettings {
+  mode: TlsMode;
+  /** PEM bundle file to trust (mode `verify`). */
+  ca?: string;
+}
+
+export type AuthMode = 'session' | 'basic' | 'auto';
+
+export interface TimeoutSettings {
+  /** TCP/TLS connect timeout, ms. */
+  connectMs?: number;
+  /** Whole-request timeout, ms. */
+  requestMs?: number;
+  /** Login request timeout, ms. */
+  loginMs?: number;
+}
+
+/** One node of the inventory, fully resolved (defaults, group settings and templates applied). */
+export interface NodeDef {
+  name: string;
+  /** BMC base URL, e.g. `https://10.0.0.5` or `https://127.0.0.1:8443`. No trailing slash. */
+  bmc: string;
+  mgt: Flavor;
+  groups: string[];
+  username?: string;
+  password?: SecretRef;
+  tls: TlsSettings;
+  auth?: AuthMode;
+  /** Redfish: which ComputerSystem to act on when the BMC has several. */
+  system?: string;
+  timeouts?: TimeoutSettings;
+  /** Free attributes (rack, row, serial...), usable in noderange selectors and `nodels`. */
+  attrs: Record<string, string>;
+  /** Where this node was defined, for error messages. */
+  source?: SourceLocation;
+}
+
+/** A node's outcome. Every node selected by a command gets exactly one. */
+export type NodeResult<T = unknown> = NodeOk<T> | NodeFailed;
+
+export interface NodeOk<T = unknown> {
+  node: string;
+  ok: true;
+  value: T;
+  elapsedMs: number;
+}
+
+export interface NodeFailed {
+  node: string;
+  ok: false;
+  error: { kind: NodeErrorKind; message: string; status?: number };
+  elapsedMs: number;
+}

@@ -1,0 +1,281 @@
+/**
+ * Running one operation across many nodes: the fan-out engine.
+ *
+ * Guarantees (tested in test/engine):
+ *  - every node gets exactly one NodeResult, in the order the nodes were given;
+ *  - at most `fanout` nodes are in flight at once (p-map);
+ *  - a node that throws, hangs past its deadline or is interrupted never affects the others;
+ *  - cleanups registered by a node (ctx.defer: closing BMC sessions) run on every path, even after the
+ *    deadline or an interrupt, each bounded by `cleanupTimeoutMs`;
+ *  - validate → pre → op (per node) → post, hooks once per flavor group.
+ */
+import pMap from 'p-map';
+import { HwctlUsageError, NodeError, isNodeError } from '../core/errors.js';
+import type { NodeDef, NodeFailed, NodeResult } from '../core/types.js';
+import { findExecutor, flavorsFor } from '../executors/registry.js';
+import { getOperation } from './executor.js';
+import type { Capability, Executor, GroupContext, NodeContext, RunServices } from './executor.js';
+
+export const DEFAULT_FANOUT = 64;
+export const DEFAULT_CLEANUP_TIMEOUT_MS = 5000;
+
+/** Resolves `mgt: auto` for one node (the BMC layer probes the BMC). */
+export type FlavorDetector = (node: NodeDef, signal: AbortSignal) => Promise<string>;
+
+/** The per-node step: by default `executor[op](args, ctx)`; managers pass compositions of primitives. */
+export type PerNode<R> = (executor: Executor, ctx: NodeContext) => Promise<R>;
+
+export interface RunRequest<A, R> {
+  capability: Capability;
+  op: string;
+  args: A;
+  nodes: readonly NodeDef[];
+  perNode?: PerNode<R>;
+}
+
+export interface RunOptions {
+  fanout?: number;
+  /** Per-node deadline in ms (detection + operation). */
+  timeoutMs?: number;
+  /** Run-wide cancellation (SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  services: RunServices;
+  /** Resolved passwords by node name. */
+  passwords?: ReadonlyMap<string, string | undefined>;
+  detectFlavor?: FlavorDetector;
+  /** Called as each node finishes (streaming output). */
+  onResult?: (result: NodeResult) => void;
+  cleanupTimeoutMs?: number;
+}
+
+/** Per-node bookkeeping kept between phases (detection, then the operation). */
+interface NodeRun {
+  node: NodeDef;
+  flavor: string;
+  started: number;
+  signal: AbortSignal;
+  cleanups: Array<() => unknown>;
+  sharedValues: Map<string, unknown>;
+  result?: NodeResult;
+}
+
+const INTERRUPTED = 'interrupted before completion';
+
+export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions): Promise<NodeResult<R>[]> {
+  const fanout = Math.max(1, opts.fanout ?? DEFAULT_FANOUT);
+  const runSignal = opts.signal ?? new AbortController().signal;
+  const runs = req.nodes.map((node) => newRun(node, runSignal, opts.timeoutMs));
+  const finish = (run: NodeRun, result: NodeResult) => {
+    if (run.result) return; // exactly one result per node
+    run.result = result;
+    opts.onResult?.(result);
+  };
+
+  // Phase 1: resolve `auto` flavors, within the fan-out limit.
+  const autos = runs.filter((r) => r.flavor === 'auto');
+  if (autos.length > 0) {
+    await pMap(
+      autos,
+      async (run) => {
+        if (runSignal.aborted) return finish(run, failed(run, 'interrupted', INTERRUPTED));
+        if (!opts.detectFlavor) {
+          return finish(run, failed(run, 'unsupported', 'mgt is auto but flavor detection is not available'));
+        }
+        const detect = opts.detectFlavor;
+        try {
+          run.flavor = await raceSignal(detect(run.node, run.signal), run.signal);
+        } catch (e) {
+          finish(run, failureFrom(run, e, opts.timeoutMs));
+        }
+      },
+      { concurrency: fanout },
+    );
+  }
+
+  // Phase 2: group by flavor and find each group's executor.
+  const groups = new Map<string, NodeRun[]>();
+  for (const run of runs) {
+    if (run.result) continue;
+    const list = groups.get(run.flavor) ?? [];
+    list.push(run);
+    groups.set(run.flavor, list);
+  }
+  const active: Array<{ executor: Executor; group: GroupContext; runs: NodeRun[] }> = [];
+  for (const [flavor, groupRuns] of groups) {
+    const executor = await findExecutor(req.capability, flavor);
+    if (!executor || (!req.perNode && !getOperation(executor, req.op))) {
+      const known = flavorsFor(req.capability);
+      const msg = `${req.capability} is not supported for mgt=${flavor}` + (known.length ? ` (supported: ${known.join(', ')})` : '');
+      for (const run of groupRuns) finish(run, failed(run, 'unsupported', msg));
+      continue;
+    }
+    const group: GroupContext = {
+      capability: req.capability,
+      flavor,
+      nodes: groupRuns.map((r) => r.node),
+      signal: runSignal,
+      services: opts.services,
+    };
+    active.push({ executor, group, runs: groupRuns });
+  }
+
+  // validate: all groups first, so a usage error aborts before any BMC is touched.
+  for (const a of active) {
+    if (!a.executor.validate) continue;
+    try {
+      await a.executor.validate(req.op, req.args, a.group);
+    } catch (e) {
+      if (e instanceof HwctlUsageError) throw e;
+      for (const run of a.runs) finish(run, failureFrom(run, e, opts.timeoutMs));
+    }
+  }
+  // pre: per group; a failing pre fails that group's nodes only.
+  for (const a of active) {
+    if (!a.executor.pre || a.runs.every((r) => r.result)) continue;
+    try {
+      await a.executor.pre(req.op, req.args, a.group);
+    } catch (e) {
+      for (const run of a.runs) finish(run, failureFrom(run, e, opts.timeoutMs));
+    }
+  }
+
+  // The operation, fanned out over every remaining node of every group at once.
+  const work: Array<{ executor: Executor; run: NodeRun }> = [];
+  for (const a of active) for (const run of a.runs) if (!run.result) work.push({ executor: a.executor, run });
+  const perNode: PerNode<R> =
+    req.perNode ??
+    ((executor, ctx) => getOperation(executor, req.op)!(req.args, ctx) as Promise<R>);
+  await pMap(
+    work,
+    async ({ executor, run }) => {
+      if (runSignal.aborted) return finish(run, failed(run, 'interrupted', INTERRUPTED));
+      const ctx = nodeContext(run, opts);
+      try {
+        const value = await raceSignal(perNode(executor, ctx), run.signal);
+        finish(run, { node: run.node.name, ok: true, value, elapsedMs: Date.now() - run.started });
+      } catch (e) {
+        finish(run, failureFrom(run, e, opts.timeoutMs));
+      } finally {
+        await runCleanups(run, opts.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS, opts.services);
+      }
+    },
+    { concurrency: fanout },
+  );
+
+  // post: per group, with that group's results; a failing post is a warning, results stand.
+  for (const a of active) {
+    if (!a.executor.post) continue;
+    try {
+      await a.executor.post(req.op, req.args, a.group, a.runs.map((r) => r.result!));
+    } catch (e) {
+      opts.services.warn(`${a.group.flavor} ${req.op}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  return runs.map((r) => r.result as NodeResult<R>);
+}
+
+function newRun(node: NodeDef, runSignal: AbortSignal, timeoutMs?: number): NodeRun {
+  const signals = [runSignal];
+  if (timeoutMs && timeoutMs > 0) signals.push(AbortSignal.timeout(timeoutMs));
+  return {
+    node,
+    flavor: String(node.mgt || 'auto'),
+    started: Date.now(),
+    signal: signals.length === 1 ? runSignal : AbortSignal.any(signals),
+    cleanups: [],
+    sharedValues: new Map(),
+  };
+}
+
+function nodeContext(run: NodeRun, opts: RunOptions): NodeContext {
+  return {
+    node: run.node,
+    flavor: run.flavor,
+    signal: run.signal,
+    password: opts.passwords?.get(run.node.name),
+    services: opts.services,
+    defer: (fn) => {
+      run.cleanups.push(fn);
+    },
+    shared: <T>(key: string, create: () => T): T => {
+      if (!run.sharedValues.has(key)) run.sharedValues.set(key, create());
+      return run.sharedValues.get(key) as T;
+    },
+  };
+}
+
+async function runCleanups(run: NodeRun, timeoutMs: number, services: RunServices): Promise<void> {
+  while (run.cleanups.length > 0) {
+    const fn = run.cleanups.pop()!;
+    try {
+      await withTimeout(Promise.resolve().then(fn), timeoutMs);
+    } catch (e) {
+      services.debug?.(run.node.name, `cleanup failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+/** Resolve with `p`, or reject as soon as `signal` aborts (an operation that ignores its signal cannot hold a node). */
+export function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    t.unref?.();
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}
+
+function failed(run: NodeRun, kind: NodeError['kind'], message: string, status?: number): NodeFailed {
+  const error: NodeFailed['error'] = { kind, message };
+  if (status !== undefined) error.status = status;
+  return { node: run.node.name, ok: false, error, elapsedMs: Date.now() - run.started };
+}
+
+/** Turn whatever a node threw into its failure result. */
+function failureFrom(run: NodeRun, e: unknown, timeoutMs?: number): NodeFailed {
+  if (isNodeError(e)) return failed(run, e.kind, e.message, e.status);
+  if (run.signal.aborted) {
+    const reason: unknown = run.signal.reason;
+    const isTimeout = reason instanceof DOMException && reason.name === 'TimeoutError';
+    if (isTimeout) {
+      return failed(run, 'timeout', `operation timed out after ${formatSeconds(timeoutMs ?? 0)}`);
+    }
+    return failed(run, 'interrupted', INTERRUPTED);
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return failed(run, 'failed', `unexpected error: ${message}`);
+}
+
+function formatSeconds(ms: number): string {
+  return `${+(ms / 1000).toFixed(1)} s`;
+}

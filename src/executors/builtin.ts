@@ -1,0 +1,21 @@
+/**
+ * The built-in executors, registered as lazy loaders: a command imports only the executor modules of
+ * the flavors it actually meets. Each entry is (capability, flavor) → module whose default export is
+ * the executor.
+ */
+import type { Capability, Executor } from '../engine/executor.js';
+import { registerExecutor } from './registry.js';
+
+type ExecutorModule = { default: Executor };
+
+const BUILTIN: Array<[Capability, string, () => Promise<ExecutorModule>]> = [];
+
+let registered = false;
+
+export function registerBuiltinExecutors(): void {
+  if (registered) return;
+  registered = true;
+  for (const [capability, flavor, load] of BUILTIN) {
+    registerExecutor(capability, flavor, async () => (await load()).default);
+  }
+}
