@@ -26,7 +26,8 @@ export const globalOptions: Record<string, Options> = {
   inventory: {
     alias: 'i',
     type: 'string',
-    describe: 'Inventory file (default: $HWCTL_INVENTORY, ./hwctl.yaml, $XDG_CONFIG_HOME/hwctl/inventory.yaml, /etc/hwctl/inventory.yaml)',
+    describe:
+      'Inventory file (default: $HWCTL_INVENTORY, ./hwctl.yaml, $XDG_CONFIG_HOME/hwctl/inventory.yaml, /etc/hwctl/inventory.yaml)',
     group: GLOBAL_GROUP,
   },
   output: {

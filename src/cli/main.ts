@@ -24,7 +24,9 @@ export function effectiveArgv(argv: string[], invokedAs: string): string[] {
 export function buildCli(argv: string[]): Argv<GlobalArgs> {
   let y = yargs(argv)
     .scriptName('hwctl')
-    .usage('$0 <command> <noderange> [args]\n\nFleet hardware control through BMCs (Redfish and OpenBMC REST).')
+    .usage(
+      '$0 <command> <noderange> [args]\n\nFleet hardware control through BMCs (Redfish and OpenBMC REST).',
+    )
     .options(globalOptions)
     .strict()
     .demandCommand(1, 'Name a command: see the list above.')
@@ -34,7 +36,9 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .alias('help', 'h')
     .version(pkg.version)
     .wrap(Math.min(110, process.stdout.columns || 80))
-    .epilogue('Exit codes: 0 all nodes ok, 1 a node failed, 2 usage/inventory/noderange error, 130 interrupted.\nDocs: docs/ in the hwctl repository.')
+    .epilogue(
+      'Exit codes: 0 all nodes ok, 1 a node failed, 2 usage/inventory/noderange error, 130 interrupted.\nDocs: docs/ in the hwctl repository.',
+    )
     .fail((msg, err, yy) => {
       // A handler's own error (bad inventory, noderange...) is reported by main(), without the help text.
       if (err) throw err;
@@ -46,7 +50,10 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
   return y;
 }
 
-export async function main(argv = hideBin(process.argv), invokedAs = process.argv[1] ?? 'hwctl'): Promise<void> {
+export async function main(
+  argv = hideBin(process.argv),
+  invokedAs = process.argv[1] ?? 'hwctl',
+): Promise<void> {
   try {
     await buildCli(effectiveArgv(argv, invokedAs)).parseAsync();
   } catch (e) {
@@ -55,7 +62,9 @@ export async function main(argv = hideBin(process.argv), invokedAs = process.arg
       process.exitCode = EXIT.usage;
       return;
     }
-    process.stderr.write(`hwctl: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `hwctl: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     process.exitCode = EXIT.nodeFailed;
   }
 }

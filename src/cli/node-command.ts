@@ -34,7 +34,8 @@ export const stdSink: Sink = {
 };
 
 export function chalkFor(args: Pick<GlobalArgs, 'color'>, stream: NodeJS.WriteStream = process.stdout) {
-  const enabled = args.color ?? (Boolean(stream.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''));
+  const enabled =
+    args.color ?? (Boolean(stream.isTTY) && !('NO_COLOR' in process.env && process.env.NO_COLOR !== ''));
   return new Chalk({ level: enabled ? 1 : 0 });
 }
 
@@ -44,20 +45,28 @@ export async function readStdinOnce(): Promise<string> {
   }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  const text = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
   if (!text) throw new HwctlUsageError('--password-stdin: standard input was empty');
   return text;
 }
 
-export async function runNodeCommand<A, R>(args: GlobalArgs, spec: NodeCommandSpec<A, R>, sink: Sink = stdSink): Promise<number> {
+export async function runNodeCommand<A, R>(
+  args: GlobalArgs,
+  spec: NodeCommandSpec<A, R>,
+  sink: Sink = stdSink,
+): Promise<number> {
   const started = Date.now();
   const color = chalkFor(args);
   const inv = await openInventory(args.inventory);
   for (const w of inv.warnings) sink.err(`Warning: ${w}`);
   const nodes = selectNodes(inv, spec.noderange);
   if (nodes.length === 0) throw new HwctlUsageError(`noderange '${spec.noderange}' selects no nodes`);
-  if (args.fanout < 1 || !Number.isInteger(args.fanout)) throw new HwctlUsageError('--fanout must be a whole number >= 1');
-  if (args.timeout !== undefined && !(args.timeout > 0)) throw new HwctlUsageError('--timeout must be a number of seconds > 0');
+  if (args.fanout < 1 || !Number.isInteger(args.fanout))
+    throw new HwctlUsageError('--fanout must be a whole number >= 1');
+  if (args.timeout !== undefined && !(args.timeout > 0))
+    throw new HwctlUsageError('--timeout must be a number of seconds > 0');
 
   const [{ loadPlugins }, { registerBuiltinExecutors }, { resolvePasswords }] = await Promise.all([
     import('../executors/registry.js'),
@@ -76,7 +85,9 @@ export async function runNodeCommand<A, R>(args: GlobalArgs, spec: NodeCommandSp
         sink.err(color.yellow(`Warning: ${m}`));
       }
     },
-    debug: args.debug ? (node, line) => sink.err(`${new Date().toISOString()} ${node}: [debug] ${line}`) : undefined,
+    debug: args.debug
+      ? (node, line) => sink.err(`${new Date().toISOString()} ${node}: [debug] ${line}`)
+      : undefined,
     options: { debug: args.debug, verbose: args.verbose, insecure: args.insecure, ca: args.ca },
   };
 
@@ -85,7 +96,9 @@ export async function runNodeCommand<A, R>(args: GlobalArgs, spec: NodeCommandSp
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     if (signals === 1) {
-      sink.err(color.yellow(`hwctl: ${sig}: stopping; finished nodes keep their results (again to quit at once)`));
+      sink.err(
+        color.yellow(`hwctl: ${sig}: stopping; finished nodes keep their results (again to quit at once)`),
+      );
       controller.abort(new Error(sig));
     } else {
       process.exit(EXIT.interrupted);
@@ -94,7 +107,9 @@ export async function runNodeCommand<A, R>(args: GlobalArgs, spec: NodeCommandSp
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const detectFlavor = nodes.some((n) => n.mgt === 'auto') ? (await import('../bmc/index.js')).detectFlavor : undefined;
+  const detectFlavor = nodes.some((n) => n.mgt === 'auto')
+    ? (await import('../bmc/index.js')).detectFlavor
+    : undefined;
   const { runOperation } = await import('../engine/run.js');
   const renderer = createRenderer({
     format: args.output,

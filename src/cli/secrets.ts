@@ -33,7 +33,9 @@ export async function resolvePasswords(
     try {
       value = await resolveSecret(ref!, {});
     } catch (e) {
-      throw new HwctlUsageError(`password for ${foldNodes(names)}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new HwctlUsageError(
+        `password for ${foldNodes(names)}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
     for (const n of names) out.set(n, value);
   }

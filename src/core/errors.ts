@@ -53,15 +53,7 @@ export class InventoryError extends HwctlUsageError {
  *  failed       the operation ran and reports failure (e.g. state not reached, --expect mismatch)
  */
 export type NodeErrorKind =
-  | 'unreachable'
-  | 'timeout'
-  | 'auth'
-  | 'tls'
-  | 'http'
-  | 'unsupported'
-  | 'protocol'
-  | 'interrupted'
-  | 'failed';
+  'unreachable' | 'timeout' | 'auth' | 'tls' | 'http' | 'unsupported' | 'protocol' | 'interrupted' | 'failed';
 
 export const NODE_ERROR_KINDS: readonly NodeErrorKind[] = [
   'unreachable',

@@ -14,14 +14,7 @@
 import type { NodeDef, NodeResult } from '../core/types.js';
 
 export type Capability =
-  | 'power'
-  | 'boot'
-  | 'inventory'
-  | 'sensors'
-  | 'eventlog'
-  | 'beacon'
-  | 'bmcconfig'
-  | 'firmware';
+  'power' | 'boot' | 'inventory' | 'sensors' | 'eventlog' | 'beacon' | 'bmcconfig' | 'firmware';
 
 export const CAPABILITIES: readonly Capability[] = [
   'power',

@@ -105,7 +105,9 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
     const executor = await findExecutor(req.capability, flavor);
     if (!executor || (!req.perNode && !getOperation(executor, req.op))) {
       const known = flavorsFor(req.capability);
-      const msg = `${req.capability} is not supported for mgt=${flavor}` + (known.length ? ` (supported: ${known.join(', ')})` : '');
+      const msg =
+        `${req.capability} is not supported for mgt=${flavor}` +
+        (known.length ? ` (supported: ${known.join(', ')})` : '');
       for (const run of groupRuns) finish(run, failed(run, 'unsupported', msg));
       continue;
     }
@@ -143,8 +145,7 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
   const work: Array<{ executor: Executor; run: NodeRun }> = [];
   for (const a of active) for (const run of a.runs) if (!run.result) work.push({ executor: a.executor, run });
   const perNode: PerNode<R> =
-    req.perNode ??
-    ((executor, ctx) => getOperation(executor, req.op)!(req.args, ctx) as Promise<R>);
+    req.perNode ?? ((executor, ctx) => getOperation(executor, req.op)!(req.args, ctx) as Promise<R>);
   await pMap(
     work,
     async ({ executor, run }) => {
@@ -166,7 +167,12 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
   for (const a of active) {
     if (!a.executor.post) continue;
     try {
-      await a.executor.post(req.op, req.args, a.group, a.runs.map((r) => r.result!));
+      await a.executor.post(
+        req.op,
+        req.args,
+        a.group,
+        a.runs.map((r) => r.result!),
+      );
     } catch (e) {
       opts.services.warn(`${a.group.flavor} ${req.op}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -112,18 +112,21 @@ function collatedTextRenderer<T>(o: RenderOptions<T>): Renderer {
 function tableRenderer<T>(o: RenderOptions<T>): Renderer {
   const c = o.color;
   const columns = o.view.columns ?? [{ header: 'RESULT', value: (v: T) => o.view.text(v).join('\n') }];
-  const style = { head: c.level > 0 ? ['bold'] : [], border: c.level > 0 ? ['grey'] : [] };
+  const style = { head: c.level > 0 ? ['bold'] : [], border: c.level > 0 ? ['grey'] : [], compact: true };
   return {
     result: () => undefined,
     end(results) {
-      const head = o.collate ? ['NODES', 'COUNT', ...columns.map((k) => k.header)] : ['NODE', ...columns.map((k) => k.header)];
+      const head = o.collate
+        ? ['NODES', 'COUNT', ...columns.map((k) => k.header)]
+        : ['NODE', ...columns.map((k) => k.header)];
       const table = new Table({ head, style });
       const rowFor = (r: NodeResult): Table.Cell[] =>
         r.ok
           ? columns.map((k) => k.value(r.value as T))
           : [{ colSpan: columns.length, content: c.red(errorText(r)) }];
       if (o.collate) {
-        for (const g of collate(results, o.view)) table.push([foldNodes(g.nodes), String(g.nodes.length), ...rowFor(g.sample)]);
+        for (const g of collate(results, o.view))
+          table.push([foldNodes(g.nodes), String(g.nodes.length), ...rowFor(g.sample)]);
       } else {
         for (const r of results) table.push([r.node, ...rowFor(r)]);
       }
@@ -135,7 +138,12 @@ function tableRenderer<T>(o: RenderOptions<T>): Renderer {
 /** The JSON form of one node's result (shared by json and ndjson). */
 export function resultJson<T>(r: NodeResult, view: ResultView<T>): Record<string, unknown> {
   if (r.ok) {
-    return { node: r.node, ok: true, value: view.json ? view.json(r.value as T) : r.value, elapsedMs: r.elapsedMs };
+    return {
+      node: r.node,
+      ok: true,
+      value: view.json ? view.json(r.value as T) : r.value,
+      elapsedMs: r.elapsedMs,
+    };
   }
   return { node: r.node, ok: false, error: r.error, elapsedMs: r.elapsedMs };
 }
