@@ -1,0 +1,120 @@
+/**
+ * The run-wide options the BMC layer reads from `services.options` (set by the CLI from flags),
+ * and how they combine with a node's inventory settings. Precedence: flag > inventory > default.
+ *
+ * | key (services.options) | type    | flag (suggested)        | meaning                                        |
+ * |------------------------|---------|-------------------------|------------------------------------------------|
+ * | connectTimeoutMs       | number  | --connect-timeout SECS  | TCP + TLS handshake limit (default 5000)       |
+ * | requestTimeoutMs       | number  | --request-timeout SECS  | one request, start to end (default 30000)      |
+ * | loginTimeoutMs         | number  | --login-timeout SECS    | session login request (default 20000)          |
+ * | logoutTimeoutMs        | number  |                         | session DELETE / OpenBMC /logout (default 3000)|
+ * | perBmc                 | number  | --per-bmc N             | in-flight requests per BMC (default 2)         |
+ * | tls                    | string  | --tls verify|pin|insecure | TLS mode for every node                      |
+ * | insecure               | boolean | --insecure / -k         | same as tls: insecure                          |
+ * | ca                     | string  | --ca FILE               | PEM bundle; implies tls: verify                |
+ * | knownBmcs              | string  | --known-bmcs FILE       | pin store (default $XDG_STATE_HOME/hwctl/known_bmcs) |
+ * | auth                   | string  | --auth session|basic|auto | Redfish auth for every node                  |
+ * | debug                  | boolean | --debug                 | each request as curl via services.debug        |
+ * | retryBaseMs            | number  |                         | first retry backoff (default 500; tests lower it) |
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { AuthMode, NodeDef, TlsMode } from '../core/types.js';
+
+export const BMC_OPTIONS = [
+  'connectTimeoutMs',
+  'requestTimeoutMs',
+  'loginTimeoutMs',
+  'logoutTimeoutMs',
+  'perBmc',
+  'tls',
+  'insecure',
+  'ca',
+  'knownBmcs',
+  'auth',
+  'debug',
+  'retryBaseMs',
+] as const;
+
+export const DEFAULTS = {
+  connectTimeoutMs: 5000,
+  requestTimeoutMs: 30000,
+  loginTimeoutMs: 20000,
+  logoutTimeoutMs: 3000,
+  perBmc: 2,
+  retryBaseMs: 500,
+  /** Tries in all for a request that may be retried. */
+  tries: 3,
+  /** The longest Retry-After we wait for; longer ones end the request with the error. */
+  maxRetryAfterMs: 30000,
+} as const;
+
+/** Everything one node's transport needs, resolved. */
+export interface NodeTransportSettings {
+  connectMs: number;
+  requestMs: number;
+  loginMs: number;
+  logoutMs: number;
+  perBmc: number;
+  tlsMode: TlsMode;
+  ca?: string;
+  knownBmcs: string;
+  auth: AuthMode;
+  debug: boolean;
+  retryBaseMs: number;
+}
+
+type Options = Readonly<Record<string, unknown>>;
+
+function num(options: Options, key: string): number | undefined {
+  const v = options[key];
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+function str(options: Options, key: string): string | undefined {
+  const v = options[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+export function defaultKnownBmcsPath(env: NodeJS.ProcessEnv = process.env): string {
+  const state =
+    env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/')
+      ? env.XDG_STATE_HOME
+      : join(homedir(), '.local', 'state');
+  return join(state, 'hwctl', 'known_bmcs');
+}
+
+const TLS_MODES: readonly string[] = ['verify', 'pin', 'insecure'];
+const AUTH_MODES: readonly string[] = ['session', 'basic', 'auto'];
+
+/** Resolve a node's transport settings: flags (services.options) over inventory over defaults. */
+export function resolveSettings(node: NodeDef, options: Options): NodeTransportSettings {
+  const t = node.timeouts ?? {};
+  let tlsMode: TlsMode = node.tls?.mode ?? 'verify';
+  let ca = node.tls?.ca;
+  const flagTls = str(options, 'tls');
+  if (flagTls && TLS_MODES.includes(flagTls)) tlsMode = flagTls as TlsMode;
+  const flagCa = str(options, 'ca');
+  if (flagCa) {
+    ca = flagCa;
+    tlsMode = 'verify';
+  }
+  if (options.insecure === true) tlsMode = 'insecure';
+  const flagAuth = str(options, 'auth');
+  const auth: AuthMode =
+    flagAuth && AUTH_MODES.includes(flagAuth) ? (flagAuth as AuthMode) : (node.auth ?? 'auto');
+  const settings: NodeTransportSettings = {
+    connectMs: num(options, 'connectTimeoutMs') ?? t.connectMs ?? DEFAULTS.connectTimeoutMs,
+    requestMs: num(options, 'requestTimeoutMs') ?? t.requestMs ?? DEFAULTS.requestTimeoutMs,
+    loginMs: num(options, 'loginTimeoutMs') ?? t.loginMs ?? DEFAULTS.loginTimeoutMs,
+    logoutMs: num(options, 'logoutTimeoutMs') ?? DEFAULTS.logoutTimeoutMs,
+    perBmc: Math.max(1, Math.floor(num(options, 'perBmc') ?? DEFAULTS.perBmc)),
+    tlsMode,
+    knownBmcs: str(options, 'knownBmcs') ?? defaultKnownBmcsPath(),
+    auth,
+    debug: options.debug === true,
+    retryBaseMs: num(options, 'retryBaseMs') ?? DEFAULTS.retryBaseMs,
+  };
+  if (tlsMode === 'verify' && ca) settings.ca = ca;
+  return settings;
+}
