@@ -8,6 +8,8 @@
  * root paths it reports in stats.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { SimClock } from './clock.js';
+import type { SimMachine } from './machine.js';
 
 export type SimFlavor = 'redfish' | 'openbmc';
 export type Personality = 'generic' | 'openbmc' | 'idrac' | 'ilo' | 'mockup';
@@ -20,6 +22,8 @@ export interface SimRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** Client address (for session metadata and logs). */
+  remoteAddress?: string;
 }
 
 export interface SimResponse {
@@ -36,4 +40,29 @@ export interface Frontend {
   openSessions(): number;
   /** Drop every session (used for the `expired sessions` fault and BMC reboot). */
   expireSessions(): void;
+  /**
+   * An error response in this protocol's shape, for errors the core injects (fault 503s, BMC not
+   * ready). Optional: without it the core sends a plain JSON `{error: message}`.
+   */
+  errorResponse?(status: number, message: string): SimResponse;
+  /** Release timers and listeners (the fleet calls it on stop). */
+  dispose?(): void;
 }
+
+/** What the core hands a frontend factory besides the machine. */
+export interface FrontendOptions {
+  personality: Personality;
+  /** Redfish Mockup-Creator capture served as this BMC (personality `mockup`). */
+  mockupDir?: string;
+  /** The machine's clock (sessions and tasks must use it, not Date.now). */
+  clock: SimClock;
+  /** Idle timeout of login sessions. */
+  sessionTimeoutMs: number;
+  /** Concurrent session limit; undefined = the personality's own default. */
+  sessionLimit?: number;
+  /** Fleet seed, for anything the frontend randomises. */
+  seed: number;
+}
+
+/** `createRedfishFrontend` and `createOpenbmcFrontend` have this shape. */
+export type FrontendFactory = (machine: SimMachine, opts: FrontendOptions) => Frontend | Promise<Frontend>;
