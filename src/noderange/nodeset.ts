@@ -24,9 +24,22 @@ export interface ExpandedName {
 
 const TEXT_CHAR = /[A-Za-z0-9._-]/;
 
-/** Character positions in messages are 1-based, counted in the whole pattern string. */
+/**
+ * A malformed pattern. `index` is 0-based in `pattern`; the message counts positions from 1.
+ * The noderange parser re-reports `problem` at the position in the whole noderange.
+ */
+export class NodesetSyntaxError extends NoderangeError {
+  constructor(
+    readonly pattern: string,
+    readonly problem: string,
+    readonly index: number,
+  ) {
+    super(`invalid node pattern '${pattern}': ${problem} at position ${index + 1}`);
+  }
+}
+
 function fail(pattern: string, problem: string, index: number): never {
-  throw new NoderangeError(`invalid node pattern '${pattern}': ${problem} at position ${index + 1}`);
+  throw new NodesetSyntaxError(pattern, problem, index);
 }
 
 interface Piece {
@@ -93,9 +106,7 @@ function checkSize(pattern: string, pieces: Piece[], alreadyExpanded: number): v
   let count = 1;
   for (const p of pieces) if (p.values) count *= p.values.length;
   if (count + alreadyExpanded > MAX_RANGE_VALUES) {
-    throw new NoderangeError(
-      `invalid node pattern '${pattern}': expands to more than ${MAX_RANGE_VALUES} names`,
-    );
+    fail(pattern, `expands to more than ${MAX_RANGE_VALUES} names`, 0);
   }
 }
 
@@ -133,7 +144,7 @@ function product(pieces: Piece[], emit: (name: string, values: string[]) => void
  * duplicates removed (first occurrence kept). Throws NoderangeError on malformed input.
  */
 export function expandNodesetDetailed(pattern: string): ExpandedName[] {
-  if (pattern.length === 0) throw new NoderangeError('invalid node pattern: empty');
+  if (pattern.length === 0) fail(pattern, 'empty pattern', 0);
   const out: ExpandedName[] = [];
   const seen = new Set<string>();
   for (const [start, end] of splitTopLevel(pattern)) {

@@ -40,34 +40,44 @@ export function padNumber(n: number, width: number): string {
   return s.length >= width ? s : '0'.repeat(width - s.length) + s;
 }
 
-function expandRange(lo: string, hi: string, stepText: string | undefined, offset: number): string[] {
+/**
+ * `lo`..`hi` (decimal strings) with magic-increment padding, every `step`th value.
+ * `label` names the range in messages (defaults to `lo-hi`); `offset` is passed to the error.
+ */
+export function expandNumericRange(
+  lo: string,
+  hi: string,
+  stepText: string | undefined = undefined,
+  offset = 0,
+  label = stepText === undefined ? `${lo}-${hi}` : `${lo}-${hi}/${stepText}`,
+): string[] {
   if (lo.length > MAX_DIGITS || hi.length > MAX_DIGITS) {
-    throw new RangeSyntaxError(`number too large in range '${lo}-${hi}'`, offset);
+    throw new RangeSyntaxError(`number too large in range '${label}'`, offset);
   }
   if (lo.length > hi.length) {
     throw new RangeSyntaxError(
-      `range '${lo}-${hi}': left bound has more digits than the right one (padding is taken from the left bound)`,
+      `range '${label}': left bound has more digits than the right one (padding is taken from the left bound)`,
       offset,
     );
   }
   if (isPadded(hi) && hi.length !== lo.length) {
     throw new RangeSyntaxError(
-      `range '${lo}-${hi}': padding mismatch (a padded right bound must have the left bound's width)`,
+      `range '${label}': padding mismatch (a padded right bound must have the left bound's width)`,
       offset,
     );
   }
   const from = Number(lo);
   const to = Number(hi);
   if (from > to) {
-    throw new RangeSyntaxError(`range '${lo}-${hi}' is reversed (start greater than end)`, offset);
+    throw new RangeSyntaxError(`range '${label}' is reversed (start greater than end)`, offset);
   }
   const step = stepText === undefined ? 1 : Number(stepText);
   if (stepText !== undefined && (step < 1 || stepText.length > MAX_DIGITS)) {
-    throw new RangeSyntaxError(`range '${lo}-${hi}/${stepText}': step must be a positive number`, offset);
+    throw new RangeSyntaxError(`range '${label}': step must be a positive number`, offset);
   }
   const count = Math.floor((to - from) / step) + 1;
   if (count > MAX_RANGE_VALUES) {
-    throw new RangeSyntaxError(`range '${lo}-${hi}' has ${count} values (limit ${MAX_RANGE_VALUES})`, offset);
+    throw new RangeSyntaxError(`range '${label}' has ${count} values (limit ${MAX_RANGE_VALUES})`, offset);
   }
   const out = new Array<string>(count);
   const width = lo.length;
@@ -89,7 +99,7 @@ export function expandRangeBody(body: string): string[] {
     const m = RANGE.exec(element);
     let values: string[];
     if (m) {
-      values = expandRange(m[1]!, m[2]!, m[3], offset);
+      values = expandNumericRange(m[1]!, m[2]!, m[3], offset);
     } else if (WORD.test(element)) {
       values = [element];
     } else if (/[-:]/.test(element)) {

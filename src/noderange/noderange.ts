@@ -1,0 +1,260 @@
+/**
+ * Evaluation of an xCAT noderange against an inventory (grammar: parser.ts, docs/noderange.md).
+ *
+ * Sets all the way: every element is a Set of node names, so 10,000-node inventories expand in
+ * milliseconds (no list scans per name). Unknown names do not stop evaluation: they are all
+ * collected and reported together, so one run tells the user everything that is wrong.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { NoderangeError } from '../core/errors.js';
+import { compareNodeNames } from './natural.js';
+import { expandIncrement, expandNameRange } from './nameforms.js';
+import { expandNodeset, foldNodes, NodesetSyntaxError } from './nodeset.js';
+import {
+  parseNoderange,
+  syntaxError,
+  type Atom,
+  type Element,
+  type Expr,
+  type TextOrigin,
+} from './parser.js';
+import { RangeSyntaxError } from './rangeset.js';
+
+export interface NoderangeContext {
+  /** All node names defined in the inventory. */
+  nodes: readonly string[];
+  /** Members of a group, or undefined if no such group. The implicit group `all` is handled here. */
+  groupMembers(group: string): readonly string[] | undefined;
+  /** Attribute value for selectors (`mgt==redfish`, `groups=~rack`); `groups` gives a comma list. */
+  attribute(node: string, attr: string): string | undefined;
+  /** Read a file for `^file` tokens (default: fs.readFileSync utf8). */
+  readFile?(path: string): string;
+}
+
+/** Nested `^file` references deeper than this are refused (xCAT stops recursion too). */
+const MAX_FILE_DEPTH = 16;
+/** Up to this many unknown names are listed as written; more are folded (`node[101-200]`). */
+const MAX_LISTED_INVALID = 10;
+
+/** xCAT table prefixes accepted on selector attributes: `nodehm.mgt==openbmc` means `mgt==openbmc`. */
+const XCAT_TABLES = new Set([
+  'nodelist',
+  'nodehm',
+  'noderes',
+  'nodetype',
+  'ipmi',
+  'openbmc',
+  'hosts',
+  'vpd',
+  'mp',
+]);
+/** xCAT short names: `tags` is another name for `groups`. */
+const ATTRIBUTE_ALIASES: Record<string, string> = { tags: 'groups' };
+/** Attributes holding a comma list: `==`/`!=` test membership rather than the whole string. */
+const LIST_ATTRIBUTES = new Set(['groups']);
+
+function normalizeAttribute(attr: string): string {
+  const dot = attr.indexOf('.');
+  const bare = dot > 0 && XCAT_TABLES.has(attr.slice(0, dot)) ? attr.slice(dot + 1) : attr;
+  return ATTRIBUTE_ALIASES[bare] ?? bare;
+}
+
+/** Accumulator of one expression level: unions and intersections in order, exclusions at the end. */
+interface Accumulator {
+  result: Set<string>;
+  excluded: Set<string>;
+}
+
+class Evaluator {
+  private readonly known: Set<string>;
+  private readonly invalid: string[] = [];
+  private readonly invalidSeen = new Set<string>();
+  private readonly fileStack: string[] = [];
+
+  constructor(private readonly ctx: NoderangeContext) {
+    this.known = new Set(ctx.nodes);
+  }
+
+  run(expr: Expr, origin: TextOrigin): string[] {
+    const result = this.evalExpr(expr, origin);
+    if (this.invalid.length > 0) {
+      const listed =
+        this.invalid.length > MAX_LISTED_INVALID ? foldNodes(this.invalid) : this.invalid.join(',');
+      throw new NoderangeError(`Invalid nodes and/or groups in noderange: ${listed}`);
+    }
+    return Array.from(result).sort(compareNodeNames);
+  }
+
+  private markInvalid(name: string): void {
+    if (this.invalidSeen.has(name)) return;
+    this.invalidSeen.add(name);
+    this.invalid.push(name);
+  }
+
+  private evalExpr(expr: Expr, origin: TextOrigin): Set<string> {
+    const acc: Accumulator = { result: new Set(), excluded: new Set() };
+    this.apply(expr.elements, origin, acc);
+    return this.finish(acc);
+  }
+
+  private finish(acc: Accumulator): Set<string> {
+    for (const name of acc.excluded) acc.result.delete(name);
+    return acc.result;
+  }
+
+  private apply(elements: Element[], origin: TextOrigin, acc: Accumulator): void {
+    for (const element of elements) {
+      const names = this.evalOperand(element, origin);
+      if (element.op === 'union') for (const n of names) acc.result.add(n);
+      else if (element.op === 'exclude') for (const n of names) acc.excluded.add(n);
+      else acc.result = intersect(acc.result, names);
+    }
+  }
+
+  /** The primaries of an element, intersected left to right. */
+  private evalOperand(element: Element, origin: TextOrigin): Set<string> {
+    let set: Set<string> | undefined;
+    for (const primary of element.operand) {
+      const names =
+        primary.kind === 'paren' ? this.evalExpr(primary.expr, origin) : this.evalAtom(primary, origin);
+      set = set === undefined ? names : intersect(set, names);
+    }
+    return set ?? new Set();
+  }
+
+  private evalAtom(atom: Atom, origin: TextOrigin): Set<string> {
+    switch (atom.kind) {
+      case 'name':
+        return this.resolveName(atom.text, atom.pos, origin);
+      case 'regex': {
+        const out = new Set<string>();
+        for (const n of this.ctx.nodes) if (atom.regex.test(n)) out.add(n);
+        return out;
+      }
+      case 'selector':
+        return this.select(atom);
+      case 'file':
+        return this.evalFile(atom.path, atom.pos, origin);
+    }
+  }
+
+  /** A node, a group (its members), `all`, or a name form expanding to nodes and groups. */
+  private resolveName(text: string, pos: number, origin: TextOrigin): Set<string> {
+    const out = new Set<string>();
+    if (this.addNodeOrGroup(text, out)) return out;
+    let candidates: string[] | undefined;
+    try {
+      if (text.includes('[')) candidates = expandNodeset(text);
+      else candidates = expandIncrement(text) ?? expandNameRange(text);
+    } catch (e) {
+      if (e instanceof NodesetSyntaxError) throw syntaxError(origin, e.problem, pos + e.index);
+      if (e instanceof RangeSyntaxError) throw syntaxError(origin, e.message, pos + e.offset);
+      throw e;
+    }
+    if (candidates === undefined) {
+      this.markInvalid(text);
+      return out;
+    }
+    for (const name of candidates) if (!this.addNodeOrGroup(name, out)) this.markInvalid(name);
+    return out;
+  }
+
+  /** Adds `name` (a node) or its members (a group); false when it is neither. Node wins over group. */
+  private addNodeOrGroup(name: string, out: Set<string>): boolean {
+    if (this.known.has(name)) {
+      out.add(name);
+      return true;
+    }
+    const members = this.ctx.groupMembers(name) ?? (name === 'all' ? this.ctx.nodes : undefined);
+    if (members === undefined) return false;
+    for (const m of members) {
+      // A member the inventory does not define would have no BMC to talk to: report it.
+      if (this.known.has(m)) out.add(m);
+      else this.markInvalid(m);
+    }
+    return true;
+  }
+
+  private select(atom: Extract<Atom, { kind: 'selector' }>): Set<string> {
+    const attr = normalizeAttribute(atom.attr);
+    const isList = LIST_ATTRIBUTES.has(attr);
+    const wanted = atom.value;
+    const out = new Set<string>();
+    for (const node of this.ctx.nodes) {
+      // A missing attribute reads as the empty string (so `attr==` selects nodes without it).
+      const value = this.ctx.attribute(node, attr) ?? '';
+      let match: boolean;
+      if (atom.regex) match = atom.regex.test(value);
+      else if (isList && wanted !== '') match = value.split(',').some((v) => v.trim() === wanted);
+      else match = value === wanted;
+      if (atom.op === '!=' || atom.op === '!~') match = !match;
+      if (match) out.add(node);
+    }
+    return out;
+  }
+
+  /**
+   * `^file`: each line is a noderange; the lines are combined as one comma list (so a `-node5`
+   * line excludes). Blank lines and `#` comments are skipped; `node: text` lines (hwctl/xCAT
+   * output) count as their node name, so the output of a run can be fed back in.
+   */
+  private evalFile(path: string, pos: number, origin: TextOrigin): Set<string> {
+    const absolute = resolvePath(path);
+    if (this.fileStack.includes(absolute)) {
+      throw syntaxError(origin, `noderange file '${path}' includes itself`, pos);
+    }
+    if (this.fileStack.length >= MAX_FILE_DEPTH) {
+      throw syntaxError(origin, `noderange files nested more than ${MAX_FILE_DEPTH} deep`, pos);
+    }
+    let content: string;
+    try {
+      content = this.ctx.readFile ? this.ctx.readFile(path) : readFileSync(path, 'utf8');
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      const why = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+      throw syntaxError(origin, `cannot read noderange file '${path}' (${why})`, pos);
+    }
+    this.fileStack.push(absolute);
+    try {
+      const acc: Accumulator = { result: new Set(), excluded: new Set() };
+      const lines = content.split(/\r?\n/);
+      for (let i = 0; i < lines.length; i++) {
+        const text = fileLineNoderange(lines[i]!);
+        if (text === '') continue;
+        const lineOrigin = { describe: `noderange '${text}' (${path} line ${i + 1})` };
+        this.apply(parseNoderange(text, lineOrigin).elements, lineOrigin, acc);
+      }
+      return this.finish(acc);
+    } finally {
+      this.fileStack.pop();
+    }
+  }
+}
+
+/** The noderange on one line of a `^file`: comments removed, `node: text` reduced to `node`. */
+export function fileLineNoderange(line: string): string {
+  let text = line;
+  const comment = text.search(/(^|\s)#/);
+  if (comment >= 0) text = text.slice(0, comment);
+  text = text.trim();
+  const output = /^([^\s:]+):(\s|$)/.exec(text);
+  return output ? output[1]! : text;
+}
+
+function intersect(a: Set<string>, b: Set<string>): Set<string> {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  const out = new Set<string>();
+  for (const n of small) if (large.has(n)) out.add(n);
+  return out;
+}
+
+/**
+ * The nodes an xCAT noderange selects, de-duplicated, in natural order (possibly empty, e.g.
+ * `all,-all`). Throws NoderangeError on a syntax error (with its position) and when any name is
+ * neither a node nor a group: `Invalid nodes and/or groups in noderange: a,b` lists all of them.
+ */
+export function expandNoderange(expr: string, ctx: NoderangeContext): string[] {
+  const origin = { describe: `noderange '${expr}'` };
+  return new Evaluator(ctx).run(parseNoderange(expr, origin), origin);
+}

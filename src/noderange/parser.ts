@@ -1,0 +1,226 @@
+/**
+ * Syntax of an xCAT noderange (man noderange(3)), parsed into a small tree; no inventory needed.
+ *
+ *   expr     := element (',' element)*
+ *   element  := '-' operand            exclusion, applied after every other element of this expr
+ *             | '@' operand            intersection with everything to the left, applied in place
+ *             | operand                union
+ *   operand  := primary ('@' primary)* intersection chain, left to right
+ *   primary  := '(' expr ')' | atom
+ *   atom     := '/' regex              node names matching ^(?:regex)$
+ *             | '^' path               a file of noderanges, one per line
+ *             | attr op value          selector, op one of == = != =~ !~
+ *             | name                   node, group, `all`, bracket pattern, a-b / a:b range, a+n
+ *
+ * Whitespace around elements and operators is allowed. Atoms end at a top-level `,`, `@`, `)` or
+ * whitespace; `[]`, `()` and `{}` nest inside an atom, so `node[1,2]`, `/n(1|2)` and `/n{1,3}` are
+ * single atoms. Positions in errors are 1-based character positions in the parsed text.
+ */
+import { NoderangeError } from '../core/errors.js';
+
+export type ElementOp = 'union' | 'exclude' | 'intersect';
+
+export interface Expr {
+  elements: Element[];
+}
+
+export interface Element {
+  op: ElementOp;
+  operand: Primary[]; // intersected left to right
+}
+
+export type Primary = { kind: 'paren'; expr: Expr } | Atom;
+
+/** `pos` is the 0-based offset of the atom in the parsed text, for error messages. */
+export type Atom =
+  | { kind: 'name'; text: string; pos: number }
+  | { kind: 'regex'; source: string; regex: RegExp; pos: number }
+  | { kind: 'file'; path: string; pos: number }
+  | { kind: 'selector'; attr: string; op: SelectorOp; value: string; regex?: RegExp; pos: number };
+
+export type SelectorOp = '==' | '!=' | '=~' | '!~';
+
+/** Where the text came from, for messages: the command line or a line of a `^file`. */
+export interface TextOrigin {
+  /** e.g. `noderange 'a,,b'` or `line 3 of /tmp/nodes`. */
+  describe: string;
+}
+
+/** A syntax error with the position of the problem. */
+export function syntaxError(origin: TextOrigin, problem: string, pos: number): NoderangeError {
+  return new NoderangeError(`invalid ${origin.describe}: ${problem} at position ${pos + 1}`);
+}
+
+const SELECTOR = /^([A-Za-z_][A-Za-z0-9_.-]*)(==|!=|=~|!~|=)(.*)$/s;
+const OPENERS: Record<string, string> = { '[': ']', '(': ')', '{': '}' };
+
+function isSpace(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\r';
+}
+
+class Parser {
+  private i = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly origin: TextOrigin,
+  ) {}
+
+  parse(): Expr {
+    this.skipSpace();
+    if (this.i >= this.text.length)
+      throw new NoderangeError(`invalid ${this.origin.describe}: empty noderange`);
+    return this.expr(false);
+  }
+
+  private fail(problem: string, pos = this.i): never {
+    throw syntaxError(this.origin, problem, pos);
+  }
+
+  private skipSpace(): void {
+    while (isSpace(this.text[this.i])) this.i++;
+  }
+
+  private expr(inParens: boolean): Expr {
+    const elements: Element[] = [];
+    for (;;) {
+      this.skipSpace();
+      const c = this.text[this.i];
+      if (c === undefined || c === ',' || (c === ')' && inParens)) this.fail('empty element');
+      if (c === ')') this.fail("unmatched ')'");
+      elements.push(this.element());
+      this.skipSpace();
+      const next = this.text[this.i];
+      if (next === ',') {
+        this.i++;
+        continue;
+      }
+      if (next === undefined) {
+        return { elements };
+      }
+      if (next === ')') {
+        if (inParens) return { elements };
+        this.fail("unmatched ')'");
+      }
+      this.fail(`unexpected '${next}' (expected ',' or '@' between elements)`);
+    }
+  }
+
+  private element(): Element {
+    let op: ElementOp = 'union';
+    const c = this.text[this.i];
+    if (c === '-' || c === '@') {
+      op = c === '-' ? 'exclude' : 'intersect';
+      this.i++;
+      this.skipSpace();
+      const after = this.text[this.i];
+      if (after === undefined || after === ',' || after === ')' || after === '@' || after === '-') {
+        this.fail(`'${c}' must be followed by a node, group or parenthesized noderange`);
+      }
+    }
+    const operand = [this.primary()];
+    for (;;) {
+      this.skipSpace();
+      if (this.text[this.i] !== '@') break;
+      this.i++;
+      this.skipSpace();
+      const after = this.text[this.i];
+      if (after === '-') this.fail("exclusion '-' is only allowed at the start of an element");
+      if (after === undefined || after === ',' || after === ')' || after === '@') {
+        this.fail("'@' must be followed by a node, group or parenthesized noderange");
+      }
+      operand.push(this.primary());
+    }
+    return { op, operand };
+  }
+
+  private primary(): Primary {
+    if (this.text[this.i] === '(') {
+      const open = this.i;
+      this.i++;
+      this.skipSpace();
+      if (this.text[this.i] === ')') this.fail('empty parentheses', open);
+      const expr = this.expr(true);
+      if (this.text[this.i] !== ')') this.fail("unclosed '('", open);
+      this.i++;
+      return { kind: 'paren', expr };
+    }
+    return this.atom();
+  }
+
+  /** Scans to the end of an atom, keeping nested brackets together. */
+  private scanAtom(): { text: string; pos: number } {
+    const pos = this.i;
+    const stack: Array<{ close: string; at: number }> = [];
+    while (this.i < this.text.length) {
+      const c = this.text[this.i]!;
+      if (c === '\\') {
+        this.i += 2;
+        continue;
+      }
+      if (stack.length === 0 && (c === ',' || c === '@' || c === ')' || isSpace(c))) break;
+      const close = OPENERS[c];
+      if (close !== undefined) stack.push({ close, at: this.i });
+      else if (stack.length > 0 && c === stack[stack.length - 1]!.close) stack.pop();
+      else if (stack.length > 0 && (c === ']' || c === ')' || c === '}')) {
+        this.fail(`'${c}' does not match '${this.text[stack[stack.length - 1]!.at]}'`);
+      }
+      this.i++;
+    }
+    if (stack.length > 0) {
+      const open = stack[stack.length - 1]!;
+      this.fail(`unclosed '${this.text[open.at]}'`, open.at);
+    }
+    if (this.i > this.text.length) this.i = this.text.length; // trailing backslash
+    return { text: this.text.slice(pos, this.i), pos };
+  }
+
+  private atom(): Atom {
+    const { text, pos } = this.scanAtom();
+    if (text.length === 0) this.fail('empty element', pos);
+    if (text.startsWith('/')) {
+      const source = text.slice(1);
+      if (source.length === 0) this.fail("empty regular expression after '/'", pos);
+      return { kind: 'regex', source, regex: this.compile(`^(?:${source})$`, pos + 1, source), pos };
+    }
+    if (text.startsWith('^')) {
+      const path = text.slice(1);
+      if (path.length === 0) this.fail("missing file name after '^'", pos);
+      return { kind: 'file', path, pos };
+    }
+    if (text.includes('=') || text.includes('!~')) {
+      const m = SELECTOR.exec(text);
+      if (!m) {
+        this.fail(
+          `bad attribute selector '${text}' (expected ATTR==VALUE, ATTR!=VALUE, ATTR=~RE or ATTR!~RE)`,
+          pos,
+        );
+      }
+      const attr = m[1]!;
+      const op: SelectorOp = m[2] === '=' ? '==' : (m[2] as SelectorOp);
+      const value = m[3]!;
+      const valuePos = pos + attr.length + m[2]!.length;
+      if (op === '=~' || op === '!~') {
+        if (value.length === 0) this.fail(`empty regular expression after '${op}'`, valuePos);
+        return { kind: 'selector', attr, op, value, regex: this.compile(value, valuePos, value), pos };
+      }
+      return { kind: 'selector', attr, op, value, pos };
+    }
+    return { kind: 'name', text, pos };
+  }
+
+  private compile(source: string, pos: number, shown: string): RegExp {
+    try {
+      return new RegExp(source);
+    } catch (e) {
+      // V8: "Invalid regular expression: /^(?:a(b)$/: Unterminated group" → keep the reason only.
+      const why = e instanceof Error ? (e.message.split(': ').pop() ?? e.message) : String(e);
+      this.fail(`bad regular expression '${shown}' (${why})`, pos);
+    }
+  }
+}
+
+/** Parses a noderange. Throws NoderangeError naming the problem and its position. */
+export function parseNoderange(text: string, origin?: TextOrigin): Expr {
+  return new Parser(text, origin ?? { describe: `noderange '${text}'` }).parse();
+}
