@@ -1,0 +1,164 @@
+/**
+ * A read-only view of the parsed YAML that keeps positions: every value we look at can be turned into
+ * file:line:col. We walk the YAML node tree ourselves (never `toJS`) so that errors point at the key or
+ * value concerned, including inside anchors, aliases and `<<` merge keys.
+ */
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { SourceLocation } from '../core/errors.js';
+
+/** A problem found while reading the inventory; collected and reported together with its location. */
+export class Invalid extends Error {
+  constructor(
+    message: string,
+    readonly location: SourceLocation,
+  ) {
+    super(message);
+  }
+}
+
+export interface Entry {
+  key: string;
+  keyNode: Node;
+  /** The value with aliases resolved; null for an empty value (`key:`). */
+  value: Node | null;
+  keyLocation: SourceLocation;
+}
+
+export class YamlSource {
+  readonly doc: Document.Parsed;
+  private readonly lines = new LineCounter();
+
+  constructor(
+    readonly content: string,
+    readonly file: string,
+  ) {
+    // uniqueKeys off: duplicate keys are reported by `entries` with both locations.
+    this.doc = parseDocument(content, {
+      lineCounter: this.lines,
+      prettyErrors: false, // pretty errors quote the source line, which may hold a password
+      merge: true,
+      uniqueKeys: false,
+    });
+  }
+
+  at(offset: number): SourceLocation {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  /** Where a node starts (falls back to the top of the file for synthetic nodes). */
+  locate(node: Node | null | undefined): SourceLocation {
+    const start = node?.range?.[0];
+    return start === undefined ? { file: this.file, line: 1, col: 1 } : this.at(start);
+  }
+
+  /** Follow an alias (`*name`) to the node it names. */
+  deref(node: Node | null | undefined): Node | null {
+    if (node === null || node === undefined) return null;
+    if (!isAlias(node)) return node;
+    const target = node.resolve(this.doc);
+    if (!target) throw new Invalid(`unknown alias '*${node.source}'`, this.locate(node));
+    return target as Node;
+  }
+
+  /** True for an absent value, `~` or `null`. */
+  isEmpty(node: Node | null): boolean {
+    return node === null || (isScalar(node) && node.value === null);
+  }
+
+  /**
+   * The entries of a mapping, `<<` merges applied (explicit keys win, as YAML specifies), duplicate keys
+   * reported with both locations. `what` names the mapping in messages ("node 'x'", "defaults").
+   */
+  entries(node: Node | null, what: string): Entry[] {
+    const map = this.deref(node);
+    if (map === null || this.isEmpty(map)) return [];
+    if (!isMap(map))
+      throw new Invalid(`${what} must be a mapping (key: value), not ${describe(map)}`, this.locate(map));
+    const own: Entry[] = [];
+    const merged: Entry[] = [];
+    for (const pair of map.items) {
+      const keyNode = pair.key as Node | null;
+      if (isScalar(keyNode) && (keyNode.value === '<<' || typeof keyNode.value === 'symbol')) {
+        const sources = this.deref(pair.value as Node | null);
+        const list = sources && isSeq(sources) ? sources.items.map((s) => s as Node) : [sources];
+        for (const source of list) merged.push(...this.entries(source, `merge source for ${what}`));
+        continue;
+      }
+      if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
+        throw new Invalid(`${what}: keys must be plain names`, this.locate(keyNode ?? map));
+      }
+      own.push({
+        key: scalarText(keyNode),
+        keyNode,
+        value: this.deref(pair.value as Node | null),
+        keyLocation: this.locate(keyNode),
+      });
+    }
+    const seen = new Map<string, Entry>();
+    for (const entry of own) {
+      const first = seen.get(entry.key);
+      if (first) {
+        throw new Invalid(
+          `${what}: key '${entry.key}' appears twice (first at line ${first.keyLocation.line}:${first.keyLocation.col})`,
+          entry.keyLocation,
+        );
+      }
+      seen.set(entry.key, entry);
+    }
+    for (const entry of merged) {
+      if (!seen.has(entry.key)) {
+        seen.set(entry.key, entry);
+        own.push(entry);
+      }
+    }
+    return own;
+  }
+
+  /** A scalar's text as written: `rack: 07` gives '07' (not 7), `pw: 12345` gives '12345'. */
+  text(node: Node | null, what: string, expected = 'a string'): string {
+    if (node === null || this.isEmpty(node))
+      throw new Invalid(`${what} is empty; expected ${expected}`, this.locate(node));
+    if (!isScalar(node))
+      throw new Invalid(`${what} must be ${expected}, not ${describe(node)}`, this.locate(node));
+    return scalarText(node);
+  }
+
+  /**
+   * Where character `index` of a scalar's value is in the file, when that can be known exactly (plain
+   * scalars and quoted ones without escapes); otherwise where the scalar starts.
+   */
+  locateInScalar(node: Node, index: number): SourceLocation {
+    const range = node.range;
+    if (!isScalar(node) || !range) return this.locate(node);
+    const raw = this.content.slice(range[0], range[1]);
+    const value = scalarText(node);
+    if (raw === value) return this.at(range[0] + index);
+    if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && raw.slice(1, -1) === value) {
+      return this.at(range[0] + 1 + index);
+    }
+    return this.locate(node);
+  }
+}
+
+/** Plain scalars keep their source text (so 007 stays '007'); quoted ones their decoded value. */
+export function scalarText(node: Node): string {
+  if (!isScalar(node)) return '';
+  if (node.type === 'PLAIN' && typeof node.source === 'string') return node.source;
+  return typeof node.value === 'string' ? node.value : String(node.value);
+}
+
+/** What kind of YAML value this is, for "expected X, not Y" messages. */
+export function describe(node: Node | null): string {
+  if (node === null) return 'nothing';
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return 'null';
+    if (typeof v === 'number') return 'a number';
+    if (typeof v === 'boolean') return 'a boolean';
+    return 'a string';
+  }
+  return 'an alias';
+}
