@@ -44,7 +44,7 @@ export interface Frontend {
    * An error response in this protocol's shape, for errors the core injects (fault 503s, BMC not
    * ready). Optional: without it the core sends a plain JSON `{error: message}`.
    */
-  errorResponse?(status: number, message: string): SimResponse;
+  faultResponse?(status: number, message: string): SimResponse;
   /** Release timers and listeners (the fleet calls it on stop). */
   dispose?(): void;
 }
