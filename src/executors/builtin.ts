@@ -8,7 +8,12 @@ import { registerExecutor } from './registry.js';
 
 type ExecutorModule = { default: Executor };
 
-const BUILTIN: Array<[Capability, string, () => Promise<ExecutorModule>]> = [];
+const BUILTIN: Array<[Capability, string, () => Promise<ExecutorModule>]> = [
+  ['power', 'redfish', () => import('./redfish/power.js')],
+  ['power', 'openbmc', () => import('./openbmc/power.js')],
+  ['boot', 'redfish', () => import('./redfish/boot.js')],
+  ['boot', 'openbmc', () => import('./openbmc/boot.js')],
+];
 
 let registered = false;
 
