@@ -135,10 +135,6 @@ interface Run {
 // which keeps the fold of 10,000 values allocation-light. Larger ones are kept as words.
 const PACK_LIMIT = 2 ** 47;
 
-function render(n: number, width: number): string {
-  return padNumber(n, width);
-}
-
 /**
  * The shortest body that expands back to exactly `values` (numbers or words; duplicates ignored):
  * consecutive numbers become `a-b` ranges, respecting padding so that `expandRangeBody` returns the
@@ -174,11 +170,11 @@ export function foldRangeValues(values: Iterable<string>): string {
       current = [];
       currentN = n;
     }
-    const text = render(n, length);
+    const text = padNumber(n, length);
     let run: Run | undefined;
     for (let r = 0; r < previous.length; r++) {
       const candidate = previous[r]!;
-      if (render(n, candidate.width) === text) {
+      if (padNumber(n, candidate.width) === text) {
         run = candidate;
         previous.splice(r, 1);
         break;
@@ -195,8 +191,8 @@ export function foldRangeValues(values: Iterable<string>): string {
   // Runs were opened in (first, width) order already: no sort needed.
   const parts: string[] = [];
   for (const r of runs) {
-    const start = render(r.first, r.width);
-    parts.push(r.first === r.last ? start : `${start}-${render(r.last, r.width)}`);
+    const start = padNumber(r.first, r.width);
+    parts.push(r.first === r.last ? start : `${start}-${padNumber(r.last, r.width)}`);
   }
   for (const w of Array.from(words).sort(compareNodeNames)) parts.push(w);
   return parts.join(',');
