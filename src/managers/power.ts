@@ -281,9 +281,9 @@ function transientDuringPoll(e: unknown): boolean {
 export function droppedByReboot(e: unknown): boolean {
   if (!isNodeError(e)) return false;
   if (e.status === 502 || e.status === 504) return true;
-  if (e.kind === 'timeout') return true;
-  if (e.kind !== 'unreachable') return false;
-  return !/refused|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|getaddrinfo|DNS/i.test(e.message);
+  if (e.kind !== 'unreachable' && e.kind !== 'timeout') return false;
+  // Never connected (refused, no route, DNS, connect timeout): the BMC did not get the request.
+  return !/refused|no route|no connection|resolve|DNS|ENOTFOUND|EAI_AGAIN/i.test(e.message);
 }
 
 class PowerFlow {

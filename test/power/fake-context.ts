@@ -7,7 +7,10 @@ export interface FakeContext extends NodeContext {
   runCleanups(): Promise<void>;
 }
 
-export function fakeContext(name = 'node01', signal: AbortSignal = new AbortController().signal): FakeContext {
+export function fakeContext(
+  name = 'node01',
+  signal: AbortSignal = new AbortController().signal,
+): FakeContext {
   const progress: string[] = [];
   const warnings: string[] = [];
   const cleanups: Array<() => unknown> = [];
@@ -19,7 +22,14 @@ export function fakeContext(name = 'node01', signal: AbortSignal = new AbortCont
     options: {},
   };
   return {
-    node: { name, bmc: 'https://127.0.0.1:1', mgt: 'redfish', groups: [], tls: { mode: 'insecure' }, attrs: {} },
+    node: {
+      name,
+      bmc: 'https://127.0.0.1:1',
+      mgt: 'redfish',
+      groups: [],
+      tls: { mode: 'insecure' },
+      attrs: {},
+    },
     flavor: 'redfish',
     signal,
     password: 'pw',

@@ -74,11 +74,18 @@ const actions = (ex: ScriptedPower) => ex.calls.filter((c) => c !== 'getState' &
 describe('rpower verbs without --wait (xCAT prints what was requested)', () => {
   it('on: sends On to a node that is off, nothing to a node that is on or powering on', async () => {
     const off = new ScriptedPower('off');
-    expect(await runPower(off, fast({ verb: 'on' }), fakeContext())).toMatchObject({ state: 'on', changed: true, action: 'On' });
+    expect(await runPower(off, fast({ verb: 'on' }), fakeContext())).toMatchObject({
+      state: 'on',
+      changed: true,
+      action: 'On',
+    });
     expect(actions(off)).toEqual(['set:on']);
     for (const phase of ['on', 'powering-on'] as const) {
       const ex = new ScriptedPower(phase);
-      expect(await runPower(ex, fast({ verb: 'on' }), fakeContext())).toMatchObject({ state: 'on', changed: false });
+      expect(await runPower(ex, fast({ verb: 'on' }), fakeContext())).toMatchObject({
+        state: 'on',
+        changed: false,
+      });
       expect(actions(ex)).toEqual([]);
     }
   });
@@ -91,7 +98,10 @@ describe('rpower verbs without --wait (xCAT prints what was requested)', () => {
 
   it('off: nothing sent to a node that is off; a hard off goes out even during a graceful shutdown', async () => {
     const ex = new ScriptedPower('off');
-    expect(await runPower(ex, fast({ verb: 'off' }), fakeContext())).toMatchObject({ state: 'off', changed: false });
+    expect(await runPower(ex, fast({ verb: 'off' }), fakeContext())).toMatchObject({
+      state: 'off',
+      changed: false,
+    });
     expect(actions(ex)).toEqual([]);
     const going = new ScriptedPower('powering-off');
     await runPower(going, fast({ verb: 'off' }), fakeContext());
@@ -103,7 +113,10 @@ describe('rpower verbs without --wait (xCAT prints what was requested)', () => {
 
   it('softoff: GracefulShutdown unless already off or shutting down; prints softoff', async () => {
     const ex = new ScriptedPower('on');
-    expect(await runPower(ex, fast({ verb: 'softoff' }), fakeContext())).toMatchObject({ state: 'softoff', changed: true });
+    expect(await runPower(ex, fast({ verb: 'softoff' }), fakeContext())).toMatchObject({
+      state: 'softoff',
+      changed: true,
+    });
     expect(actions(ex)).toEqual(['set:softoff']);
     const going = new ScriptedPower('powering-off');
     await runPower(going, fast({ verb: 'softoff' }), fakeContext());
@@ -113,7 +126,10 @@ describe('rpower verbs without --wait (xCAT prints what was requested)', () => {
   it('reset: a node that is off (or only chassis-on) prints off and is left alone', async () => {
     for (const phase of ['off', 'partial'] as const) {
       const ex = new ScriptedPower(phase);
-      expect(await runPower(ex, fast({ verb: 'reset' }), fakeContext())).toMatchObject({ state: 'off', changed: false });
+      expect(await runPower(ex, fast({ verb: 'reset' }), fakeContext())).toMatchObject({
+        state: 'off',
+        changed: false,
+      });
       expect(actions(ex)).toEqual([]);
     }
   });
@@ -130,7 +146,10 @@ describe('rpower verbs without --wait (xCAT prints what was requested)', () => {
 
   it('boot: on when off, a restart when on; prints boot', async () => {
     const off = new ScriptedPower('off');
-    expect(await runPower(off, fast({ verb: 'boot' }), fakeContext())).toMatchObject({ state: 'boot', action: 'On' });
+    expect(await runPower(off, fast({ verb: 'boot' }), fakeContext())).toMatchObject({
+      state: 'boot',
+      action: 'On',
+    });
     expect(actions(off)).toEqual(['set:on']);
     const on = new ScriptedPower('on');
     await runPower(on, fast({ verb: 'boot' }), fakeContext());
@@ -149,7 +168,9 @@ describe('rpower verbs without --wait (xCAT prints what was requested)', () => {
   it('a composed reset whose off never happens fails with xCAT message and never sends on', async () => {
     const ex = new ScriptedPower('on', false);
     ex.offSticks = true;
-    const err = await runPower(ex, fast({ verb: 'reset', offWaitMs: 40 }), fakeContext()).catch((e: unknown) => e);
+    const err = await runPower(ex, fast({ verb: 'reset', offWaitMs: 40 }), fakeContext()).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(NodeError);
     expect((err as NodeError).kind).toBe('failed');
     expect((err as NodeError).message).toBe(
@@ -168,13 +189,21 @@ describe('rpower --wait', () => {
     expect(r.waitedMs).toBeGreaterThanOrEqual(0);
     expect(ctx.progress).toEqual(['powering-on', 'on']);
     expect(powerView.text(r)[0]).toMatch(/^on \(\d+\.\d s\)$/);
-    expect(powerView.json!(r)).toMatchObject({ state: 'on', verb: 'on', changed: true, action: 'On', phase: 'on' });
+    expect(powerView.json!(r)).toMatchObject({
+      state: 'on',
+      verb: 'on',
+      changed: true,
+      action: 'On',
+      phase: 'on',
+    });
   });
 
   it('a state never reached within --wait is a failed node naming the last state', async () => {
     const ex = new ScriptedPower('on');
     ex.offSticks = true;
-    const err = (await runPower(ex, fast({ verb: 'off', waitMs: 30 }), fakeContext()).catch((e: unknown) => e)) as NodeError;
+    const err = (await runPower(ex, fast({ verb: 'off', waitMs: 30 }), fakeContext()).catch(
+      (e: unknown) => e,
+    )) as NodeError;
     expect(err.kind).toBe('failed');
     expect(err.message).toMatch(/^did not reach off within 0\.0 s \(state is powering-off\)$/);
   });
@@ -190,9 +219,11 @@ describe('rpower --wait', () => {
     const ex = new ScriptedPower('on');
     ex.offSticks = true;
     const started = Date.now();
-    const err = await runPower(ex, { verb: 'off', waitMs: 60_000, pollIntervalMs: 1000 }, fakeContext('n', AbortSignal.timeout(50))).catch(
-      (e: unknown) => e,
-    );
+    const err = await runPower(
+      ex,
+      { verb: 'off', waitMs: 60_000, pollIntervalMs: 1000 },
+      fakeContext('n', AbortSignal.timeout(50)),
+    ).catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(900);
     expect((err as DOMException).name).toBe('TimeoutError');
   });
@@ -200,8 +231,13 @@ describe('rpower --wait', () => {
 
 describe('rpower stat --expect', () => {
   it('a node in the expected state passes; another state is a failed node', async () => {
-    expect(await runPower(new ScriptedPower('on'), fast({ expect: 'on' }), fakeContext())).toMatchObject({ state: 'on', phase: 'on' });
-    const err = (await runPower(new ScriptedPower('partial'), fast({ expect: 'on' }), fakeContext()).catch((e: unknown) => e)) as NodeError;
+    expect(await runPower(new ScriptedPower('on'), fast({ expect: 'on' }), fakeContext())).toMatchObject({
+      state: 'on',
+      phase: 'on',
+    });
+    const err = (await runPower(new ScriptedPower('partial'), fast({ expect: 'on' }), fakeContext()).catch(
+      (e: unknown) => e,
+    )) as NodeError;
     expect(err.kind).toBe('failed');
     expect(err.message).toBe('state is on (Chassis), expected on');
   });
@@ -224,7 +260,11 @@ describe('bmcstate and bmcreboot', () => {
 
   it('bmcstate --wait rides out errors and NotReady until Ready', async () => {
     const ex = new ScriptedPower('on');
-    ex.bmc = [new NodeError('unreachable', 'connect ECONNREFUSED'), { ready: false, display: 'BMC NotReady' }, { ready: true, display: 'BMC Ready' }];
+    ex.bmc = [
+      new NodeError('unreachable', 'connect ECONNREFUSED'),
+      { ready: false, display: 'BMC NotReady' },
+      { ready: true, display: 'BMC Ready' },
+    ];
     const r = await runPower(ex, fast({ verb: 'bmcstate', waitMs: 5000 }), fakeContext());
     expect(r.state).toBe('BMC Ready');
     expect(ex.calls.filter((c) => c === 'getBmcState')).toHaveLength(3);
@@ -232,18 +272,42 @@ describe('bmcstate and bmcreboot', () => {
 
   it('bmcreboot: a dropped connection or 504 after the request is success; a refused connection is not', async () => {
     for (const e of [
-      new NodeError('unreachable', 'BMC did not respond. Validate BMC configuration and retry the command. (socket hang up)'),
+      new NodeError(
+        'unreachable',
+        'BMC did not respond. Validate BMC configuration and retry the command. (socket hang up)',
+      ),
       new NodeError('http', '504 Gateway Timeout', 504),
       new NodeError('timeout', 'request timed out after 30 s'),
     ]) {
       const ex = new ScriptedPower('on');
       ex.rebootError = e;
-      expect(await runPower(ex, fast({ verb: 'bmcreboot' }), fakeContext())).toMatchObject({ state: 'BMC reboot', changed: true });
+      expect(await runPower(ex, fast({ verb: 'bmcreboot' }), fakeContext())).toMatchObject({
+        state: 'BMC reboot',
+        changed: true,
+      });
     }
     const refused = new ScriptedPower('on');
     refused.rebootError = new NodeError('unreachable', 'connect ECONNREFUSED 127.0.0.1:1');
-    await expect(runPower(refused, fast({ verb: 'bmcreboot' }), fakeContext())).rejects.toThrow('ECONNREFUSED');
+    await expect(runPower(refused, fast({ verb: 'bmcreboot' }), fakeContext())).rejects.toThrow(
+      'ECONNREFUSED',
+    );
     expect(droppedByReboot(new NodeError('auth', '[401] Invalid username or password', 401))).toBe(false);
+    const noResponse = 'BMC did not respond. Validate BMC configuration and retry the command.';
+    expect(
+      droppedByReboot(new NodeError('unreachable', `${noResponse} (connection reset by 127.0.0.1:1)`)),
+    ).toBe(true);
+    expect(droppedByReboot(new NodeError('timeout', `${noResponse} (no response within 30 s)`))).toBe(true);
+    expect(
+      droppedByReboot(new NodeError('timeout', `${noResponse} (no connection to 127.0.0.1:1 within 5 s)`)),
+    ).toBe(false);
+    expect(
+      droppedByReboot(new NodeError('unreachable', `${noResponse} (connection refused by 127.0.0.1:1)`)),
+    ).toBe(false);
+    expect(
+      droppedByReboot(
+        new NodeError('unreachable', 'Unable to resolve ip address for bmc: x (DNS lookup failed)'),
+      ),
+    ).toBe(false);
   });
 
   it('bmcreboot --wait only accepts Ready once the BMC has been seen down', async () => {
@@ -275,7 +339,9 @@ describe('rpower arguments (checked before anything is touched)', () => {
 
   it('uses xCAT wording for missing, several and unknown verbs', () => {
     expect(usage({ actions: [] })).toBe('No option specified for rpower');
-    expect(usage({ actions: ['on', 'off'] })).toBe('Only one option is supported at the same time for rpower');
+    expect(usage({ actions: ['on', 'off'] })).toBe(
+      'Only one option is supported at the same time for rpower',
+    );
     expect(usage({ actions: ['foo'] })).toMatch(/^Unsupported command: rpower foo \(valid: on, off, softoff/);
   });
 
