@@ -4,7 +4,7 @@
  * reported together (first ten), so one run shows all the typos.
  */
 import { dirname, resolve } from 'node:path';
-import { isSeq, type Node } from 'yaml';
+import { isSeq, type Node, type YAMLError } from 'yaml';
 import { formatLocation, InventoryError, NoderangeError, type SourceLocation } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import { expandNodesetDetailed, foldNodes, type ExpandedName } from '../noderange/nodeset.js';
@@ -89,8 +89,9 @@ export function parseInventory(text: string, file: string): Inventory {
 export function parseInventoryDetailed(text: string, file: string): ParsedInventory {
   const source = new YamlSource(text.replace(/^\uFEFF/, ''), file);
   const problems = new Problems();
-  for (const error of source.doc.errors)
-    problems.add(new Invalid(`YAML syntax: ${error.message}`, source.at(error.pos[0])));
+  for (const error of source.doc.errors) {
+    problems.add(new Invalid(`YAML syntax: ${yamlMessage(error)}`, source.at(error.pos[0])));
+  }
   problems.throwIfAny(); // nothing else is meaningful in a file that does not parse
 
   const warnings = source.doc.warnings.map((w) => `${formatLocation(source.at(w.pos[0]))}: ${w.message}`);
@@ -169,7 +170,8 @@ export function parseInventoryDetailed(text: string, file: string): ParsedInvent
   const nodes = new Map<string, NodeDef>();
   const definedBy = new Map<string, { key: string; location: SourceLocation }>();
   const layers: LayerSet = { defaults, groups: groupLayers };
-  for (const entry of problems.attempt(() => source.entries(nodesSection?.value ?? null, 'nodes')) ?? []) {
+  for (const entry of problems.attempt(() => source.entries(nodesSection?.value ?? null, 'nodes', true)) ??
+    []) {
     problems.attempt(() => {
       const layer = parseLayer(ctx, entry.value, `node '${entry.key}'`, NODE_KEYS);
       const resolver = new EntryResolver(layer, layers);
@@ -239,6 +241,25 @@ export function parseInventoryDetailed(text: string, file: string): ParsedInvent
     inlinePasswords: ctx.inlinePasswords,
     pluginLocations,
   };
+}
+
+/**
+ * The parser's message, except where it would quote the source (which may be a password) or speaks to
+ * programmers rather than admins.
+ */
+function yamlMessage(error: YAMLError): string {
+  switch (error.code) {
+    case 'MULTIPLE_DOCS':
+      return "the inventory must be a single YAML document (found a second one after '---')";
+    case 'BAD_DQ_ESCAPE':
+      return 'invalid escape sequence in a double-quoted string (use single quotes for a literal backslash)';
+    case 'BAD_SCALAR_START':
+      return 'a plain value cannot start with this character; put the value in quotes';
+    default:
+      return error.message.startsWith('Block scalar header includes extra characters')
+        ? 'block scalar header (| or >) followed by extra characters'
+        : error.message;
+  }
 }
 
 function checkGroupKey(entry: Entry): void {

@@ -69,8 +69,9 @@ export class YamlSource {
   /**
    * The entries of a mapping, `<<` merges applied (explicit keys win, as YAML specifies), duplicate keys
    * reported with both locations. `what` names the mapping in messages ("node 'x'", "defaults").
+   * With `allowDuplicates`, every entry is returned and the caller reports duplicates in its own terms.
    */
-  entries(node: Node | null, what: string): Entry[] {
+  entries(node: Node | null, what: string, allowDuplicates = false): Entry[] {
     const map = this.deref(node);
     if (map === null || this.isEmpty(map)) return [];
     if (!isMap(map))
@@ -98,6 +99,7 @@ export class YamlSource {
     const seen = new Map<string, Entry>();
     for (const entry of own) {
       const first = seen.get(entry.key);
+      if (first && allowDuplicates) continue;
       if (first) {
         throw new Invalid(
           `${what}: key '${entry.key}' appears twice (first at line ${first.keyLocation.line}:${first.keyLocation.col})`,
