@@ -5,49 +5,68 @@
  * (ctx.shared), logged out by ctx.defer on every exit path. The CLI uses `createFlavorDetector`,
  * `trustNodes`, `closeAllSessions` and the option names in `BMC_OPTIONS` (services.options).
  */
-import type { NodeDef, NodeResult } from '../core/types.js';
-import type { NodeContext, RunServices } from '../engine/executor.js';
-import type { FlavorDetector } from '../engine/run.js';
-import type { OpenBmcClient, OpenSession, RedfishClient, TrustResult } from './types.js';
+import type { NodeContext } from '../engine/executor.js';
+import { BmcTransport } from './http.js';
+import { OpenBmc } from './openbmc.js';
+import { resolveSettings } from './options.js';
+import { Redfish } from './redfish.js';
+import type { OpenBmcClient, RedfishClient } from './types.js';
 
 export type * from './types.js';
+export { BMC_OPTIONS, DEFAULTS as BMC_DEFAULTS, defaultKnownBmcsPath, resolveSettings } from './options.js';
+export type { NodeTransportSettings } from './options.js';
+export { createFlavorDetector, detectFlavor } from './detect.js';
+export { trustNodes, trustNode } from './trust.js';
+export { openSessions, closeAllSessions } from './ledger.js';
+export { destroyAgents } from './agent.js';
+export { NO_RESPONSE } from './errors.js';
+
+/** The node's transport (one per node per run). */
+function transport(ctx: NodeContext): BmcTransport {
+  return ctx.shared(
+    'bmc:transport',
+    () =>
+      new BmcTransport({
+        node: ctx.node,
+        settings: resolveSettings(ctx.node, ctx.services.options),
+        services: ctx.services,
+        signal: ctx.signal,
+        ...(ctx.password !== undefined ? { password: ctx.password } : {}),
+      }),
+  );
+}
 
 /** The logged-in Redfish client for this node, created once per node per run (ctx.shared) and
  *  closed by ctx.defer on every exit path (DELETE of the session). */
-export async function redfishClient(_ctx: NodeContext): Promise<RedfishClient> {
-  throw new Error('not implemented yet');
+export function redfishClient(ctx: NodeContext): Promise<RedfishClient> {
+  return ctx.shared('bmc:redfish', () => {
+    let t: BmcTransport;
+    try {
+      t = transport(ctx);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const client = new Redfish({
+      transport: t,
+      username: ctx.node.username,
+      password: ctx.password,
+      auth: t.settings.auth,
+      ...(ctx.node.system !== undefined ? { system: ctx.node.system } : {}),
+    });
+    ctx.defer(() => client.close());
+    return client.login().then(() => client as RedfishClient);
+  });
 }
 
 /** The logged-in OpenBMC REST client for this node (cookie + Basic), logged out by ctx.defer. */
-export async function openbmcClient(_ctx: NodeContext): Promise<OpenBmcClient> {
-  throw new Error('not implemented yet');
+export function openbmcClient(ctx: NodeContext): Promise<OpenBmcClient> {
+  return ctx.shared('bmc:openbmc', () => {
+    const client = new OpenBmc({
+      transport: transport(ctx),
+      username: ctx.node.username,
+      password: ctx.password,
+    });
+    ctx.defer(() => client.close());
+    return client.login().then(() => client as OpenBmcClient);
+  });
 }
-
-/** `mgt: auto`: probe `/redfish/v1/`, then the OpenBMC REST root. Reads TLS/timeout overrides and
- *  --debug from `services.options`. */
-export function createFlavorDetector(_services: RunServices): FlavorDetector {
-  throw new Error('not implemented yet');
-}
-
-/** Detector with no CLI overrides (inventory settings only). Prefer createFlavorDetector(services). */
-export const detectFlavor: FlavorDetector = async () => {
-  throw new Error('not implemented yet');
-};
-
-/** `hwctl trust NODERANGE`: fetch each BMC's certificate and pin (add or update) it in known_bmcs. */
-export async function trustNodes(
-  _nodes: readonly NodeDef[],
-  _opts: { services: RunServices; signal?: AbortSignal; fanout?: number },
-): Promise<NodeResult<TrustResult>[]> {
-  throw new Error('not implemented yet');
-}
-
-/** Sessions this process currently holds (the ledger). */
-export function openSessions(): OpenSession[] {
-  return [];
-}
-
-/** Close every open session in parallel, waiting at most timeoutMs (the CLI calls it on SIGINT/SIGTERM). */
-export async function closeAllSessions(_timeoutMs: number): Promise<void> {}
-
-export { BMC_OPTIONS, DEFAULTS as BMC_DEFAULTS, defaultKnownBmcsPath } from './options.js';

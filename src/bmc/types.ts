@@ -21,6 +21,8 @@ export interface RedfishResponse {
   body: RedfishResource | undefined;
   /** The `Location` header as a path (task monitor, created resource), when present. */
   location?: string;
+  /** For an action answered 202 and followed: the finished Task (or the monitor's final body). */
+  task?: RedfishResource;
 }
 
 export interface RequestOptions {

@@ -1,0 +1,368 @@
+/**
+ * The one HTTP layer every BMC request goes through (on got): per-BMC keep-alive agent and in-flight
+ * cap, connect/request timeouts, safe retries, --debug as curl with secrets masked, and transport
+ * failures turned into NodeErrors. HTTP error statuses are returned, not thrown: the protocol
+ * clients know how to read their error bodies.
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import got from 'got';
+import { NodeError } from '../core/errors.js';
+import type { NodeDef } from '../core/types.js';
+import type { RunServices } from '../engine/executor.js';
+import { agentFor, gotAgents } from './agent.js';
+import type { AgentConfig } from './agent.js';
+import { transportError, wrongFormat } from './errors.js';
+import type { ErrorContext } from './errors.js';
+import { limiterFor } from './limiter.js';
+import type { Limiter } from './limiter.js';
+import { DEFAULTS } from './options.js';
+import type { NodeTransportSettings } from './options.js';
+import { Redactor, curlCommand } from './redact.js';
+
+/**
+ * When a failed request may be sent again:
+ *  idempotent  reads: connection reset/refused, 429, 502, 503, 504
+ *  rejected    logins: connection refused, 429, 503 (the BMC refused it before doing anything)
+ *  unsent      actions: connection refused only (provably never processed: no double power cycle)
+ *  none        never (logout, cleanup)
+ */
+export type RetryPolicy = 'idempotent' | 'rejected' | 'unsent' | 'none';
+
+export interface BmcRequest {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path on the BMC, or an absolute URL (only its path and query are used: always our origin). */
+  path: string;
+  json?: unknown;
+  headers?: Record<string, string>;
+  /** Send the node's credentials as HTTP Basic. */
+  basic?: boolean;
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  /** undefined: the node's signal; null: none (cleanups run after the node's signal aborted). */
+  signal?: AbortSignal | null;
+}
+
+export interface BmcResponse {
+  status: number;
+  statusText: string;
+  headers: IncomingHttpHeaders;
+  text: string;
+  /** Path (and query) that was requested. */
+  path: string;
+  elapsedMs: number;
+  tries: number;
+}
+
+const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE']);
+const RETRY_STATUS: Record<RetryPolicy, ReadonlySet<number>> = {
+  idempotent: new Set([429, 502, 503, 504]),
+  rejected: new Set([429, 503]),
+  unsent: new Set(),
+  none: new Set(),
+};
+
+const caCache = new Map<string, string>();
+function readCa(path: string): string {
+  let pem = caCache.get(path);
+  if (pem === undefined) {
+    try {
+      pem = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new NodeError(
+        'tls',
+        `Cannot read the CA bundle ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): fix tls.ca in the inventory or --ca`,
+      );
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new NodeError(
+        'tls',
+        `The CA bundle ${path} holds no PEM certificate: fix tls.ca in the inventory or --ca`,
+      );
+    }
+    caCache.set(path, pem);
+  }
+  return pem;
+}
+
+const insecureWarned = new WeakSet<RunServices>();
+
+export interface TransportInit {
+  node: NodeDef;
+  settings: NodeTransportSettings;
+  services: RunServices;
+  signal?: AbortSignal;
+  password?: string;
+}
+
+export class BmcTransport {
+  readonly node: NodeDef;
+  readonly settings: NodeTransportSettings;
+  readonly origin: string;
+  readonly host: string;
+  readonly hostport: string;
+  readonly redactor = new Redactor();
+  private readonly services: RunServices;
+  /** The node's signal (deadline, interrupt). */
+  readonly signal: AbortSignal | undefined;
+  private readonly password: string | undefined;
+  private readonly agentConfig: AgentConfig;
+  private readonly limiter: Limiter;
+
+  constructor(init: TransportInit) {
+    this.node = init.node;
+    this.settings = init.settings;
+    this.services = init.services;
+    this.signal = init.signal;
+    this.password = init.password;
+    this.redactor.add(init.password);
+    if (init.password !== undefined && init.node.username !== undefined) {
+      this.redactor.add(Buffer.from(`${init.node.username}:${init.password}`).toString('base64'));
+    }
+    let url: URL;
+    try {
+      url = new URL(init.node.bmc.includes('://') ? init.node.bmc : `https://${init.node.bmc}`);
+    } catch {
+      throw new NodeError(
+        'unreachable',
+        `Invalid bmc address '${init.node.bmc}': use https://HOST[:PORT] in the inventory`,
+      );
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      throw new NodeError(
+        'unreachable',
+        `Invalid bmc address '${init.node.bmc}': only https:// (or http://) is supported`,
+      );
+    }
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    this.host = url.hostname.replace(/^\[|\]$/g, '');
+    this.hostport = `${url.hostname}:${port}`;
+    this.origin = `${url.protocol}//${url.hostname}:${port}`;
+    const s = init.settings;
+    this.agentConfig = {
+      protocol: url.protocol,
+      hostport: this.hostport,
+      tlsMode: url.protocol === 'https:' ? s.tlsMode : 'verify',
+      connectMs: s.connectMs,
+      perBmc: s.perBmc,
+      knownBmcs: s.knownBmcs,
+    };
+    if (url.protocol === 'https:' && s.tlsMode === 'verify' && s.ca) {
+      this.agentConfig.caPath = s.ca;
+      this.agentConfig.caPem = readCa(s.ca);
+    }
+    if (url.protocol === 'https:' && s.tlsMode === 'insecure' && !insecureWarned.has(init.services)) {
+      insecureWarned.add(init.services);
+      init.services.warn(
+        `TLS certificate verification is disabled (tls: insecure) for ${init.node.name} and possibly other nodes: ` +
+          'BMC identities are not checked and credentials can be intercepted. Prefer tls: pin (hwctl trust) or a CA bundle (docs/security.md)',
+      );
+    }
+    this.limiter = limiterFor(this.origin, s.perBmc);
+  }
+
+  /** A path (with query) on this BMC, from a path or an absolute URL a BMC handed out. */
+  toPath(pathOrUrl: string): string {
+    if (/^https?:\/\//i.test(pathOrUrl)) {
+      const u = new URL(pathOrUrl);
+      return u.pathname + u.search;
+    }
+    return pathOrUrl.startsWith('/') ? pathOrUrl : `/${pathOrUrl}`;
+  }
+
+  /** Whether a debug line would be printed (to avoid building it otherwise). */
+  private get debugging(): boolean {
+    return this.settings.debug && typeof this.services.debug === 'function';
+  }
+
+  debug(line: string): void {
+    if (this.debugging) this.services.debug!(this.node.name, this.redactor.mask(line));
+  }
+
+  errorContext(timeoutMs: number): ErrorContext {
+    return {
+      node: this.node.name,
+      host: this.host,
+      hostport: this.hostport,
+      connectMs: this.settings.connectMs,
+      requestMs: timeoutMs,
+      knownBmcs: this.settings.knownBmcs,
+    };
+  }
+
+  async request(req: BmcRequest): Promise<BmcResponse> {
+    const path = this.toPath(req.path);
+    const url = this.origin + path;
+    const policy = req.retry ?? (req.method === 'GET' || req.method === 'HEAD' ? 'idempotent' : 'unsent');
+    const timeoutMs = req.timeoutMs ?? this.settings.requestMs;
+    const signal = req.signal === null ? undefined : (req.signal ?? this.signal);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': 'hwctl',
+      ...(req.json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...req.headers,
+    };
+    if (req.basic) {
+      if (this.node.username === undefined || this.password === undefined) throw missingCredentials();
+      headers.authorization =
+        'Basic ' + Buffer.from(`${this.node.username}:${this.password}`).toString('base64');
+    }
+    for (const [k, v] of Object.entries(headers))
+      if (/^(x-auth-token|cookie|x-xsrf-token)$/i.test(k)) this.redactor.add(v.replace(/^.*?=/, ''));
+    const body = req.json !== undefined ? JSON.stringify(req.json) : undefined;
+    const agent = agentFor(this.agentConfig, this.node.name, (hostport, fp, file) =>
+      this.services.warn(
+        `Pinned the TLS certificate of ${hostport} (${this.node.name}) on first use: SHA256 ${fp} (${file})`,
+      ),
+    );
+
+    for (let attempt = 1; ; attempt++) {
+      if (this.debugging) {
+        const curlReq = {
+          method: req.method,
+          url,
+          headers,
+          body: req.json,
+          tls: {
+            mode: this.agentConfig.tlsMode,
+            ...(this.agentConfig.caPath ? { ca: this.agentConfig.caPath } : {}),
+          },
+        };
+        this.debug(curlCommand(req.basic ? { ...curlReq, basicUser: this.node.username! } : curlReq));
+      }
+      const release = await this.limiter.acquire(signal);
+      const started = Date.now();
+      let res: BmcResponse | undefined;
+      let failure: unknown;
+      try {
+        const r = await got(url, {
+          method: req.method,
+          headers,
+          ...(body !== undefined ? { body } : {}),
+          agent: gotAgents(agent),
+          timeout: { request: timeoutMs },
+          retry: { limit: 0 },
+          throwHttpErrors: false,
+          followRedirect: false,
+          responseType: 'text',
+          ...(signal ? { signal } : {}),
+        });
+        res = {
+          status: r.statusCode,
+          statusText: r.statusMessage ?? '',
+          headers: r.headers,
+          text: r.body,
+          path,
+          elapsedMs: Date.now() - started,
+          tries: attempt,
+        };
+      } catch (e) {
+        failure = e;
+      } finally {
+        release();
+      }
+      const elapsed = Date.now() - started;
+      if (signal?.aborted) {
+        this.debug(`-> aborted (${elapsed} ms)`);
+        throw signal.reason;
+      }
+      if (res) {
+        this.debug(`-> ${res.status} ${res.statusText} (${elapsed} ms)`);
+      } else {
+        this.debug(
+          `-> ${errorCode(failure) ?? 'error'}: ${this.redactor.mask(failure instanceof Error ? failure.message : String(failure))} (${elapsed} ms)`,
+        );
+      }
+
+      const retryable = res ? RETRY_STATUS[policy].has(res.status) : retryableError(policy, failure);
+      if (retryable && attempt < DEFAULTS.tries) {
+        const delay = res ? retryAfterMs(res.headers['retry-after']) : undefined;
+        if (delay === undefined || delay <= DEFAULTS.maxRetryAfterMs) {
+          const wait =
+            delay !== undefined
+              ? delay + Math.random() * 0.1 * delay
+              : backoff(this.settings.retryBaseMs, attempt);
+          this.debug(
+            `retry ${attempt + 1}/${DEFAULTS.tries} in ${(wait / 1000).toFixed(2)} s (${res ? res.status : errorCode(failure)})`,
+          );
+          await sleep(wait, signal);
+          continue;
+        }
+      }
+      if (res) return res;
+      const err = transportError(failure, this.errorContext(timeoutMs));
+      throw new NodeError(err.kind, this.redactor.mask(err.message), err.status, { cause: failure });
+    }
+  }
+
+  /** Parse a response body as JSON, or fail as xCAT does: `Received wrong format response`. */
+  json(res: BmcResponse, method = 'GET'): unknown {
+    try {
+      return JSON.parse(res.text);
+    } catch {
+      const e = wrongFormat(res.text, `${method} ${res.path}`);
+      throw new NodeError(e.kind, this.redactor.mask(e.message), res.status);
+    }
+  }
+
+  /** Mask secrets in an error built from a BMC's answer. */
+  masked(e: NodeError): NodeError {
+    const message = this.redactor.mask(e.message);
+    return message === e.message ? e : new NodeError(e.kind, message, e.status, { cause: e.cause });
+  }
+}
+
+export function missingCredentials(): NodeError {
+  return new NodeError(
+    'auth',
+    'No username or password for this BMC: set username and password (env:, file: or stdin reference) in the inventory (docs/security.md)',
+  );
+}
+
+function errorCode(e: unknown): string | undefined {
+  let cur: unknown = e;
+  let found: string | undefined;
+  for (let depth = 0; depth < 4 && cur && typeof cur === 'object'; depth++) {
+    const c = (cur as { code?: unknown }).code;
+    if (typeof c === 'string' && c !== 'ERR_GOT_REQUEST_ERROR') found = c;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return found;
+}
+
+function retryableError(policy: RetryPolicy, e: unknown): boolean {
+  const code = errorCode(e);
+  if (!code) return false;
+  if (policy === 'idempotent') return RETRY_CODES.has(code);
+  if (policy === 'rejected' || policy === 'unsent') return code === 'ECONNREFUSED';
+  return false;
+}
+
+/** Retry-After in ms: delta-seconds or an HTTP date. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000;
+  const date = Date.parse(v);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Exponential backoff with jitter: base·2^(n-1), scaled by a random 50-100 %. */
+function backoff(baseMs: number, attempt: number): number {
+  return baseMs * 2 ** (attempt - 1) * (0.5 + Math.random() * 0.5);
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

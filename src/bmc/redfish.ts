@@ -1,0 +1,556 @@
+/**
+ * The Redfish client: discovery from the service root, session or Basic auth, one re-login on a 401,
+ * Systems/Managers/Chassis found by walking Members, ETag/If-Match on PATCH, actions with
+ * AllowableValues/ActionInfo, task-monitor polling, logout on close.
+ */
+import { NodeError } from '../core/errors.js';
+import type { AuthMode } from '../core/types.js';
+import { isRecord, redfishMessage, statusError, textMessage } from './errors.js';
+import type { StatusContext } from './errors.js';
+import { missingCredentials, retryAfterMs, sleep } from './http.js';
+import type { BmcRequest, BmcResponse, BmcTransport } from './http.js';
+import { recordSession } from './ledger.js';
+import type {
+  ActionOptions,
+  PatchOptions,
+  RedfishClient,
+  RedfishResource,
+  RedfishResponse,
+  RequestOptions,
+  WaitTaskOptions,
+} from './types.js';
+
+const ROOT = '/redfish/v1/';
+const DEFAULT_SESSIONS = '/redfish/v1/SessionService/Sessions';
+const OK_WRITE = new Set([200, 201, 202, 204]);
+const TASK_DONE = new Set(['Completed']);
+const TASK_FAILED = new Set(['Exception', 'Killed', 'Cancelled']);
+
+/** Paths compare equal with or without a trailing slash. */
+export function samePath(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
+/** The last segment of an @odata.id (`/redfish/v1/Systems/1/` → `1`). */
+export function lastSegment(id: string): string {
+  return decodeURIComponent(id.replace(/\/+$/, '').split('/').pop() ?? '');
+}
+
+function odataId(v: unknown): string | undefined {
+  return isRecord(v) && typeof v['@odata.id'] === 'string' ? v['@odata.id'] : undefined;
+}
+
+function links(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(odataId).filter((x): x is string => x !== undefined) : [];
+}
+
+interface Session {
+  token: string;
+  uri: string | undefined;
+  forget: () => void;
+}
+
+export interface RedfishInit {
+  transport: BmcTransport;
+  username: string | undefined;
+  password: string | undefined;
+  auth: AuthMode;
+  /** node.system: which ComputerSystem when there are several. */
+  system?: string;
+}
+
+export class Redfish implements RedfishClient {
+  root: RedfishResource = {};
+  authMode: 'session' | 'basic' = 'basic';
+  private readonly t: BmcTransport;
+  private session: Session | undefined;
+  private sessionsPath = DEFAULT_SESSIONS;
+  private relogin: Promise<void> | undefined;
+  private reloggedIn = false;
+  private loginDone: Promise<void> | undefined;
+  private closed = false;
+  private systemPath: Promise<string> | undefined;
+  private managerPath: Promise<string> | undefined;
+  private chassisPaths: Promise<string[]> | undefined;
+
+  constructor(private readonly init: RedfishInit) {
+    this.t = init.transport;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Login / logout
+
+  /** Read the service root and authenticate (session, or Basic where that is the choice). */
+  login(): Promise<void> {
+    this.loginDone ??= this.doLogin();
+    return this.loginDone;
+  }
+
+  private async doLogin(): Promise<void> {
+    let res = await this.t.request({ method: 'GET', path: ROOT });
+    // Some services answer only without the trailing slash.
+    if (res.status === 404) res = await this.t.request({ method: 'GET', path: '/redfish/v1' });
+    if (res.status === 401 && this.init.auth !== 'session') {
+      // A root that wants credentials (non-conformant but seen): read it with Basic.
+      res = await this.t.request({ method: 'GET', path: ROOT, basic: true });
+    }
+    this.check(res, { method: 'GET', path: ROOT });
+    const root = this.parse(res, 'GET');
+    if (!isRecord(root))
+      throw this.t.masked(
+        new NodeError(
+          'protocol',
+          `Received wrong format response: the Redfish service root ${ROOT} is not a JSON object`,
+        ),
+      );
+    this.root = root;
+    if (this.init.username === undefined || this.init.password === undefined) throw missingCredentials();
+
+    const sessionsPath = odataId(isRecord(root.Links) ? root.Links.Sessions : undefined);
+    const hasSessionService = sessionsPath !== undefined || odataId(root.SessionService) !== undefined;
+    if (this.init.auth === 'basic' || (this.init.auth === 'auto' && !hasSessionService)) {
+      this.authMode = 'basic';
+      this.t.debug(
+        `auth: basic (${this.init.auth === 'basic' ? 'asked' : 'no SessionService in the service root'})`,
+      );
+      return;
+    }
+    this.sessionsPath = sessionsPath ?? DEFAULT_SESSIONS;
+    await this.createSession(this.sessionsPath);
+  }
+
+  private async createSession(path: string): Promise<void> {
+    const res = await this.t.request({
+      method: 'POST',
+      path,
+      // No Basic header here: it confuses some services (ansible dropped it for that reason).
+      json: { UserName: this.init.username, Password: this.init.password },
+      timeoutMs: this.t.settings.loginMs,
+      retry: 'rejected',
+    });
+    if (this.init.auth === 'auto' && [404, 405, 501, 429, 503].includes(res.status)) {
+      // No usable SessionService (emulators), or the session table is full: Basic still works.
+      this.authMode = 'basic';
+      this.t.debug(`auth: basic (session login answered ${res.status})`);
+      return;
+    }
+    if (res.status === 401)
+      throw statusError('redfish', 401, undefined, { method: 'POST', path, login: true });
+    if (res.status === 404 || res.status === 405 || res.status === 501) {
+      throw new NodeError(
+        'unsupported',
+        `This BMC has no usable SessionService (POST ${path} answered ${res.status}): use auth: basic or auto`,
+        res.status,
+      );
+    }
+    if (res.status !== 200 && res.status !== 201) this.check(res, { method: 'POST', path, login: true });
+    const token = header(res, 'x-auth-token');
+    if (!token)
+      throw new NodeError(
+        'auth',
+        'Login Failed: Did not get Session Token from response (no X-Auth-Token header)',
+        res.status,
+      );
+    this.t.redactor.add(token);
+    let body: unknown;
+    try {
+      body = res.text ? JSON.parse(res.text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    // Location (relative or absolute), else the body's @odata.id (openbmc/openbmc#3353).
+    const location = header(res, 'location');
+    const uri = location ? this.t.toPath(location) : odataId(body);
+    if (!uri) this.t.debug('session has no Location and no @odata.id: it cannot be deleted at logout');
+    const forget = recordSession(
+      {
+        node: this.t.node.name,
+        origin: this.t.origin,
+        flavor: 'redfish',
+        uri: uri ?? path,
+        openedAt: Date.now(),
+      },
+      () => this.close(),
+    );
+    this.session = { token, uri, forget };
+    this.authMode = 'session';
+  }
+
+  /** DELETE the session (bounded by the logout timeout, without the node's signal). Never throws. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.loginDone?.catch(() => undefined);
+    await this.relogin?.catch(() => undefined);
+    await this.deleteSession(this.session);
+    this.session = undefined;
+  }
+
+  private async deleteSession(session: Session | undefined): Promise<void> {
+    if (!session) return;
+    session.forget();
+    if (!session.uri) return;
+    const del = (path: string) =>
+      this.t.request({
+        method: 'DELETE',
+        path,
+        headers: { 'x-auth-token': session.token },
+        timeoutMs: this.t.settings.logoutMs,
+        retry: 'none',
+        signal: null,
+      });
+    try {
+      let res = await del(session.uri);
+      // Old iLO 4 answers 405 to DELETE with a trailing slash (python-ilorest-library#45).
+      if ((res.status === 405 || res.status === 404) && session.uri.endsWith('/'))
+        res = await del(session.uri.replace(/\/+$/, ''));
+      if (res.status >= 300 && res.status !== 401 && res.status !== 404)
+        this.t.debug(`logout answered ${res.status}: the session may stay open until it expires`);
+    } catch (e) {
+      this.t.debug(`logout failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Requests
+
+  /** Send with the current credentials; on a 401 mid-run, log in again once and resend. */
+  private async send(req: BmcRequest, ctx: StatusContext): Promise<BmcResponse> {
+    await this.login();
+    if (this.closed) throw new NodeError('interrupted', 'the BMC session was closed');
+    const res = await this.t.request(this.withAuth(req));
+    if (res.status !== 401) return res;
+    if (this.authMode !== 'session' || this.reloggedIn) throw statusError('redfish', 401, undefined, ctx);
+    // The session expired or was deleted on the BMC (another client, BMC reboot): one new login.
+    if (!this.relogin) {
+      this.reloggedIn = true;
+      this.t.debug('401 with a session: logging in again');
+      const old = this.session;
+      this.relogin = (async () => {
+        old?.forget();
+        this.session = undefined;
+        await this.createSession(this.sessionsPath);
+      })();
+    }
+    await this.relogin;
+    const again = await this.t.request(this.withAuth(req));
+    if (again.status === 401) throw statusError('redfish', 401, undefined, ctx);
+    return again;
+  }
+
+  private withAuth(req: BmcRequest): BmcRequest {
+    if (this.authMode === 'session' && this.session)
+      return { ...req, headers: { ...req.headers, 'x-auth-token': this.session.token } };
+    return { ...req, basic: true };
+  }
+
+  /** Throw the node's error for a non-2xx answer. */
+  private check(res: BmcResponse, ctx: StatusContext): void {
+    if (res.status >= 200 && res.status < 300) return;
+    let message: string | undefined;
+    try {
+      message = redfishMessage(JSON.parse(res.text));
+    } catch {
+      message = textMessage(res.text);
+    }
+    throw this.t.masked(statusError('redfish', res.status, message, { ...ctx, tries: res.tries }));
+  }
+
+  private parse(res: BmcResponse, method: string): unknown {
+    return this.t.json(res, method);
+  }
+
+  private response(res: BmcResponse): RedfishResponse {
+    let body: RedfishResource | undefined;
+    if (res.text.trim()) {
+      try {
+        const parsed: unknown = JSON.parse(res.text);
+        if (isRecord(parsed)) body = parsed;
+      } catch {
+        body = undefined; // a 2xx with a non-JSON body (tolerated on writes)
+      }
+    }
+    const out: RedfishResponse = { status: res.status, headers: res.headers, body };
+    const location = header(res, 'location');
+    if (location) out.location = this.t.toPath(location);
+    return out;
+  }
+
+  async read(path: string, opts: RequestOptions = {}): Promise<RedfishResponse> {
+    const req: BmcRequest = { method: 'GET', path, ...reqOpts(opts) };
+    const res = await this.send(req, { method: 'GET', path });
+    this.check(res, { method: 'GET', path });
+    const out = this.response(res);
+    if (!out.body) this.parse(res, 'GET'); // throws "Received wrong format response"
+    return out;
+  }
+
+  async get<T = RedfishResource>(path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await this.send({ method: 'GET', path, ...reqOpts(opts) }, { method: 'GET', path });
+    this.check(res, { method: 'GET', path });
+    return this.parse(res, 'GET') as T;
+  }
+
+  async post(path: string, body: unknown, opts: RequestOptions = {}): Promise<RedfishResponse> {
+    const res = await this.send(
+      { method: 'POST', path, json: body, ...reqOpts(opts) },
+      { method: 'POST', path },
+    );
+    this.checkWrite(res, 'POST', path);
+    return this.response(res);
+  }
+
+  private checkWrite(res: BmcResponse, method: string, path: string): void {
+    if (OK_WRITE.has(res.status)) return;
+    this.check(res.status < 300 ? { ...res, status: 500 } : res, { method, path });
+  }
+
+  async patch(path: string, body: unknown, opts: PatchOptions = {}): Promise<RedfishResponse> {
+    let etag = opts.etag ?? (await this.etagOf(path, opts));
+    const attempt = () =>
+      this.send(
+        {
+          method: 'PATCH',
+          path,
+          json: body,
+          ...reqOpts(opts),
+          headers: { ...opts.headers, ...(etag ? { 'if-match': etag } : {}) },
+        },
+        { method: 'PATCH', path },
+      );
+    let res = await attempt();
+    if (res.status === 412 || (res.status === 428 && !etag)) {
+      // Stale or missing ETag (Lenovo XCC, iDRAC): read it again and retry once.
+      this.t.debug(`PATCH answered ${res.status}: re-reading the ETag and retrying once`);
+      etag = await this.etagOf(path, opts);
+      res = await attempt();
+    }
+    this.checkWrite(res, 'PATCH', path);
+    return this.response(res);
+  }
+
+  /** The resource's ETag: the ETag header, else `@odata.etag` in the body. */
+  private async etagOf(path: string, opts: RequestOptions): Promise<string | undefined> {
+    const r = await this.read(path, opts);
+    const h = r.headers.etag;
+    if (typeof h === 'string' && h) return h;
+    const b = r.body?.['@odata.etag'];
+    return typeof b === 'string' && b ? b : undefined;
+  }
+
+  async delete(path: string, opts: RequestOptions = {}): Promise<void> {
+    const res = await this.send({ method: 'DELETE', path, ...reqOpts(opts) }, { method: 'DELETE', path });
+    this.checkWrite(res, 'DELETE', path);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Discovery
+
+  /** Every member of a collection, following nextLink pages (with a guard against loops). */
+  async members(collection: string): Promise<string[]> {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    let next: string | undefined = collection;
+    while (next && !seen.has(next)) {
+      seen.add(next);
+      const page: RedfishResource = await this.get(next);
+      out.push(...links(page.Members));
+      const link: unknown = page['Members@odata.nextLink'] ?? page['@odata.nextLink'];
+      next = typeof link === 'string' ? link : undefined;
+    }
+    return out;
+  }
+
+  private collection(name: 'Systems' | 'Managers' | 'Chassis'): string {
+    const id = odataId(this.root[name]);
+    if (!id)
+      throw new NodeError(
+        'unsupported',
+        `This Redfish service has no ${name} collection in its service root`,
+      );
+    return id;
+  }
+
+  async system(): Promise<RedfishResource> {
+    await this.login();
+    this.systemPath ??= this.findSystem();
+    return this.get(await this.systemPath);
+  }
+
+  private async findSystem(): Promise<string> {
+    const members = await this.members(this.collection('Systems'));
+    if (members.length === 0)
+      throw new NodeError('unsupported', 'This BMC exposes no ComputerSystem (Systems collection is empty)');
+    const want = this.init.system;
+    if (want !== undefined) {
+      const byPath = members.find((m) => lastSegment(m) === want || samePath(m, want));
+      if (byPath) return byPath;
+      // Ids are not always the last path segment: compare the members' Id properties.
+      for (const m of members) {
+        const r: RedfishResource = await this.get(m);
+        if (r.Id === want) return m;
+      }
+      throw new NodeError(
+        'failed',
+        `System '${want}' not found on this BMC; it has: ${members.map(lastSegment).join(', ')} (fix system: in the inventory)`,
+      );
+    }
+    if (members.length > 1) {
+      throw new NodeError(
+        'failed',
+        `This BMC has ${members.length} systems (${members.map(lastSegment).join(', ')}): choose one with system: <id> in the inventory`,
+      );
+    }
+    return members[0]!;
+  }
+
+  async manager(): Promise<RedfishResource> {
+    await this.login();
+    this.managerPath ??= this.findManager();
+    return this.get(await this.managerPath);
+  }
+
+  private async findManager(): Promise<string> {
+    const system = odataId(this.root.Systems) ? await this.system().catch(() => undefined) : undefined;
+    const managedBy = links(isRecord(system?.Links) ? system.Links.ManagedBy : undefined);
+    if (managedBy.length > 0) return managedBy[0]!;
+    const members = await this.members(this.collection('Managers'));
+    if (members.length === 0)
+      throw new NodeError('unsupported', 'This BMC exposes no Manager (Managers collection is empty)');
+    if (members.length === 1) return members[0]!;
+    for (const m of members) {
+      const r: RedfishResource = await this.get(m);
+      if (r.ManagerType === 'BMC') return m;
+    }
+    return members[0]!;
+  }
+
+  async chassis(): Promise<RedfishResource[]> {
+    await this.login();
+    this.chassisPaths ??= this.findChassis();
+    return Promise.all((await this.chassisPaths).map((p) => this.get(p)));
+  }
+
+  private async findChassis(): Promise<string[]> {
+    const system = odataId(this.root.Systems) ? await this.system().catch(() => undefined) : undefined;
+    const own = links(isRecord(system?.Links) ? system.Links.Chassis : undefined);
+    if (own.length > 0) return own;
+    return this.members(this.collection('Chassis'));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Actions and tasks
+
+  private actionEntry(resource: RedfishResource, action: string): Record<string, unknown> | undefined {
+    const actions = resource.Actions;
+    if (!isRecord(actions)) return undefined;
+    const bare = action.replace(/^#/, '');
+    const entry = actions[`#${bare}`] ?? actions[bare];
+    return isRecord(entry) ? entry : undefined;
+  }
+
+  async allowableValues(
+    resource: RedfishResource,
+    action: string,
+    parameter: string,
+  ): Promise<string[] | undefined> {
+    const entry = this.actionEntry(resource, action);
+    if (!entry) return undefined;
+    const inline = entry[`${parameter}@Redfish.AllowableValues`];
+    if (Array.isArray(inline)) return inline.filter((v): v is string => typeof v === 'string');
+    const infoPath = entry['@Redfish.ActionInfo'];
+    if (typeof infoPath !== 'string') return undefined;
+    const info: RedfishResource = await this.get(infoPath);
+    const params = Array.isArray(info.Parameters) ? info.Parameters : [];
+    const p: unknown = params.find((x) => isRecord(x) && x.Name === parameter);
+    if (!isRecord(p) || !Array.isArray(p.AllowableValues)) return undefined;
+    return p.AllowableValues.filter((v): v is string => typeof v === 'string');
+  }
+
+  async action(
+    resource: RedfishResource,
+    action: string,
+    body: unknown,
+    opts: ActionOptions = {},
+  ): Promise<RedfishResponse> {
+    const entry = this.actionEntry(resource, action);
+    const target = entry?.target;
+    if (typeof target !== 'string') {
+      const where = resource['@odata.id'] ?? resource.Id ?? 'this resource';
+      throw new NodeError('unsupported', `This BMC does not offer ${action.replace(/^#/, '')} on ${where}`);
+    }
+    // Never If-Match on an action (iDRAC answers 412 to it).
+    const res = await this.post(target, body, opts);
+    if (res.status === 202 && opts.waitTask !== false) {
+      const monitor = res.location ?? odataId(res.body);
+      if (monitor) res.task = await this.waitTask(monitor, opts.task);
+    }
+    return res;
+  }
+
+  async waitTask(monitorOrTask: string, opts: WaitTaskOptions = {}): Promise<RedfishResource> {
+    const limit = opts.timeoutMs ?? 600_000;
+    const interval = opts.intervalMs ?? 2000;
+    const started = Date.now();
+    let polls = 0;
+    let last = 'New';
+    for (;;) {
+      const res = await this.send(
+        { method: 'GET', path: monitorOrTask },
+        { method: 'GET', path: monitorOrTask },
+      );
+      polls++;
+      let body: RedfishResource | undefined;
+      if (res.text.trim()) {
+        const parsed = this.parse(res, 'GET');
+        body = isRecord(parsed) ? parsed : undefined;
+      }
+      if (res.status === 404 && polls > 1) {
+        // Some monitors vanish once the task is done and its result was consumed.
+        this.t.debug(`task monitor ${monitorOrTask} is gone (404): taking the task as finished`);
+        return { TaskState: 'Completed' };
+      }
+      if (res.status !== 202) this.check(res, { method: 'GET', path: monitorOrTask });
+      const state = typeof body?.TaskState === 'string' ? body.TaskState : undefined;
+      const percent = typeof body?.PercentComplete === 'number' ? body.PercentComplete : undefined;
+      if (state) {
+        last = percent !== undefined ? `${state} ${percent}%` : state;
+        opts.onProgress?.(state, percent);
+      }
+      if (res.status !== 202) {
+        if (!state || TASK_DONE.has(state)) {
+          if (state && body?.TaskStatus === 'Critical') throw taskFailure(body, monitorOrTask, state);
+          return body ?? {};
+        }
+        if (TASK_FAILED.has(state)) throw taskFailure(body!, monitorOrTask, state);
+      }
+      if (Date.now() - started >= limit) {
+        throw new NodeError(
+          'timeout',
+          `Task ${monitorOrTask} did not finish within ${Math.round(limit / 1000)} s (last state: ${last})`,
+        );
+      }
+      const wait = retryAfterMs(res.headers['retry-after']) ?? interval;
+      await sleep(Math.min(wait, Math.max(0, limit - (Date.now() - started))), this.t.signal);
+    }
+  }
+}
+
+function taskFailure(task: RedfishResource, uri: string, state: string): NodeError {
+  const messages = Array.isArray(task.Messages) ? task.Messages : [];
+  const first: unknown = messages[0];
+  const msg = isRecord(first) && typeof first.Message === 'string' ? `: ${first.Message}` : '';
+  return new NodeError('failed', `Task ${typeof task.Id === 'string' ? task.Id : uri} ended ${state}${msg}`);
+}
+
+function header(res: BmcResponse, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function reqOpts(opts: RequestOptions): Partial<BmcRequest> {
+  const out: Partial<BmcRequest> = {};
+  if (opts.timeoutMs !== undefined) out.timeoutMs = opts.timeoutMs;
+  if (opts.headers) out.headers = opts.headers;
+  return out;
+}
