@@ -18,7 +18,16 @@ export interface GlobalArgs {
   passwordStdin: boolean;
   insecure: boolean;
   ca?: string;
+  tls?: 'verify' | 'pin' | 'insecure';
+  knownBmcs?: string;
+  auth?: 'session' | 'basic' | 'auto';
+  connectTimeout?: number;
+  requestTimeout?: number;
+  loginTimeout?: number;
+  perBmc?: number;
 }
+
+export const BMC_GROUP = 'BMC connection options (override the inventory):';
 
 export const GLOBAL_GROUP = 'Global options:';
 
@@ -89,14 +98,70 @@ export const globalOptions: Record<string, Options> = {
     group: GLOBAL_GROUP,
   },
   insecure: {
+    alias: 'k',
     type: 'boolean',
     default: false,
-    describe: 'Do not verify BMC certificates (warned once per run)',
-    group: GLOBAL_GROUP,
+    describe: 'Do not verify BMC certificates (warned once per run); same as --tls insecure',
+    group: BMC_GROUP,
   },
   ca: {
     type: 'string',
     describe: 'PEM file of CA certificates to trust for BMC certificates',
-    group: GLOBAL_GROUP,
+    group: BMC_GROUP,
+  },
+  tls: {
+    choices: ['verify', 'pin', 'insecure'],
+    describe: 'TLS mode for every node: verify (CA), pin (trust on first use, like ssh), insecure',
+    group: BMC_GROUP,
+  },
+  'known-bmcs': {
+    type: 'string',
+    describe: 'Pinned certificate store (default $XDG_STATE_HOME/hwctl/known_bmcs)',
+    group: BMC_GROUP,
+  },
+  auth: {
+    choices: ['session', 'basic', 'auto'],
+    describe: 'Redfish authentication: a session, Basic on every request, or session falling back to Basic',
+    group: BMC_GROUP,
+  },
+  'connect-timeout': {
+    type: 'number',
+    describe: 'TCP+TLS connect timeout per request, seconds (default 5)',
+    group: BMC_GROUP,
+  },
+  'request-timeout': {
+    type: 'number',
+    describe: 'Timeout of one request, seconds (default 30)',
+    group: BMC_GROUP,
+  },
+  'login-timeout': {
+    type: 'number',
+    describe: 'Timeout of a login request, seconds (default 20)',
+    group: BMC_GROUP,
+  },
+  'per-bmc': {
+    type: 'number',
+    describe: 'Requests in flight per BMC (default 2)',
+    group: BMC_GROUP,
   },
 };
+
+/** The BMC layer's run-wide options (src/bmc/options.ts) from the parsed flags; unset flags are left out. */
+export function bmcOptionsFrom(args: GlobalArgs): Record<string, unknown> {
+  const secs = (v: number | undefined) => (v === undefined ? undefined : Math.round(v * 1000));
+  const o: Record<string, unknown> = {
+    debug: args.debug,
+    verbose: args.verbose,
+    insecure: args.insecure || undefined,
+    ca: args.ca,
+    tls: args.tls,
+    knownBmcs: args.knownBmcs,
+    auth: args.auth,
+    connectTimeoutMs: secs(args.connectTimeout),
+    requestTimeoutMs: secs(args.requestTimeout),
+    loginTimeoutMs: secs(args.loginTimeout),
+    perBmc: args.perBmc,
+  };
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}

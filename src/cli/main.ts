@@ -54,6 +54,13 @@ export async function main(
   argv = hideBin(process.argv),
   invokedAs = process.argv[1] ?? 'hwctl',
 ): Promise<void> {
+  // `hwctl ... | head` closes our stdout early: that is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   try {
     await buildCli(effectiveArgv(argv, invokedAs)).parseAsync();
   } catch (e) {

@@ -9,7 +9,7 @@ import type { NodeDef, NodeResult } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
-import type { GlobalArgs } from './global-options.js';
+import { bmcOptionsFrom, type GlobalArgs } from './global-options.js';
 import { openInventory, selectNodes } from './select.js';
 import { createRenderer, type Sink } from '../output/render.js';
 import { summarize, summaryLine } from '../output/summary.js';
@@ -19,13 +19,22 @@ export interface NodeCommandSpec<A, R> {
   /** The command as the user typed it, for json output (`rpower stat`). */
   command: string;
   noderange: string;
-  /** Build the engine request from the selected nodes (the manager does this). */
-  request(nodes: NodeDef[]): RunRequest<A, R>;
+  /** Build the engine request from the selected nodes (the manager does this)... */
+  request?(nodes: NodeDef[]): RunRequest<A, R>;
+  /** ...or run the nodes some other way (e.g. `trust`, which is not a BMC capability). */
+  execute?(nodes: NodeDef[], opts: ExecuteOptions): Promise<NodeResult<R>[]>;
   view: ResultView<R>;
   /** Default per-node deadline when --timeout is not given. */
   defaultTimeoutMs: number;
   /** Adjust results after the run (e.g. `--expect` turns a mismatch into a failure). */
   postProcess?(results: NodeResult<R>[]): NodeResult<R>[];
+}
+
+export interface ExecuteOptions {
+  services: RunServices;
+  signal: AbortSignal;
+  fanout: number;
+  onResult?: (r: NodeResult) => void;
 }
 
 export const stdSink: Sink = {
@@ -88,7 +97,7 @@ export async function runNodeCommand<A, R>(
     debug: args.debug
       ? (node, line) => sink.err(`${new Date().toISOString()} ${node}: [debug] ${line}`)
       : undefined,
-    options: { debug: args.debug, verbose: args.verbose, insecure: args.insecure, ca: args.ca },
+    options: bmcOptionsFrom(args),
   };
 
   const controller = new AbortController();
@@ -101,7 +110,10 @@ export async function runNodeCommand<A, R>(
       );
       controller.abort(new Error(sig));
     } else {
-      process.exit(EXIT.interrupted);
+      // Second signal: close what sessions we can in one second, then go.
+      void import('../bmc/index.js')
+        .then((m) => m.closeAllSessions(1000))
+        .finally(() => process.exit(EXIT.interrupted));
     }
   };
   process.on('SIGINT', onSignal);
@@ -120,15 +132,18 @@ export async function runNodeCommand<A, R>(
     sink,
   });
   try {
-    let results = await runOperation(spec.request(nodes), {
-      fanout: args.fanout,
-      timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : spec.defaultTimeoutMs,
-      signal: controller.signal,
-      services,
-      passwords,
-      detectFlavor,
-      onResult: spec.postProcess ? undefined : (r) => renderer.result(r),
-    });
+    const onResult = spec.postProcess ? undefined : (r: NodeResult) => renderer.result(r);
+    let results = spec.execute
+      ? await spec.execute(nodes, { services, signal: controller.signal, fanout: args.fanout, onResult })
+      : await runOperation(spec.request!(nodes), {
+          fanout: args.fanout,
+          timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : spec.defaultTimeoutMs,
+          signal: controller.signal,
+          services,
+          passwords,
+          detectFlavor,
+          onResult,
+        });
     if (spec.postProcess) {
       results = spec.postProcess(results);
       for (const r of results) renderer.result(r);

@@ -5,6 +5,9 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../cli/global-options.js';
 import { nodelsCommand } from './nodels.js';
+import { rpowerCommand } from './rpower.js';
+import { rsetbootCommand } from './rsetboot.js';
+import { trustCommand } from './trust.js';
 
 /** The xCAT names hwctl also answers to when installed under them (package.json `bin`). */
 export const XCAT_COMMAND_NAMES = [
@@ -19,4 +22,4 @@ export const XCAT_COMMAND_NAMES = [
 ] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argument types
-export const COMMANDS: CommandModule<GlobalArgs, any>[] = [nodelsCommand];
+export const COMMANDS: CommandModule<GlobalArgs, any>[] = [nodelsCommand, trustCommand, rpowerCommand, rsetbootCommand];

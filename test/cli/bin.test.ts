@@ -1,0 +1,154 @@
+import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, ROOT, runCli } from '../helpers/cli.js';
+
+const EXAMPLE = join(ROOT, 'examples', 'hwctl.yaml');
+const FLEET = join(ROOT, 'examples', 'fleet-10k.yaml');
+let tmp: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'hwctl-cli-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('hwctl executable', () => {
+  it('--version prints the package version without loading BMC, executor or simulator code', async () => {
+    const trace = join(tmp, 'version-imports.txt');
+    writeFileSync(trace, '');
+    const r = await runCli(['--version'], {
+      nodeArgs: ['--import', join(ROOT, 'test', 'helpers', 'trace-imports.mjs')],
+      env: { HWCTL_TRACE_IMPORTS: trace },
+    });
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(pkg.version);
+    const loaded = readFileSync(trace, 'utf8');
+    expect(loaded).toContain('/dist/cli/main.js');
+    expect(loaded).not.toMatch(/\/dist\/(bmc|sim|engine|managers|inventory)\//);
+    expect(loaded).not.toMatch(/\/dist\/executors\/(redfish|openbmc)\//);
+    expect(loaded).not.toMatch(/node_modules\/(got|p-map|@peculiar)\//);
+  });
+
+  it('--help of a command loads no BMC code either', async () => {
+    const trace = join(tmp, 'help-imports.txt');
+    writeFileSync(trace, '');
+    const r = await runCli(['nodels', '--help'], {
+      nodeArgs: ['--import', join(ROOT, 'test', 'helpers', 'trace-imports.mjs')],
+      env: { HWCTL_TRACE_IMPORTS: trace },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('List nodes of the inventory');
+    expect(readFileSync(trace, 'utf8')).not.toMatch(/\/dist\/(bmc|sim|engine)\/|node_modules\/got\//);
+  });
+
+  it('--help lists the commands and the exit codes', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/nodels/);
+    expect(r.stdout).toMatch(/Exit codes: 0 all nodes ok/);
+  });
+
+  it('rejects an unknown command and an unknown option with usage and exit 2', async () => {
+    const a = await runCli(['frobnicate', 'node01']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/Unknown argument|Unknown command/i);
+    const b = await runCli(['nodels', '--bogus', '-i', EXAMPLE]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/Unknown argument: bogus/);
+    expect(b.stdout).toBe('');
+  });
+
+  it('prints a shell completion script', async () => {
+    const r = await runCli(['completion']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/hwctl/);
+    expect(r.stdout).toMatch(/complete|compdef/);
+  });
+
+  it('answers when invoked under an xCAT name (bin symlink)', async () => {
+    const link = join(tmp, 'rpower');
+    symlinkSync(BIN, link);
+    const r = await runCli(['--help'], { bin: link });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/rpower/);
+  });
+});
+
+describe('hwctl nodels', () => {
+  it('lists nodes of a noderange, in natural order', async () => {
+    const r = await runCli(['nodels', '-i', EXAMPLE]);
+    expect(r.code).toBe(0);
+    const names = r.stdout.trim().split('\n');
+    expect(names.length).toBeGreaterThan(2);
+    const sorted = [...names].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    expect(names).toEqual(sorted);
+  });
+
+  it('fails a bad noderange with exit 2 and the xCAT message, printing nothing on stdout', async () => {
+    const r = await runCli(['nodels', 'nosuchnode,alsobad', '-i', EXAMPLE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /Error: Invalid nodes and\/or groups in noderange: alsobad,nosuchnode|Error: Invalid nodes and\/or groups in noderange: nosuchnode,alsobad/,
+    );
+    expect(r.stdout).toBe('');
+  });
+
+  it('fails a bad inventory with exit 2 and file:line:col', async () => {
+    const bad = join(tmp, 'bad.yaml');
+    writeFileSync(bad, 'nodes:\n  n1:\n    bmc: 10.0.0.1\n    pasword: x\n');
+    const r = await runCli(['nodels', '-i', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}:4:5`);
+    expect(r.stderr).toMatch(/pasword/);
+  });
+
+  it('fails with exit 2 and the places looked in when there is no inventory', async () => {
+    const r = await runCli(['nodels'], { cwd: tmp, env: { XDG_CONFIG_HOME: join(tmp, 'cfg') } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/hwctl\.yaml/);
+  });
+
+  it('finds the inventory through $HWCTL_INVENTORY', async () => {
+    const r = await runCli(['nodels'], { env: { HWCTL_INVENTORY: EXAMPLE } });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().length).toBeGreaterThan(0);
+  });
+
+  it('lists 10,000 nodes defined by ranges in every output format', async () => {
+    const text = await runCli(['nodels', '-i', FLEET, 'all', 'bmc']);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines).toHaveLength(10_000);
+    expect(lines[0]).toMatch(/^\S+: \S+/);
+
+    const json = await runCli(['nodels', '-i', FLEET, 'all', 'bmc', 'groups', '-o', 'json']);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.schema).toBe('hwctl/v1');
+    expect(doc.results).toHaveLength(10_000);
+    expect(doc.summary).toMatchObject({ total: 10_000, ok: 10_000, failed: 0 });
+    expect(doc.results[0].value).toHaveProperty('bmc');
+
+    const nd = await runCli(['nodels', '-i', FLEET, 'all', 'mgt', '-o', 'ndjson']);
+    const ndLines = nd.stdout.trim().split('\n');
+    expect(ndLines).toHaveLength(10_001);
+    expect(JSON.parse(ndLines[10_000]!).type).toBe('summary');
+
+    const table = await runCli(['nodels', '-i', FLEET, 'all', 'bmc', '-o', 'table']);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n').length).toBeGreaterThan(10_000);
+
+    const collated = await runCli(['nodels', '-i', FLEET, 'all', 'mgt', '-c']);
+    expect(collated.code).toBe(0);
+    expect(collated.stdout).toMatch(/\(\d+\)\n/);
+  });
+
+  it('shows attributes as node: value (one) or node: attr: value (several)', async () => {
+    const one = await runCli(['nodels', 'all', 'mgt', '-i', EXAMPLE]);
+    expect(one.stdout.split('\n')[0]).toMatch(/^[^:]+: (redfish|openbmc|auto)$/);
+    const two = await runCli(['nodels', 'all', 'mgt', 'bmc', '-i', EXAMPLE]);
+    expect(two.stdout.split('\n')[0]).toMatch(/^[^:]+: mgt: (redfish|openbmc|auto)$/);
+  });
+});
