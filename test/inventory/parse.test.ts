@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { secretLocation } from '../../src/inventory/index.js';
-import { FILE, node, parse, parseError, yaml } from './helpers.js';
+import { FILE, node, parse, yaml } from './helpers.js';
 
 describe('a minimal inventory', () => {
   it('needs only nodes with a bmc, and fills in the defaults', () => {
