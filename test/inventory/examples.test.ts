@@ -66,3 +66,22 @@ describe('examples/fleet-10k.yaml', () => {
     expect(elapsed).toBeLessThan(3000);
   });
 });
+
+describe('docs/inventory.md', () => {
+  it('has an opening example that parses and means what the text says', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseInventory } = await import('../../src/inventory/index.js');
+    const markdown = readFileSync('docs/inventory.md', 'utf8');
+    const block = /```yaml\n([\s\S]*?)```/.exec(markdown)![1]!;
+    const inv = parseInventory(block, 'docs/inventory.md');
+    expect(inv.nodes.size).toBe(4097);
+    expect(inv.nodes.get('node0300')).toMatchObject({
+      bmc: 'https://10.1.1.44',
+      groups: ['compute', 'rack05'],
+    });
+    expect(inv.nodes.get('mgmt01')).toMatchObject({ system: 'System.Embedded.1', mgt: 'redfish' });
+    expect(inv.nodes.get('node0064')).toMatchObject({ mgt: 'openbmc', attrs: { site: 'dc1', row: 'a' } });
+    expect(inv.nodes.get('node0065')).toMatchObject({ mgt: 'redfish', attrs: { site: 'dc1' } });
+    expect(inv.warnings).toEqual([]);
+  });
+});
