@@ -528,6 +528,19 @@ export class SimMachine extends EventEmitter<MachineEvents> {
     return this.gracefulShutdown();
   }
 
+  /**
+   * Sets the power state at once, with no transition, log entry or event: for starting a machine
+   * from recorded state before it is served (the Redfish mockup frontend seeds it from a capture).
+   */
+  seedPower(state: 'On' | 'Off'): void {
+    this.cancelPhase();
+    const on = state === 'On';
+    this.chassis = on ? 'On' : 'Off';
+    this.host = on ? 'Running' : 'Off';
+    this.requestedHost = on ? 'On' : 'Off';
+    this.requestedChassis = on ? 'On' : 'Off';
+  }
+
   /** Fault: the host OS hangs or crashes (host Quiesced, chassis on). */
   quiesce(): void {
     if (this.host !== 'Running') return;

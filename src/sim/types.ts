@@ -62,6 +62,8 @@ export interface FrontendOptions {
   sessionLimit?: number;
   /** Fleet seed, for anything the frontend randomises. */
   seed: number;
+  /** How the BMC is served (cookies are `Secure` only over https). Default https. */
+  scheme?: 'http' | 'https';
 }
 
 /** `createRedfishFrontend` and `createOpenbmcFrontend` have this shape. */
