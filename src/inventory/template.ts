@@ -61,6 +61,8 @@ export interface CompiledTemplate {
 }
 
 const MAX_WIDTH = 32;
+/** Keeps the recursive-descent parser (depth ≤ tokens) far from the stack limit, whatever the input. */
+const MAX_TOKENS = 256;
 
 /** Parse a template once; render it per node. Throws TemplateError on a syntax error. */
 export function compileTemplate(source: string): CompiledTemplate {
@@ -256,6 +258,7 @@ class ExpressionParser {
     private readonly fail: (message: string) => never,
   ) {
     this.tokens = this.tokenize(text);
+    if (this.tokens.length > MAX_TOKENS) this.fail(`expression longer than ${MAX_TOKENS} tokens`);
   }
 
   parse(): Expr {

@@ -113,6 +113,14 @@ describe('template errors', () => {
     expect(e.message).toContain(message);
   });
 
+  it('refuses absurdly long expressions instead of overflowing the stack', () => {
+    expect(compileError(`{${'('.repeat(5000)}n${')'.repeat(5000)}}`).message).toBe(
+      'expression longer than 256 tokens',
+    );
+    expect(compileError(`{${'-'.repeat(5000)}n}`).message).toBe('expression longer than 256 tokens');
+    expect(render(`{${'('.repeat(100)}n${')'.repeat(100)}}`)).toBe('42');
+  });
+
   it('names the expression concerned', () => {
     expect(compileError('10.{n}.{n+}').expression).toBe('{n+}');
   });
