@@ -11,6 +11,7 @@ import type { RunRequest } from '../engine/run.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { bmcOptionsFrom, type GlobalArgs } from './global-options.js';
 import { openInventory, selectNodes } from './select.js';
+import { resolvePasswords } from '../inventory/index.js';
 import { createRenderer, type Sink } from '../output/render.js';
 import { summarize, summaryLine } from '../output/summary.js';
 import type { ResultView } from '../output/view.js';
@@ -77,14 +78,17 @@ export async function runNodeCommand<A, R>(
   if (args.timeout !== undefined && !(args.timeout > 0))
     throw new HwctlUsageError('--timeout must be a number of seconds > 0');
 
-  const [{ loadPlugins }, { registerBuiltinExecutors }, { resolvePasswords }] = await Promise.all([
+  const [{ loadPlugins }, { registerBuiltinExecutors }] = await Promise.all([
     import('../executors/registry.js'),
     import('../executors/builtin.js'),
-    import('./secrets.js'),
   ]);
   registerBuiltinExecutors();
   await loadPlugins(inv.plugins);
-  const passwords = await resolvePasswords(nodes, args.passwordStdin ? await readStdinOnce() : undefined);
+  // Every selected node's password now, so a missing variable or unreadable file is one usage error
+  // (exit 2) before any BMC is touched, not a thousand node errors.
+  const stdin = args.passwordStdin ? await readStdinOnce() : undefined;
+  const { passwords, warnings } = await resolvePasswords(nodes, { stdin });
+  for (const w of warnings) sink.err(color.yellow(`Warning: ${w}`));
 
   const warned = new Set<string>();
   const services: RunServices = {
