@@ -1,0 +1,41 @@
+/** The resource tree of a generated BMC of one personality. */
+import type { SimMachine } from '../../machine.js';
+import type { ErrorFactory } from '../errors.js';
+import type { Profile } from '../personalities.js';
+import { Router } from '../router.js';
+import type { ResourceTree } from '../tree.js';
+import { addChassisRoutes } from './chassis.js';
+import { makeGen, type Gen } from './context.js';
+import { addLogRoutes } from './logs.js';
+import { addManagerRoutes } from './manager.js';
+import { addRootRoutes } from './root.js';
+import { addSystemRoutes } from './system.js';
+import { addUpdateRoutes } from './update.js';
+
+export function generatedTree(
+  machine: SimMachine,
+  profile: Profile,
+  errors: ErrorFactory,
+): { tree: ResourceTree; gen: Gen } {
+  const g = makeGen(machine, profile, errors);
+  const r = new Router();
+  addRootRoutes(r, g);
+  addSystemRoutes(r, g);
+  addChassisRoutes(r, g);
+  addManagerRoutes(r, g);
+  addLogRoutes(r, g);
+  addUpdateRoutes(r, g);
+  return { tree: r, gen: g };
+}
+
+/** The SessionService document of a generated BMC (live values are added by the shell). */
+export function sessionServiceDoc(g: Gen): () => Record<string, import('../json.js').Json> {
+  return () => ({
+    '@odata.id': g.u('/redfish/v1/SessionService'),
+    '@odata.type': '#SessionService.v1_1_8.SessionService',
+    Id: 'SessionService',
+    Name: 'Session Service',
+    Description: 'Session Service',
+    Status: { State: 'Enabled', Health: 'OK' },
+  });
+}

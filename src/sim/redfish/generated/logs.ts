@@ -1,0 +1,92 @@
+/** The LogService holding the machine's event log, under the System or the Manager per personality. */
+import type { LogEntry } from '../../machine.js';
+import { isObject, isoTime, type JsonObject } from '../json.js';
+import type { Router } from '../router.js';
+import { parseJsonBody } from '../tree.js';
+import { collection, type Gen } from './context.js';
+
+function logPaths(g: Gen): { parent: string; services: string; log: string; entries: string } {
+  const parent = g.p.log.parent === 'system' ? g.sys : g.mgr;
+  const services = `${parent}/LogServices`;
+  const log = `${services}/${g.p.log.id}`;
+  return { parent, services, log, entries: `${log}/Entries` };
+}
+
+function logServiceDoc(g: Gen): JsonObject {
+  const p = logPaths(g);
+  const l = g.p.log;
+  return {
+    '@odata.id': g.u(p.log),
+    '@odata.type': '#LogService.v1_3_0.LogService',
+    Id: l.id,
+    Name: l.name,
+    Description: l.description,
+    MaxNumberOfRecords: g.m.log.maxEntries,
+    OverWritePolicy: 'WrapsWhenFull',
+    LogEntryType: l.entryType === 'Oem' ? 'OEM' : l.entryType,
+    DateTime: isoTime(g.m.clock.now()),
+    DateTimeLocalOffset: '+00:00',
+    ServiceEnabled: true,
+    Status: { State: 'Enabled', Health: 'OK' },
+    Entries: g.link(p.entries),
+    Actions: { '#LogService.ClearLog': { target: g.u(`${p.log}/Actions/LogService.ClearLog`) } },
+  };
+}
+
+export function logEntryDoc(g: Gen, e: LogEntry): JsonObject {
+  const p = logPaths(g);
+  const l = g.p.log;
+  const doc: JsonObject = {
+    '@odata.id': g.u(`${p.entries}/${e.id}`),
+    '@odata.type': '#LogEntry.v1_15_0.LogEntry',
+    Id: String(e.id),
+    Name: l.entryType === 'SEL' ? 'Log Entry' : `${l.name} Entry`,
+    Created: isoTime(e.created),
+    EntryType: l.entryType,
+    Severity: e.severity,
+    Message: e.message,
+    MessageId: e.messageId,
+    MessageArgs: [...e.messageArgs],
+    Resolved: e.resolved,
+  };
+  if (l.entryType === 'SEL') {
+    doc.EntryCode = 'Assert';
+    if (e.sensorType) doc.SensorType = e.sensorType;
+  }
+  if (l.entryType === 'Oem') doc.OemRecordFormat = g.p.name === 'ilo' ? 'Hpe-IML' : 'Hwctl';
+  return doc;
+}
+
+export function addLogRoutes(r: Router, g: Gen): void {
+  const p = logPaths(g);
+  r.node(p.services, () => ({
+    get: () => collection(g, p.services, 'LogServiceCollection', 'Log Service Collection', [p.log]),
+  }));
+  r.node(p.log, () => ({ get: () => logServiceDoc(g) }));
+  r.node(p.entries, () => ({
+    pageSize: g.p.log.pageSize,
+    get: () => {
+      const entries = g.m.log.list();
+      return {
+        ...collection(g, p.entries, 'LogEntryCollection', `${g.p.log.name} Entries`, []),
+        Members: entries.map((e) => logEntryDoc(g, e)),
+        'Members@odata.count': entries.length,
+      };
+    },
+  }));
+  r.add(`${p.entries}/:id`, ({ id }) => {
+    const n = /^\d+$/.test(id ?? '') ? Number(id) : NaN;
+    const e = g.m.log.get(n);
+    return e ? { get: () => logEntryDoc(g, g.m.log.get(n) ?? e) } : undefined;
+  });
+  r.node(`${p.log}/Actions/LogService.ClearLog`, () => ({
+    post: (ctx) => {
+      const body = parseJsonBody(ctx);
+      if (!isObject(body)) throw g.errors.error('MalformedJSON');
+      for (const k of Object.keys(body))
+        throw g.errors.error('ActionParameterUnknown', ['#LogService.ClearLog', k]);
+      g.m.clearLog();
+      return undefined;
+    },
+  }));
+}

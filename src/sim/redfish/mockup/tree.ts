@@ -1,0 +1,520 @@
+/**
+ * Serving a capture with state on top. Everything is the capture's own data, except:
+ *  - each captured System is backed by a SimMachine (the BMC's own machine for the first, one more
+ *    per extra System of a multi-node capture), seeded from the captured PowerState, Boot and LED;
+ *    its PowerState, Boot override and LED are live, and ComputerSystem.Reset/Chassis.Reset work;
+ *  - a Chassis shares the LED of the System it is linked to (or keeps its own);
+ *  - LogService.ClearLog empties that log; the first System's first log also lists the machine's
+ *    own entries (power actions, faults) after the captured ones;
+ *  - Manager.Reset reboots the BMC; other advertised actions answer 204 and change nothing (as
+ *    DMTF's Mockup Server does);
+ *  - sessions are live (handled by the shell), whatever the capture holds under Sessions.
+ * Dangling links answer 404; a static `nextLink` is served as captured (query strings are ignored).
+ */
+import { SimMachine, type LogEntry } from '../../machine.js';
+import {
+  applyBootPatch,
+  applyLed,
+  applyReset,
+  readBootPatch,
+  readLedPatch,
+  readResetType,
+  type LedState,
+} from '../actions.js';
+import type { ErrorFactory } from '../errors.js';
+import { isObject, isRef, isoTime, obj, str, strings, type Json, type JsonObject } from '../json.js';
+import type { ExpandSupport } from '../personalities.js';
+import { normalizePath } from '../shell.js';
+import { parseJsonBody, type RequestContext, type ResourceNode, type ResourceTree } from '../tree.js';
+import type { Capture } from './capture.js';
+
+const ROOT = '/redfish/v1';
+const STANDARD_RESETS = [
+  'On',
+  'ForceOff',
+  'GracefulShutdown',
+  'GracefulRestart',
+  'ForceRestart',
+  'Nmi',
+  'ForceOn',
+  'PushPowerButton',
+  'PowerCycle',
+];
+const ALL_TARGETS = [
+  'None',
+  'Pxe',
+  'Floppy',
+  'Cd',
+  'Usb',
+  'Hdd',
+  'BiosSetup',
+  'Utilities',
+  'Diags',
+  'UefiShell',
+  'UefiTarget',
+  'SDCard',
+  'UefiHttp',
+  'RemoteDrive',
+  'UefiBootNext',
+];
+const QUIRKS = { onWhenOn: 'noop', resetWhenOff: 'base409' } as const;
+
+/** `@odata.id` of a reference (absolute URLs reduced to their path), normalised. */
+function refPath(v: Json | undefined): string | undefined {
+  if (!isObject(v)) return undefined;
+  const id = v['@odata.id'];
+  return typeof id === 'string' ? toPath(id) : undefined;
+}
+
+function toPath(uri: string): string {
+  const noHost = uri.replace(/^[a-z]+:\/\/[^/]+/i, '');
+  return normalizePath(noHost.split('#')[0]?.split('?')[0] ?? noHost);
+}
+
+/** Paths of an array of references (anything else is skipped). */
+function refPaths(v: Json | undefined): string[] {
+  if (!Array.isArray(v)) return [];
+  return v.map((m) => refPath(m)).filter((p): p is string => p !== undefined);
+}
+
+function memberPaths(doc: JsonObject | undefined): string[] {
+  return refPaths(doc?.Members);
+}
+
+class LocalLed implements LedState {
+  private led: 'Off' | 'Lit' | 'Blinking' = 'Off';
+  indicatorLed() {
+    return this.led;
+  }
+  setIndicatorLed(v: 'Off' | 'Lit' | 'Blinking') {
+    this.led = v;
+  }
+  identifyActive() {
+    return this.led !== 'Off';
+  }
+  setIdentify(v: boolean) {
+    this.led = v ? 'Blinking' : 'Off';
+  }
+}
+
+interface LedHolder {
+  led: LedState;
+  offered: { indicator: boolean; location: boolean };
+}
+
+interface SystemState extends LedHolder {
+  path: string;
+  machine: SimMachine;
+}
+
+interface ChassisState extends LedHolder {
+  path: string;
+  system: SystemState | undefined;
+}
+
+interface FoundAction {
+  owner: string;
+  name: string;
+  def: JsonObject;
+}
+
+function ledOffered(doc: JsonObject): { indicator: boolean; location: boolean } {
+  return { indicator: 'IndicatorLED' in doc, location: 'LocationIndicatorActive' in doc };
+}
+
+function seedLed(led: LedState, doc: JsonObject): void {
+  const v = doc.IndicatorLED;
+  if (v === 'Off' || v === 'Lit' || v === 'Blinking') led.setIndicatorLed(v);
+  else if (doc.LocationIndicatorActive === true) led.setIdentify(true);
+}
+
+function overlayLed(out: JsonObject, h: LedHolder): void {
+  if (h.offered.indicator) out.IndicatorLED = h.led.indicatorLed();
+  if (h.offered.location) out.LocationIndicatorActive = h.led.identifyActive();
+}
+
+export interface MockupTreeOptions {
+  capture: Capture;
+  machine: SimMachine;
+  errors: ErrorFactory;
+}
+
+export class MockupTree implements ResourceTree {
+  private readonly capture: Capture;
+  private readonly errors: ErrorFactory;
+  private readonly primary: SimMachine;
+  private readonly systems = new Map<string, SystemState>();
+  private readonly chassis = new Map<string, ChassisState>();
+  /** Machines created for the 2nd.. Systems of a multi-node capture (disposed with the frontend). */
+  readonly extraMachines: SimMachine[] = [];
+  private readonly cleared = new Set<string>();
+  private readonly actions = new Map<string, FoundAction | null>();
+  private primaryLog: { entries: string; offset: number; refs: boolean } | null | undefined;
+
+  constructor(o: MockupTreeOptions) {
+    this.capture = o.capture;
+    this.errors = o.errors;
+    this.primary = o.machine;
+    this.discover();
+  }
+
+  /** What the capture's service root advertises for `$expand`. */
+  expandSupport(): ExpandSupport | false {
+    const q = obj(obj(this.capture.doc(ROOT), 'ProtocolFeaturesSupported'), 'ExpandQuery');
+    if (!q) return false;
+    const levels = q.Levels === true;
+    const all = q.ExpandAll === true;
+    if (!levels && !all && q.NoLinks !== true && q.Links !== true) return false;
+    const max = typeof q.MaxLevels === 'number' && q.MaxLevels >= 1 ? q.MaxLevels : 1;
+    return { maxLevels: levels ? max : 1, links: all || q.Links === true };
+  }
+
+  private discover(): void {
+    const systemPaths = memberPaths(this.capture.doc(`${ROOT}/Systems`));
+    systemPaths.forEach((path, i) => {
+      const doc = this.capture.doc(path);
+      if (!doc) return; // a dangling member stays a 404
+      const power = doc.PowerState === 'On' || doc.PowerState === 'PoweringOn' ? 'On' : 'Off';
+      let machine = this.primary;
+      if (i === 0) machine.seedPower(power);
+      else {
+        machine = new SimMachine({
+          name: `${this.primary.name}/${str(doc, 'Id') ?? i}`,
+          index: this.primary.index,
+          seed: this.primary.seed,
+          clock: this.primary.clock,
+          transitionMs: this.primary.transitionMs,
+          bmcRebootMs: this.primary.bmcRebootMs,
+          initialPower: power,
+        });
+        this.extraMachines.push(machine);
+      }
+      const boot = obj(doc, 'Boot');
+      if (boot) {
+        for (const [key, field] of [
+          ['BootSourceOverrideTarget', 'target'],
+          ['BootSourceOverrideEnabled', 'enabled'],
+          ['BootSourceOverrideMode', 'mode'],
+        ] as const) {
+          const v = boot[key];
+          if (typeof v !== 'string') continue;
+          try {
+            machine.setBootOverride({ [field]: v });
+          } catch {
+            // a value the machine does not model (e.g. Recovery): keep the machine default
+          }
+        }
+      }
+      seedLed(machine, doc);
+      this.systems.set(path, { path, machine, led: machine, offered: ledOffered(doc) });
+    });
+    // A chassis a System links to (or that links to a System) shares that System's LED and power.
+    const systemOfChassis = new Map<string, SystemState>();
+    for (const sys of this.systems.values())
+      for (const c of refPaths(obj(this.capture.doc(sys.path), 'Links')?.Chassis))
+        if (!systemOfChassis.has(c)) systemOfChassis.set(c, sys);
+    for (const path of memberPaths(this.capture.doc(`${ROOT}/Chassis`))) {
+      const doc = this.capture.doc(path);
+      if (!doc) continue;
+      const system =
+        systemOfChassis.get(path) ??
+        refPaths(obj(doc, 'Links')?.ComputerSystems)
+          .map((p) => this.systems.get(p))
+          .find((x) => x !== undefined);
+      let led: LedState;
+      if (system) led = system.machine;
+      else {
+        led = new LocalLed();
+        seedLed(led, doc);
+      }
+      this.chassis.set(path, { path, system, led, offered: ledOffered(doc) });
+    }
+  }
+
+  // ------------------------------------------------------------------ logs
+
+  /** The first System's (else first Manager's) first log: where the machine's own entries appear. */
+  private primaryEntries(): { entries: string; offset: number; refs: boolean } | undefined {
+    if (this.primaryLog !== undefined) return this.primaryLog ?? undefined;
+    this.primaryLog = null;
+    const owners = [
+      ...[...this.systems.values()].filter((s) => s.machine === this.primary).map((s) => s.path),
+      ...memberPaths(this.capture.doc(`${ROOT}/Managers`)),
+    ];
+    for (const owner of owners) {
+      const services = refPath(this.capture.doc(owner)?.LogServices);
+      const first = memberPaths(services ? this.capture.doc(services) : undefined)[0];
+      const entries = refPath(first ? this.capture.doc(first)?.Entries : undefined);
+      if (!entries) continue;
+      const captured = this.capture.doc(entries);
+      const members = Array.isArray(captured?.Members) ? captured.Members : [];
+      let offset = 0;
+      for (const m of members) {
+        const id = isObject(m) ? (str(m, 'Id') ?? refPath(m)?.split('/').pop()) : undefined;
+        if (id !== undefined && /^\d+$/.test(id)) offset = Math.max(offset, Number(id));
+      }
+      this.primaryLog = { entries, offset, refs: members.length > 0 && members.every((m) => isRef(m)) };
+      break;
+    }
+    return this.primaryLog ?? undefined;
+  }
+
+  private machineEntryDoc(entries: string, offset: number, e: LogEntry): JsonObject {
+    const id = String(offset + e.id);
+    return {
+      '@odata.id': `${entries}/${id}`,
+      '@odata.type': '#LogEntry.v1_15_0.LogEntry',
+      Id: id,
+      Name: 'Log Entry',
+      Created: isoTime(e.created),
+      EntryType: 'Event',
+      Severity: e.severity,
+      Message: e.message,
+      MessageId: e.messageId,
+      MessageArgs: [...e.messageArgs],
+    };
+  }
+
+  private entriesDoc(path: string): JsonObject | undefined {
+    const captured = this.capture.doc(path);
+    const primary = this.primaryEntries();
+    const isPrimary = primary?.entries === path;
+    const isCleared = this.cleared.has(path);
+    if (!isPrimary && !isCleared) return captured;
+    if (!captured && !isPrimary) return undefined;
+    const members: Json[] = isCleared ? [] : [...((captured?.Members as Json[] | undefined) ?? [])];
+    if (primary && isPrimary)
+      for (const e of this.primary.log.list()) {
+        const doc = this.machineEntryDoc(path, primary.offset, e);
+        members.push(primary.refs ? { '@odata.id': doc['@odata.id'] as string } : doc);
+      }
+    const out: JsonObject = {
+      ...(captured ?? {
+        '@odata.id': path,
+        '@odata.type': '#LogEntryCollection.LogEntryCollection',
+        Name: 'Log Entries',
+      }),
+      Members: members,
+      'Members@odata.count': members.length,
+    };
+    if (isCleared) {
+      delete out['Members@odata.nextLink'];
+      delete out['@odata.nextLink'];
+    }
+    return out;
+  }
+
+  /** A member of a live log: a machine entry, a captured one (unless cleared), or nothing. */
+  private entryNode(path: string): ResourceNode | undefined | null {
+    const slash = path.lastIndexOf('/');
+    const parent = path.slice(0, slash);
+    const id = path.slice(slash + 1);
+    const primary = this.primaryEntries();
+    if (primary?.entries === parent && /^\d+$/.test(id) && Number(id) > primary.offset) {
+      const n = Number(id) - primary.offset;
+      const e = this.primary.log.get(n);
+      return e
+        ? { get: () => this.machineEntryDoc(parent, primary.offset, this.primary.log.get(n) ?? e) }
+        : undefined;
+    }
+    if (this.cleared.has(parent)) return undefined;
+    return null; // not a live log member: fall through to the capture
+  }
+
+  private clearLog(servicePath: string): void {
+    const entries = refPath(this.capture.doc(servicePath)?.Entries) ?? `${servicePath}/Entries`;
+    this.cleared.add(entries);
+    if (this.primaryEntries()?.entries === entries) this.primary.clearLog();
+  }
+
+  // ------------------------------------------------------------------ actions
+
+  /** The advertised action whose target is `path`, found on an ancestor resource. */
+  private actionAt(path: string): FoundAction | undefined {
+    const cached = this.actions.get(path);
+    if (cached !== undefined) return cached ?? undefined;
+    let found: FoundAction | null = null;
+    const parts = path.split('/');
+    for (let n = parts.length - 1; n >= 3 && !found; n--) {
+      const owner = parts.slice(0, n).join('/');
+      const actions = obj(this.capture.doc(owner), 'Actions');
+      if (!actions) continue;
+      const candidates = [...Object.entries(actions), ...Object.entries(obj(actions, 'Oem') ?? {})];
+      for (const [name, def] of candidates) {
+        if (!name.startsWith('#') || !isObject(def)) continue;
+        const target = str(def, 'target');
+        if (target !== undefined && toPath(target) === path) {
+          found = { owner, name, def };
+          break;
+        }
+      }
+    }
+    this.actions.set(path, found);
+    return found ?? undefined;
+  }
+
+  /** Inline allowable values, else the ActionInfo's, else the standard set. */
+  private allowed(def: JsonObject, parameter: string, fallback: readonly string[]): string[] {
+    const inline = strings(def, `${parameter}@Redfish.AllowableValues`);
+    if (inline) return inline;
+    const infoPath = str(def, '@Redfish.ActionInfo');
+    const info = infoPath ? this.capture.doc(toPath(infoPath)) : undefined;
+    const params = info?.Parameters;
+    if (Array.isArray(params))
+      for (const p of params)
+        if (isObject(p) && p.Name === parameter) {
+          const values = strings(p, 'AllowableValues');
+          if (values) return values;
+        }
+    return [...fallback];
+  }
+
+  private actionNode(a: FoundAction): ResourceNode {
+    return {
+      post: (ctx: RequestContext) => {
+        const body = parseJsonBody(ctx);
+        switch (a.name) {
+          case '#ComputerSystem.Reset':
+          case '#Chassis.Reset': {
+            const system = this.systems.get(a.owner) ?? this.chassis.get(a.owner)?.system;
+            const value = readResetType(
+              body,
+              this.allowed(a.def, 'ResetType', STANDARD_RESETS),
+              a.name,
+              this.errors,
+            );
+            if (system) applyReset(system.machine, value, QUIRKS, this.errors);
+            return undefined;
+          }
+          case '#Manager.Reset':
+            readResetType(
+              body,
+              this.allowed(a.def, 'ResetType', ['GracefulRestart', 'ForceRestart']),
+              a.name,
+              this.errors,
+              {
+                required: false,
+              },
+            );
+            this.primary.bmcReboot();
+            return undefined;
+          case '#LogService.ClearLog':
+            this.clearLog(a.owner);
+            return undefined;
+          default:
+            return undefined;
+        }
+      },
+    };
+  }
+
+  // ------------------------------------------------------------------ resources
+
+  private systemNode(s: SystemState, doc: JsonObject): ResourceNode {
+    const render = (): JsonObject => {
+      const d = this.capture.doc(s.path) ?? doc;
+      const out: JsonObject = { ...d, PowerState: s.machine.powerState() };
+      const boot = obj(d, 'Boot');
+      if (boot) {
+        const b = s.machine.bootOverride();
+        out.Boot = { ...boot, BootSourceOverrideTarget: b.target, BootSourceOverrideEnabled: b.enabled };
+        if ('BootSourceOverrideMode' in boot) (out.Boot as JsonObject).BootSourceOverrideMode = b.mode;
+      }
+      overlayLed(out, s);
+      return out;
+    };
+    return {
+      get: render,
+      patch: (body) => {
+        const current = render();
+        const boot = obj(current, 'Boot');
+        let change;
+        for (const [k, v] of Object.entries(body)) {
+          if (k === 'Boot' && boot) {
+            change = readBootPatch(
+              v,
+              {
+                targets:
+                  strings(boot, 'BootSourceOverrideTarget@Redfish.AllowableValues') ??
+                  strings(boot, 'BootSourceOverrideSupported') ??
+                  ALL_TARGETS,
+                enabled: strings(boot, 'BootSourceOverrideEnabled@Redfish.AllowableValues') ?? [
+                  'Disabled',
+                  'Once',
+                  'Continuous',
+                ],
+                modes: strings(boot, 'BootSourceOverrideMode@Redfish.AllowableValues') ?? ['UEFI', 'Legacy'],
+                modeWritable: 'BootSourceOverrideMode' in boot,
+              },
+              Object.keys(boot),
+              this.errors,
+            );
+          } else if (k !== 'IndicatorLED' && k !== 'LocationIndicatorActive') this.reject(current, k);
+        }
+        const leds = readLedPatch(body, s.offered, this.errors);
+        if (change) applyBootPatch(s.machine, change, this.errors);
+        applyLed(s.led, leds);
+        return undefined;
+      },
+    };
+  }
+
+  private chassisNode(c: ChassisState, doc: JsonObject): ResourceNode {
+    const render = (): JsonObject => {
+      const out: JsonObject = { ...doc };
+      if (c.system && 'PowerState' in doc) out.PowerState = c.system.machine.powerState();
+      overlayLed(out, c);
+      return out;
+    };
+    return {
+      get: render,
+      patch: (body) => {
+        const current = render();
+        for (const k of Object.keys(body))
+          if (k !== 'IndicatorLED' && k !== 'LocationIndicatorActive') this.reject(current, k);
+        applyLed(c.led, readLedPatch(body, c.offered, this.errors));
+        return undefined;
+      },
+    };
+  }
+
+  private reject(doc: JsonObject, key: string): never {
+    if (key in doc) throw this.errors.error('PropertyNotWritable', [key], { related: [`#/${key}`] });
+    throw this.errors.error('PropertyUnknown', [key], { related: [`#/${key}`] });
+  }
+
+  resolve(path: string): ResourceNode | undefined {
+    if (path === '/redfish') return { get: () => ({ v1: '/redfish/v1/' }) };
+    if (path === `${ROOT}/$metadata`) {
+      const xml = this.capture.metadata();
+      return xml === undefined
+        ? undefined
+        : {
+            raw: () => ({
+              status: 200,
+              headers: { 'Content-Type': 'application/xml; charset=utf-8', 'OData-Version': '4.0' },
+              body: xml,
+            }),
+          };
+    }
+    const system = this.systems.get(path);
+    if (system) return this.systemNode(system, this.capture.doc(path) as JsonObject);
+    const chassis = this.chassis.get(path);
+    if (chassis) return this.chassisNode(chassis, this.capture.doc(path) as JsonObject);
+    if (path.includes('/Actions/') || path.endsWith('/Actions')) {
+      const a = this.actionAt(path);
+      if (a) return this.actionNode(a);
+    }
+    const entries = this.entriesDoc(path);
+    if (entries && (this.cleared.has(path) || this.primaryEntries()?.entries === path))
+      return { get: () => this.entriesDoc(path) ?? entries };
+    const entry = this.entryNode(path);
+    if (entry !== null) return entry;
+    const doc = this.capture.doc(path);
+    return doc ? { get: () => doc } : undefined;
+  }
+
+  dispose(): void {
+    for (const m of this.extraMachines) m.dispose();
+  }
+}

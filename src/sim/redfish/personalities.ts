@@ -1,0 +1,335 @@
+/**
+ * What makes one generated BMC look like a Dell iDRAC, an HPE iLO, an OpenBMC bmcweb or a
+ * DMTF-style service. Every difference here is one seen in real captures or reported in client
+ * issue trackers (see ../shared/reference/redfish.md); docs/simulator.md "Redfish personalities"
+ * lists them for users.
+ */
+import type { BootTarget, ResetType } from '../machine.js';
+import type { ErrorStyle } from './errors.js';
+
+export type GeneratedPersonality = 'generic' | 'openbmc' | 'idrac' | 'ilo';
+
+export interface ExpandSupport {
+  maxLevels: number;
+  /** `*` and `~` (expand Links too). */
+  links: boolean;
+}
+
+export interface LogServiceProfile {
+  /** The LogService holding the machine's event log sits under the System or the Manager. */
+  parent: 'system' | 'manager';
+  id: string;
+  name: string;
+  description: string;
+  /** Members per page; more entries give `Members@odata.nextLink`. */
+  pageSize: number;
+  entryType: 'SEL' | 'Event' | 'Oem';
+}
+
+export interface Profile {
+  name: GeneratedPersonality;
+  ids: { system: string; manager: string; chassis: string };
+  /** iLO writes every `@odata.id` with a trailing slash (`/redfish/v1/Systems/1/`). */
+  trailingSlash: boolean;
+  redfishVersion: string;
+  vendor: string;
+  product: string;
+  /** Root `Oem` block used for vendor detection (`Oem.Dell`, `Oem.Hpe`). */
+  rootOem?: Record<string, Record<string, string>>;
+  errorStyle: ErrorStyle;
+  resetValues: readonly ResetType[];
+  /** Inline `ResetType@Redfish.AllowableValues` or only `@Redfish.ActionInfo` (bmcweb). */
+  resetVia: 'inline' | 'actionInfo';
+  managerResetValues: readonly string[];
+  bootTargets: readonly BootTarget[];
+  /** Advertise `BootSourceOverrideEnabled@Redfish.AllowableValues` (Dell/HPE do not). */
+  bootEnabledAllowable: boolean;
+  bootModeAllowable: boolean;
+  /** HPE: BootSourceOverrideMode is read-only (PATCHing it gives 400 PropertyNotWritable). */
+  bootModeWritable: boolean;
+  led: { indicator: boolean; location: boolean };
+  /** `Chassis/<id>/Sensors` (HPE has only Thermal/Power). */
+  sensorsCollection: boolean;
+  /** NetworkProtocol.NTP: a list, Dell's three slots padded with "", or absent (HPE). */
+  ntp: 'list' | 'padded3' | 'none';
+  /** PATCH without If-Match answers 428 (iDRAC). */
+  ifMatchRequired: boolean;
+  etag: { weak: boolean; inBody: boolean };
+  sessionLimit: number;
+  /** How a login beyond the limit fails: Base SessionLimitExceeded or iDRAC RAC0218 (both 503). */
+  sessionLimitStyle: 'base' | 'idrac';
+  /** On/ForceOn on a server that is on: accepted as a no-op, or 409 PSU501 (iDRAC). */
+  onWhenOn: 'noop' | 'idrac409';
+  /** A reset (anything but On/ForceOn/PushPowerButton) while off: 409 ResourceInStandby or 400 iLO. */
+  resetWhenOff: 'base409' | 'ilo400';
+  /** Success body of actions and PATCH: none (204), the resource, Dell's Success message, iLO's. */
+  success: 'noContent' | 'resource' | 'idracMessage' | 'iloMessage';
+  expand: ExpandSupport | false;
+  log: LogServiceProfile;
+  /** Manager EthernetInterface id for the machine's interface number `i` (0-based). */
+  ifaceId: (machineIfaceId: string, i: number) => string;
+  processorId: (i: number) => string;
+  memoryId: (i: number, location: string) => string;
+  update: { simpleUpdate: boolean; multipartUri?: string; httpPushUri?: string };
+}
+
+const ALL_RESET: readonly ResetType[] = [
+  'On',
+  'ForceOff',
+  'GracefulShutdown',
+  'GracefulRestart',
+  'ForceRestart',
+  'Nmi',
+  'ForceOn',
+  'PushPowerButton',
+  'PowerCycle',
+];
+
+export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
+  generic: {
+    name: 'generic',
+    ids: { system: '1', manager: '1', chassis: '1' },
+    trailingSlash: false,
+    redfishVersion: '1.15.0',
+    vendor: 'Contoso',
+    product: 'hwctl simulated server',
+    errorStyle: { basePrefix: 'Base.1.16' },
+    resetValues: ALL_RESET,
+    resetVia: 'inline',
+    managerResetValues: ['ForceRestart', 'GracefulRestart'],
+    bootTargets: [
+      'None',
+      'Pxe',
+      'Cd',
+      'Usb',
+      'Hdd',
+      'BiosSetup',
+      'Utilities',
+      'Diags',
+      'UefiShell',
+      'UefiTarget',
+      'UefiHttp',
+    ],
+    bootEnabledAllowable: true,
+    bootModeAllowable: true,
+    bootModeWritable: true,
+    led: { indicator: true, location: true },
+    sensorsCollection: true,
+    ntp: 'list',
+    ifMatchRequired: false,
+    etag: { weak: true, inBody: true },
+    sessionLimit: 32,
+    sessionLimitStyle: 'base',
+    onWhenOn: 'noop',
+    resetWhenOff: 'base409',
+    success: 'noContent',
+    expand: { maxLevels: 3, links: true },
+    log: {
+      parent: 'system',
+      id: 'Log',
+      name: 'System Log Service',
+      description: 'System event log',
+      pageSize: 50,
+      entryType: 'Event',
+    },
+    ifaceId: (id) => id,
+    processorId: (i) => `CPU${i + 1}`,
+    memoryId: (i) => `DIMM${i + 1}`,
+    update: { simpleUpdate: true, multipartUri: '/redfish/v1/UpdateService/upload' },
+  },
+  openbmc: {
+    name: 'openbmc',
+    ids: { system: 'system', manager: 'bmc', chassis: 'chassis' },
+    trailingSlash: false,
+    redfishVersion: '1.17.0',
+    vendor: 'OpenBMC',
+    product: 'OpenBMC bmcweb',
+    errorStyle: {
+      basePrefix: 'Base.1.16.0',
+      envelope: {
+        code: 'Base.1.16.0.GeneralError',
+        message:
+          'A general error has occurred.  See Resolution for information on how to resolve the error, or @Message.ExtendedInfo if Resolution is not provided.',
+      },
+    },
+    resetValues: [
+      'On',
+      'ForceOff',
+      'ForceOn',
+      'ForceRestart',
+      'GracefulRestart',
+      'GracefulShutdown',
+      'PowerCycle',
+      'Nmi',
+    ],
+    resetVia: 'actionInfo',
+    managerResetValues: ['GracefulRestart', 'ForceRestart'],
+    bootTargets: ['None', 'Pxe', 'Hdd', 'Cd', 'Diags', 'BiosSetup', 'Usb'],
+    bootEnabledAllowable: true,
+    bootModeAllowable: true,
+    bootModeWritable: true,
+    led: { indicator: false, location: true },
+    sensorsCollection: true,
+    ntp: 'list',
+    ifMatchRequired: false,
+    etag: { weak: false, inBody: false },
+    sessionLimit: 64,
+    sessionLimitStyle: 'base',
+    onWhenOn: 'noop',
+    resetWhenOff: 'base409',
+    success: 'noContent',
+    expand: { maxLevels: 6, links: false },
+    log: {
+      parent: 'system',
+      id: 'EventLog',
+      name: 'Event Log Service',
+      description: 'System Event Log Service',
+      pageSize: 1000,
+      entryType: 'Event',
+    },
+    ifaceId: (id) => id,
+    processorId: (i) => `cpu${i}`,
+    memoryId: (i) => `dimm${i}`,
+    update: {
+      simpleUpdate: false,
+      multipartUri: '/redfish/v1/UpdateService/update',
+      httpPushUri: '/redfish/v1/UpdateService/update',
+    },
+  },
+  idrac: {
+    name: 'idrac',
+    ids: { system: 'System.Embedded.1', manager: 'iDRAC.Embedded.1', chassis: 'System.Embedded.1' },
+    trailingSlash: false,
+    redfishVersion: '1.17.0',
+    vendor: 'Dell',
+    product: 'Integrated Dell Remote Access Controller',
+    rootOem: {
+      Dell: {
+        '@odata.type': '#DellServiceRoot.v1_0_0.DellServiceRoot',
+        IsBranded: '0',
+        ManagerMACAddress: '',
+      },
+    },
+    errorStyle: {
+      basePrefix: 'Base.1.12',
+      envelope: {
+        code: 'Base.1.12.GeneralError',
+        message: 'A general error has occurred. See ExtendedInfo for more information',
+      },
+    },
+    resetValues: [
+      'On',
+      'ForceOff',
+      'ForceRestart',
+      'GracefulRestart',
+      'GracefulShutdown',
+      'PushPowerButton',
+      'Nmi',
+      'PowerCycle',
+    ],
+    resetVia: 'inline',
+    managerResetValues: ['GracefulRestart'],
+    bootTargets: [
+      'None',
+      'Pxe',
+      'Floppy',
+      'Cd',
+      'Hdd',
+      'BiosSetup',
+      'Utilities',
+      'UefiTarget',
+      'SDCard',
+      'UefiHttp',
+    ],
+    bootEnabledAllowable: false,
+    bootModeAllowable: false,
+    bootModeWritable: true,
+    led: { indicator: true, location: false },
+    sensorsCollection: true,
+    ntp: 'padded3',
+    ifMatchRequired: true,
+    etag: { weak: false, inBody: false },
+    sessionLimit: 8,
+    sessionLimitStyle: 'idrac',
+    onWhenOn: 'idrac409',
+    resetWhenOff: 'base409',
+    success: 'idracMessage',
+    expand: false,
+    log: {
+      parent: 'manager',
+      id: 'Sel',
+      name: 'SEL Log Service',
+      description: 'SEL Log Service',
+      pageSize: 50,
+      entryType: 'SEL',
+    },
+    ifaceId: (_id, i) => `NIC.${i + 1}`,
+    processorId: (i) => `CPU.Socket.${i + 1}`,
+    memoryId: (_i, location) => `DIMM.Socket.${location}`,
+    update: { simpleUpdate: true, multipartUri: '/redfish/v1/UpdateService/MultipartUpload' },
+  },
+  ilo: {
+    name: 'ilo',
+    ids: { system: '1', manager: '1', chassis: '1' },
+    trailingSlash: true,
+    redfishVersion: '1.13.0',
+    vendor: 'HPE',
+    product: 'ProLiant',
+    rootOem: { Hpe: { '@odata.type': '#HpeiLOServiceExt.v2_3_0.HpeiLOServiceExt', Manager: 'iLO 5' } },
+    errorStyle: {
+      basePrefix: 'Base.1.4',
+      envelope: { code: 'iLO.0.10.ExtendedInfo', message: 'See @Message.ExtendedInfo for more information.' },
+    },
+    resetValues: [
+      'On',
+      'ForceOff',
+      'GracefulShutdown',
+      'ForceRestart',
+      'Nmi',
+      'PushPowerButton',
+      'GracefulRestart',
+    ],
+    resetVia: 'inline',
+    managerResetValues: ['ForceRestart', 'GracefulRestart'],
+    bootTargets: [
+      'None',
+      'Cd',
+      'Hdd',
+      'Usb',
+      'SDCard',
+      'Utilities',
+      'Diags',
+      'BiosSetup',
+      'Pxe',
+      'UefiShell',
+      'UefiHttp',
+      'UefiTarget',
+    ],
+    bootEnabledAllowable: false,
+    bootModeAllowable: false,
+    bootModeWritable: false,
+    led: { indicator: true, location: false },
+    sensorsCollection: false,
+    ntp: 'none',
+    ifMatchRequired: false,
+    etag: { weak: true, inBody: true },
+    sessionLimit: 16,
+    sessionLimitStyle: 'base',
+    onWhenOn: 'noop',
+    resetWhenOff: 'ilo400',
+    success: 'iloMessage',
+    expand: false,
+    log: {
+      parent: 'system',
+      id: 'IML',
+      name: 'Integrated Management Log',
+      description: 'Integrated Management Log',
+      pageSize: 40,
+      entryType: 'Oem',
+    },
+    ifaceId: (_id, i) => String(i + 1),
+    processorId: (i) => String(i + 1),
+    memoryId: (i) => `proc${Math.floor(i / 4) + 1}dimm${(i % 4) + 1}`,
+    update: { simpleUpdate: true },
+  },
+};

@@ -1,0 +1,391 @@
+/**
+ * The part of a Redfish service every personality shares: authentication (sessions and Basic),
+ * the SessionService, method dispatch with 405s, ETags and If-Match, `$expand` and paging, and
+ * Redfish-shaped errors. The resources themselves come from a `ResourceTree`.
+ */
+import type { SimMachine } from '../machine.js';
+import type { Frontend, SimRequest, SimResponse } from '../types.js';
+import {
+  ErrorFactory,
+  RedfishError,
+  errorBody,
+  extendedInfo,
+  vendorMessage,
+  type ErrorStyle,
+} from './errors.js';
+import { etagValue, formatEtag, ifMatchSatisfied } from './etag.js';
+import { isObject, isoTime, str, type JsonObject } from './json.js';
+import type { ExpandSupport, Profile } from './personalities.js';
+import { expandDocument, pageCollection, parseExpand, parsePaging } from './query.js';
+import { SessionStore, type Session } from './sessions.js';
+import {
+  parseJsonBody,
+  type HandlerResult,
+  type RequestContext,
+  type ResourceNode,
+  type ResourceTree,
+} from './tree.js';
+
+export const SESSIONS_PATH = '/redfish/v1/SessionService/Sessions';
+export const SESSION_SERVICE_PATH = '/redfish/v1/SessionService';
+
+export interface ShellConfig {
+  errorStyle: ErrorStyle;
+  etag: Profile['etag'];
+  ifMatchRequired: boolean;
+  /** iDRAC: an action POST carrying If-Match fails with 412 (clients must not send it). */
+  ifMatchOnActionFails: boolean;
+  success: Profile['success'];
+  expand: ExpandSupport | false;
+  /** `full`: $top/$skip paging and 501 for unsupported `$` queries; `expandOnly`: the rest is ignored (captures). */
+  queries: 'full' | 'expandOnly';
+  sessionLimitStyle: Profile['sessionLimitStyle'];
+  trailingSlash: boolean;
+}
+
+/** Paths anyone may GET without credentials (the spec's unauthenticated set). */
+const PUBLIC_PATHS = new Set(['/redfish', '/redfish/v1', '/redfish/v1/odata', '/redfish/v1/$metadata']);
+
+const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'OData-Version': '4.0' };
+
+/** Path without trailing slashes (`/redfish/v1/Systems/1/` → `/redfish/v1/Systems/1`). */
+export function normalizePath(path: string): string {
+  const p = path.replace(/\/+$/, '');
+  return p === '' ? '/' : p;
+}
+
+function header(req: SimRequest, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function isCollection(doc: JsonObject): boolean {
+  return Array.isArray(doc.Members);
+}
+
+export interface ShellOptions {
+  machine: SimMachine;
+  config: ShellConfig;
+  tree: ResourceTree;
+  sessions: SessionStore;
+  checkCredentials: (username: string, password: string) => boolean;
+  /** The SessionService document before live values are put in (capture or generated). */
+  sessionServiceDoc: () => JsonObject;
+}
+
+export class RedfishShell implements Frontend {
+  readonly flavor = 'redfish' as const;
+  readonly errors: ErrorFactory;
+  private readonly cfg: ShellConfig;
+  private readonly sessions: SessionStore;
+
+  private readonly onBmc = (ev: 'down' | 'up'): void => {
+    // A rebooting BMC forgets its sessions.
+    if (ev === 'down') this.sessions.clear();
+  };
+
+  constructor(private readonly o: ShellOptions) {
+    this.cfg = o.config;
+    this.errors = new ErrorFactory(o.config.errorStyle);
+    this.sessions = o.sessions;
+    o.machine.on('bmc', this.onBmc);
+  }
+
+  dispose(): void {
+    this.o.machine.off('bmc', this.onBmc);
+    this.sessions.clear();
+  }
+
+  openSessions(): number {
+    return this.sessions.count();
+  }
+
+  expireSessions(): void {
+    this.sessions.clear();
+  }
+
+  /** `@odata.id` form of a path (iLO adds a trailing slash). */
+  url(path: string): string {
+    return this.cfg.trailingSlash && !path.endsWith('/') ? `${path}/` : path;
+  }
+
+  handle(req: SimRequest): SimResponse {
+    try {
+      return this.dispatch(req);
+    } catch (e) {
+      if (e instanceof RedfishError) return this.errorResponse(e);
+      const err = this.errors.error('InternalError');
+      return this.errorResponse(err);
+    }
+  }
+
+  private errorResponse(e: RedfishError): SimResponse {
+    return {
+      status: e.status,
+      headers: { ...JSON_HEADERS, ...e.headers },
+      body: errorBody(this.cfg.errorStyle, e.messages),
+    };
+  }
+
+  private dispatch(req: SimRequest): SimResponse {
+    const path = normalizePath(req.path);
+    const method = req.method.toUpperCase();
+    if (!this.o.machine.bmcReady())
+      throw this.errors.error('ServiceTemporarilyUnavailable', ['30'], { headers: { 'Retry-After': '30' } });
+
+    const isLogin = method === 'POST' && path === SESSIONS_PATH;
+    const isPublic = (method === 'GET' || method === 'HEAD') && PUBLIC_PATHS.has(path);
+    const session = isLogin || isPublic ? undefined : this.authenticate(req, path);
+    const ctx: RequestContext = { req, path, session, errors: this.errors };
+
+    const node = this.sessionNode(path) ?? this.o.tree.resolve(path);
+    if (!node) throw this.errors.error('ResourceMissingAtURI', [req.path]);
+
+    switch (method) {
+      case 'GET':
+        return this.get(node, ctx);
+      case 'HEAD': {
+        const r = this.get(node, ctx);
+        return { status: r.status, ...(r.headers ? { headers: r.headers } : {}) };
+      }
+      case 'PATCH':
+        return this.patch(node, ctx);
+      case 'POST':
+        if (!node.post) throw this.notAllowed(node);
+        if (
+          this.cfg.ifMatchOnActionFails &&
+          header(req, 'if-match') !== undefined &&
+          path.includes('/Actions/')
+        )
+          throw this.errors.error('PreconditionFailed');
+        return this.finish(node.post(ctx), 'action');
+      case 'DELETE':
+        if (!node.delete) throw this.notAllowed(node);
+        return this.finish(node.delete(ctx), 'action');
+      default:
+        throw this.notAllowed(node);
+    }
+  }
+
+  private notAllowed(node: ResourceNode): RedfishError {
+    const allow = [
+      ...(node.get || node.raw ? ['GET', 'HEAD'] : []),
+      ...(node.patch ? ['PATCH'] : []),
+      ...(node.post ? ['POST'] : []),
+      ...(node.delete ? ['DELETE'] : []),
+    ];
+    return this.errors.error('OperationNotAllowed', [], { headers: { Allow: allow.join(', ') } });
+  }
+
+  private authenticate(req: SimRequest, path: string): Session | undefined {
+    const token = header(req, 'x-auth-token');
+    if (token !== undefined) {
+      const s = this.sessions.touch(token);
+      if (!s) throw this.errors.error('NoValidSession');
+      return s;
+    }
+    const auth = header(req, 'authorization');
+    if (auth !== undefined && /^basic /i.test(auth)) {
+      const decoded = Buffer.from(auth.slice(6).trim(), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      const user = colon < 0 ? decoded : decoded.slice(0, colon);
+      const pass = colon < 0 ? '' : decoded.slice(colon + 1);
+      if (this.o.checkCredentials(user, pass)) return undefined;
+      throw this.errors.error('ResourceAtUriUnauthorized', [path, 'Invalid username or password'], {
+        headers: { 'WWW-Authenticate': 'Basic realm="Redfish"' },
+      });
+    }
+    throw this.errors.error('NoValidSession');
+  }
+
+  // ------------------------------------------------------------------ GET
+
+  /** The document at a path with live values, as `$expand` sees it (no paging). */
+  resolveDoc(path: string): JsonObject | undefined {
+    const p = normalizePath(path.split('?')[0] ?? path);
+    const node = this.sessionNode(p) ?? this.o.tree.resolve(p);
+    return node?.get ? this.decorate(node.get()) : undefined;
+  }
+
+  private decorate(doc: JsonObject): JsonObject {
+    if (!this.cfg.etag.inBody || isCollection(doc) || typeof doc['@odata.id'] !== 'string') return doc;
+    return { ...doc, '@odata.etag': formatEtag(etagValue(doc), this.cfg.etag.weak) };
+  }
+
+  private get(node: ResourceNode, ctx: RequestContext): SimResponse {
+    if (node.raw) return node.raw();
+    if (!node.get) throw this.notAllowed(node);
+    const query = ctx.req.query;
+    if (this.cfg.queries === 'full')
+      for (const k of query.keys())
+        if (k.startsWith('$') && !['$expand', '$levels', '$top', '$skip'].includes(k))
+          throw this.errors.error('QueryNotSupported');
+    const expand = parseExpand(query, this.cfg.expand, this.errors);
+    let doc = this.decorate(node.get());
+    if (this.cfg.queries === 'full')
+      doc = pageCollection(doc, ctx.path, parsePaging(query, this.errors), node.pageSize);
+    if (expand) doc = expandDocument(doc, expand, (p) => this.resolveDoc(p));
+    const tag = formatEtag(etagValue(doc), this.cfg.etag.weak);
+    return { status: node.getStatus?.() ?? 200, headers: { ...JSON_HEADERS, ETag: tag }, body: doc };
+  }
+
+  // ------------------------------------------------------------------ PATCH
+
+  private patch(node: ResourceNode, ctx: RequestContext): SimResponse {
+    if (!node.patch) throw this.notAllowed(node);
+    const body = parseJsonBody(ctx);
+    if (!isObject(body)) throw this.errors.error('MalformedJSON');
+    if (Object.keys(body).length === 0) throw this.errors.error('EmptyJSON');
+    const ifMatch = header(ctx.req, 'if-match');
+    if (node.get) {
+      if (ifMatch !== undefined) {
+        if (!ifMatchSatisfied(ifMatch, etagValue(this.decorate(node.get()))))
+          throw this.errors.error('PreconditionFailed');
+      } else if (this.cfg.ifMatchRequired) throw this.errors.error('PreconditionRequired');
+    }
+    const result = node.patch(body, ctx);
+    if (result) return result;
+    if (this.cfg.success === 'resource' && node.get) {
+      const doc = this.decorate(node.get());
+      return {
+        status: 200,
+        headers: { ...JSON_HEADERS, ETag: formatEtag(etagValue(doc), this.cfg.etag.weak) },
+        body: doc,
+      };
+    }
+    return this.finish(undefined, 'patch');
+  }
+
+  /** Success in the personality's style. */
+  private finish(result: HandlerResult, _kind: 'patch' | 'action'): SimResponse {
+    if (result) return result;
+    const success = this.errors.message('Success');
+    switch (this.cfg.success) {
+      case 'idracMessage':
+        return { status: 200, headers: JSON_HEADERS, body: extendedInfo([success]) };
+      case 'iloMessage':
+        return { status: 200, headers: JSON_HEADERS, body: errorBody(this.cfg.errorStyle, [success]) };
+      default:
+        return { status: 204 };
+    }
+  }
+
+  // ------------------------------------------------------------------ SessionService
+
+  private sessionNode(path: string): ResourceNode | undefined {
+    if (path === SESSION_SERVICE_PATH) return this.sessionServiceNode();
+    if (path === SESSIONS_PATH) return this.sessionsCollectionNode();
+    if (path.startsWith(`${SESSIONS_PATH}/`)) {
+      const id = path.slice(SESSIONS_PATH.length + 1);
+      const s = this.sessions.get(id);
+      return s ? this.sessionMemberNode(s) : undefined;
+    }
+    return undefined;
+  }
+
+  private sessionServiceNode(): ResourceNode {
+    return {
+      get: () => ({
+        ...this.o.sessionServiceDoc(),
+        '@odata.id': this.url(SESSION_SERVICE_PATH),
+        ServiceEnabled: true,
+        SessionTimeout: Math.round(this.sessions.timeoutMs / 1000),
+        Sessions: { '@odata.id': this.url(SESSIONS_PATH) },
+      }),
+      patch: (body) => {
+        for (const [k, v] of Object.entries(body)) {
+          if (k !== 'SessionTimeout') {
+            if (k in this.o.sessionServiceDoc())
+              throw this.errors.error('PropertyNotWritable', [k], { related: [`#/${k}`] });
+            throw this.errors.error('PropertyUnknown', [k], { related: [`#/${k}`] });
+          }
+          if (typeof v !== 'number' || !Number.isInteger(v))
+            throw this.errors.error('PropertyValueTypeError', [JSON.stringify(v), k], {
+              related: [`#/${k}`],
+            });
+          if (v < 30 || v > 86400)
+            throw this.errors.error('PropertyValueOutOfRange', [String(v), k], { related: [`#/${k}`] });
+          this.sessions.timeoutMs = v * 1000;
+        }
+        return undefined;
+      },
+    };
+  }
+
+  private sessionDoc(s: Session): JsonObject {
+    return {
+      '@odata.id': this.url(`${SESSIONS_PATH}/${s.id}`),
+      '@odata.type': '#Session.v1_6_0.Session',
+      Id: s.id,
+      Name: 'User Session',
+      Description: 'Manager User Session',
+      UserName: s.username,
+      Password: null,
+      SessionType: 'Redfish',
+      CreatedTime: isoTime(s.created),
+    };
+  }
+
+  private sessionsCollectionNode(): ResourceNode {
+    return {
+      get: () => {
+        const members = this.sessions
+          .list()
+          .map((s) => ({ '@odata.id': this.url(`${SESSIONS_PATH}/${s.id}`) }));
+        return {
+          '@odata.id': this.url(SESSIONS_PATH),
+          '@odata.type': '#SessionCollection.SessionCollection',
+          Name: 'Session Collection',
+          Description: 'Session Collection',
+          Members: members,
+          'Members@odata.count': members.length,
+        };
+      },
+      post: (ctx) => this.login(ctx),
+    };
+  }
+
+  private sessionMemberNode(s: Session): ResourceNode {
+    return {
+      get: () => this.sessionDoc(s),
+      delete: () => {
+        this.sessions.delete(s.id);
+        return undefined;
+      },
+    };
+  }
+
+  private login(ctx: RequestContext): SimResponse {
+    const body = parseJsonBody(ctx);
+    if (!isObject(body)) throw this.errors.error('MalformedJSON');
+    const user = str(body, 'UserName');
+    const pass = str(body, 'Password');
+    if (user === undefined)
+      throw this.errors.error('PropertyMissing', ['UserName'], { related: ['#/UserName'] });
+    if (pass === undefined)
+      throw this.errors.error('PropertyMissing', ['Password'], { related: ['#/Password'] });
+    if (!this.o.checkCredentials(user, pass))
+      throw this.errors.error('ResourceAtUriUnauthorized', [ctx.req.path, 'Invalid username or password']);
+    const s = this.sessions.create(user);
+    if (!s) {
+      if (this.cfg.sessionLimitStyle === 'idrac')
+        throw new RedfishError(503, [
+          vendorMessage(
+            'IDRAC.2.8.RAC0218',
+            'The maximum number of user sessions is reached.',
+            'OK',
+            'Close one or more sessions before opening another session.',
+            [],
+            'Informational',
+          ),
+        ]);
+      throw this.errors.error('SessionLimitExceeded');
+    }
+    const location = this.url(`${SESSIONS_PATH}/${s.id}`);
+    return {
+      status: 201,
+      headers: { ...JSON_HEADERS, 'X-Auth-Token': s.token, Location: location },
+      body: this.sessionDoc(s),
+    };
+  }
+}
