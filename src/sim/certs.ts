@@ -12,7 +12,6 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
-import { createSecureContext as tlsSecureContext, type SecureContext } from 'node:tls';
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
@@ -60,9 +59,15 @@ function serial(): string {
   return Buffer.from(b).toString('hex');
 }
 
+/** PEM private key and certificate, as `https.createServer` takes them. */
+export interface KeyAndCert {
+  key: string;
+  cert: string;
+}
+
 export class SimCertificateAuthority {
-  private readonly contexts = new Map<string, Promise<SecureContext>>();
-  private mismatch: Promise<SecureContext> | undefined;
+  private readonly contexts = new Map<string, Promise<KeyAndCert>>();
+  private mismatch: Promise<KeyAndCert> | undefined;
 
   private constructor(
     readonly caPem: string,
@@ -94,22 +99,22 @@ export class SimCertificateAuthority {
     );
   }
 
-  /** A TLS context for BMC `name`, signed once and cached. */
-  contextFor(name: string): Promise<SecureContext> {
+  /** Key and certificate for BMC `name`, signed once and cached. */
+  contextFor(name: string): Promise<KeyAndCert> {
     let ctx = this.contexts.get(name);
     if (!ctx) {
-      ctx = this.sign(name, this.sans()).then((pem) => tlsSecureContext({ key: this.leafKeyPem, cert: pem }));
+      ctx = this.sign(name, this.sans()).then((cert) => ({ key: this.leafKeyPem, cert }));
       this.contexts.set(name, ctx);
     }
     return ctx;
   }
 
   /** A context whose certificate names nothing the client dialled (fault `certMismatch`). */
-  mismatchContext(): Promise<SecureContext> {
+  mismatchContext(): Promise<KeyAndCert> {
     this.mismatch ??= this.sign('wrong-name.invalid', [
       { type: 'dns', value: 'wrong-name.invalid' },
       { type: 'ip', value: '192.0.2.1' },
-    ]).then((pem) => tlsSecureContext({ key: this.leafKeyPem, cert: pem }));
+    ]).then((cert) => ({ key: this.leafKeyPem, cert }));
     return this.mismatch;
   }
 

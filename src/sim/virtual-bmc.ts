@@ -20,7 +20,7 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { SimClock, SimTimer } from './clock.js';
-import type { SimCertificateAuthority } from './certs.js';
+import type { KeyAndCert, SimCertificateAuthority } from './certs.js';
 import { decideFault, type FaultSpec, type RateFault } from './faults.js';
 import type { SimMachine } from './machine.js';
 import type { Prng } from './prng.js';
@@ -300,21 +300,21 @@ export class VirtualBmc {
     }
     const ctx = kind === 'mismatch' ? ca.mismatchContext() : ca.contextFor(this.name);
     ctx.then(
-      (secureContext) => {
-        const server = (this.tlsServers[kind] ??= this.makeServer(secureContext));
+      (keyAndCert) => {
+        const server = (this.tlsServers[kind] ??= this.makeServer(keyAndCert));
         if (!raw.destroyed) server.emit('connection', raw);
       },
       () => raw.destroy(),
     );
   }
 
-  private makeServer(secureContext: import('node:tls').SecureContext | undefined): HttpServer {
+  private makeServer(keyAndCert: KeyAndCert | undefined): HttpServer {
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.onRequest(req, res).catch(() => req.socket.destroy());
     };
     const common = { keepAliveTimeout: 5000, headersTimeout: 30_000, requestTimeout: 0 };
-    const server = secureContext
-      ? createHttpsServer({ ...common, secureContext }, handler)
+    const server = keyAndCert
+      ? createHttpsServer({ ...common, ...keyAndCert }, handler)
       : createHttpServer(common, handler);
     server.on('clientError', (_err, socket) => socket.destroy());
     server.on('tlsClientError', () => undefined);

@@ -111,7 +111,10 @@ describe('SimMachine power', () => {
     const before = m.log.size;
     m.forceOff();
     clock.advance(100);
-    const ids = m.log.list().slice(before).map((e) => e.messageId);
+    const ids = m.log
+      .list()
+      .slice(before)
+      .map((e) => e.messageId);
     expect(ids).toEqual(['HwctlSim.1.0.HostForceOff', 'HwctlSim.1.0.HostPoweredOff']);
   });
 
@@ -226,8 +229,19 @@ describe('SimMachine BMC, LED, sensors, log', () => {
 
 describe('SimMachine firmware', () => {
   it('reads versions from a MANIFEST or a file name', () => {
-    expect(describeImage(Buffer.from('junk\0version=2.15.0-dev\npurpose=xyz.openbmc_project.Software.Version.VersionPurpose.BMC\n'), 'x.tar')).toEqual({ version: '2.15.0-dev', purpose: 'BMC', bad: false });
-    expect(describeImage(undefined, 'http://srv/fw/bios-1.9.2.bin')).toEqual({ version: '1.9.2', purpose: 'Host', bad: false });
+    expect(
+      describeImage(
+        Buffer.from(
+          'junk\0version=2.15.0-dev\npurpose=xyz.openbmc_project.Software.Version.VersionPurpose.BMC\n',
+        ),
+        'x.tar',
+      ),
+    ).toEqual({ version: '2.15.0-dev', purpose: 'BMC', bad: false });
+    expect(describeImage(undefined, 'http://srv/fw/bios-1.9.2.bin')).toEqual({
+      version: '1.9.2',
+      purpose: 'Host',
+      bad: false,
+    });
     expect(() => describeImage(Buffer.from('hello'), 'readme.txt')).toThrow(/not a firmware image/);
   });
 
