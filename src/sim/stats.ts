@@ -59,15 +59,16 @@ export class FleetStats {
     this.faults.set(kind, (this.faults.get(kind) ?? 0) + 1);
   }
 
-  /** Requests per second over the last complete seconds (up to 10). */
+  /** Requests per second over the last 10 seconds (fewer right after start), the current second included. */
   rate(): number {
     this.advance();
-    const current = this.bucketSecond % this.buckets.length;
-    const elapsed = Math.min(WINDOW_S, Math.max(1, this.bucketSecond - Math.floor(this.startedAt / 1000)));
+    const n = this.buckets.length;
+    const current = this.bucketSecond % n;
     let sum = 0;
-    for (let k = 1; k <= elapsed; k++)
-      sum += this.buckets[(current - k + this.buckets.length) % this.buckets.length] ?? 0;
-    return sum / elapsed;
+    for (let k = 0; k < WINDOW_S; k++) sum += this.buckets[(current - k + n) % n] ?? 0;
+    const uptimeS = (this.now() - this.startedAt) / 1000;
+    const window = Math.min(WINDOW_S, Math.max(1, uptimeS));
+    return sum / window;
   }
 
   reset(): void {

@@ -126,6 +126,8 @@ export class VirtualBmc {
   port: number;
   private listener: NetServer | undefined;
   private opening: Promise<void> | undefined;
+  /** Set once the port was bound: later re-binds (after a reboot or `down`) retry on EADDRINUSE. */
+  private everListened = false;
   private readonly sockets = new Set<Socket>();
   private readonly busy = new Set<Socket>();
   private frontendPromise: Promise<Frontend> | undefined;
@@ -251,7 +253,7 @@ export class VirtualBmc {
         });
       } catch (e) {
         // Re-binding after a reboot can race with the kernel releasing the port: retry a little.
-        if (attempt < 20 && this.port !== 0 && (e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        if (this.everListened && attempt < 20 && (e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
           await delay(50);
           continue;
         }
@@ -264,6 +266,7 @@ export class VirtualBmc {
         return;
       }
       this.listener = server;
+      this.everListened = true;
       return;
     }
   }
