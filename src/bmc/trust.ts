@@ -57,28 +57,43 @@ export async function trustNode(
 /** Pin every node's BMC certificate; one result per node, in order. */
 export async function trustNodes(
   nodes: readonly NodeDef[],
-  opts: { services: RunServices; signal?: AbortSignal; fanout?: number },
+  opts: {
+    services: RunServices;
+    signal?: AbortSignal;
+    fanout?: number;
+    onResult?: (r: NodeResult<TrustResult>) => void;
+  },
 ): Promise<NodeResult<TrustResult>[]> {
   return pMap(
     nodes,
     async (node): Promise<NodeResult<TrustResult>> => {
-      const started = Date.now();
-      try {
-        const value = await trustNode(node, opts.services, opts.signal);
-        return { node: node.name, ok: true, value, elapsedMs: Date.now() - started };
-      } catch (e) {
-        const err = isNodeError(e)
-          ? e
-          : opts.signal?.aborted
-            ? new NodeError('interrupted', 'interrupted before completion')
-            : new NodeError('failed', `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
-        const error: { kind: NodeError['kind']; message: string; status?: number } = {
-          kind: err.kind,
-          message: err.message,
-        };
-        return { node: node.name, ok: false, error, elapsedMs: Date.now() - started };
-      }
+      const r = await trustOne(node, opts);
+      opts.onResult?.(r);
+      return r;
     },
     { concurrency: Math.max(1, opts.fanout ?? 64) },
   );
+}
+
+async function trustOne(
+  node: NodeDef,
+  opts: { services: RunServices; signal?: AbortSignal },
+): Promise<NodeResult<TrustResult>> {
+  const started = Date.now();
+  try {
+    const value = await trustNode(node, opts.services, opts.signal);
+    return { node: node.name, ok: true, value, elapsedMs: Date.now() - started };
+  } catch (e) {
+    const err = isNodeError(e)
+      ? e
+      : opts.signal?.aborted
+        ? new NodeError('interrupted', 'interrupted before completion')
+        : new NodeError('failed', `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
+    const error: { kind: NodeError['kind']; message: string; status?: number } = {
+      kind: err.kind,
+      message: err.message,
+    };
+    if (err.status !== undefined) error.status = err.status;
+    return { node: node.name, ok: false, error, elapsedMs: Date.now() - started };
+  }
 }

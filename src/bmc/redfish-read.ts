@@ -1,0 +1,397 @@
+/**
+ * Economical Redfish reads for commands that walk trees (rinv, rvitals): `$expand` where the service
+ * root's ProtocolFeaturesSupported offers it, collection paging with a guard against looping
+ * nextLinks, member reads otherwise, and a per-node list of notes for odd data (dangling links, empty
+ * or malformed collections) instead of failing the node.
+ *
+ * Built on RedfishClient.get only: sessions, TLS, retries and the per-BMC in-flight cap (member reads
+ * are issued together and the transport queues them) stay where they are.
+ */
+import { NodeError, isNodeError } from '../core/errors.js';
+import type { NodeDef } from '../core/types.js';
+import type { RedfishClient, RedfishResource } from './types.js';
+
+/** Most pages followed in one collection, whatever the nextLinks say. */
+export const MAX_PAGES = 1000;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The `@odata.id` of a reference or resource. */
+export function odataIdOf(v: unknown): string | undefined {
+  return isRecord(v) && typeof v['@odata.id'] === 'string' ? v['@odata.id'] : undefined;
+}
+
+/** A resource body rather than a bare reference: it has a property that is not an `@odata.` annotation. */
+export function isResolved(v: unknown): v is RedfishResource {
+  return isRecord(v) && Object.keys(v).some((k) => !k.startsWith('@odata.'));
+}
+
+/** Paths compare equal with or without a trailing slash. */
+export function samePath(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
+/** The last segment of an @odata.id (`/redfish/v1/Systems/1/` → `1`). */
+export function lastSegment(id: string): string {
+  return decodeURIComponent(
+    id
+      .replace(/[?#].*$/, '')
+      .replace(/\/+$/, '')
+      .split('/')
+      .pop() ?? '',
+  );
+}
+
+/**
+ * How deep this service expands with `$expand=.`: 0 = not at all, 1 = `$expand=.` without `$levels`,
+ * n = up to `$levels=n`. `.` (subordinate resources, no Links) is what NoLinks advertises.
+ */
+export function expandLevelsOf(root: RedfishResource): number {
+  const features = root.ProtocolFeaturesSupported;
+  if (!isRecord(features)) return 0;
+  const e = features.ExpandQuery;
+  if (!isRecord(e) || e.NoLinks !== true) return 0;
+  if (e.Levels !== true) return 1;
+  const max = e.MaxLevels;
+  return typeof max === 'number' && Number.isInteger(max) && max >= 1 ? max : 1;
+}
+
+/** `path` with `$expand=.` for `levels` levels (no `$levels` for one: every expanding service takes that). */
+export function withExpand(path: string, levels: number): string {
+  const hash = path.indexOf('#');
+  const base = hash >= 0 ? path.slice(0, hash) : path;
+  const q = levels > 1 ? `$expand=.($levels=${levels})` : '$expand=.';
+  return `${base}${base.includes('?') ? '&' : '?'}${q}`;
+}
+
+/** Errors that concern one resource (a note, the node goes on) rather than the BMC or the session. */
+function isSoft(e: unknown): e is NodeError {
+  if (!isNodeError(e)) return false;
+  if (e.kind === 'http' || e.kind === 'unsupported' || e.kind === 'protocol') return true;
+  return e.status === 403; // not allowed to read this one resource
+}
+
+/** Statuses with which a service refuses the query itself (then the plain GET is tried). */
+const QUERY_REFUSED = new Set([400, 405, 406, 500, 501]);
+
+export interface ReaderOptions {
+  /** Use `$expand` when the service offers it (default true). */
+  expand?: boolean;
+  /** Debug lines (`--debug`). */
+  debug?: (line: string) => void;
+}
+
+export interface FetchOptions {
+  /** Wanted `$expand` depth below the resource (0: plain GET). Capped by what the service offers. */
+  levels?: number;
+  /** Failures throw instead of becoming a note (the resource the command cannot do without). */
+  required?: boolean;
+  /** What it is, for notes (`Memory member`). */
+  what?: string;
+}
+
+/**
+ * Reads for one node's command. Not shared between nodes. `notes` collects what was skipped and why,
+ * in the order it happened, each once.
+ */
+export class RedfishReader {
+  readonly notes: string[] = [];
+  private maxLevels: number;
+  /** Reference properties this service does not expand with `.` (not worth asking again). */
+  private readonly notExpanded = new Set<string>();
+  private readonly debug: (line: string) => void;
+
+  constructor(
+    readonly client: RedfishClient,
+    opts: ReaderOptions = {},
+  ) {
+    this.maxLevels = opts.expand === false ? 0 : expandLevelsOf(client.root);
+    this.debug = opts.debug ?? (() => undefined);
+  }
+
+  /** Current `$expand` depth (0 once the service has refused or ignored it). */
+  get expandLevels(): number {
+    return this.maxLevels;
+  }
+
+  note(message: string): void {
+    if (!this.notes.includes(message)) this.notes.push(message);
+  }
+
+  /** GET a resource, expanded to `levels` where possible. Soft failures: a note and undefined. */
+  async fetch(path: string, opts: FetchOptions = {}): Promise<RedfishResource | undefined> {
+    const levels = Math.min(opts.levels ?? 0, this.maxLevels);
+    try {
+      if (levels > 0) {
+        try {
+          return this.body(await this.client.get<unknown>(withExpand(path, levels)), path);
+        } catch (e) {
+          if (!(isNodeError(e) && e.status !== undefined && QUERY_REFUSED.has(e.status))) throw e;
+          // The service advertises $expand but refuses it: plain reads from now on.
+          this.debug(`$expand refused on ${path} (${e.message}): reading members one by one`);
+          this.maxLevels = 0;
+        }
+      }
+      return this.body(await this.client.get<unknown>(path), path);
+    } catch (e) {
+      if (opts.required || !isSoft(e)) throw e;
+      this.note(`${opts.what ? `${opts.what} ` : ''}${path} skipped: ${e.message}`);
+      return undefined;
+    }
+  }
+
+  private body(v: unknown, path: string): RedfishResource {
+    if (!isRecord(v)) {
+      throw new NodeError('protocol', `Received wrong format response: ${path} is not a JSON object`);
+    }
+    return v;
+  }
+
+  /**
+   * A navigation property of `parent` (e.g. `Processors`): the inline body when the parent came
+   * expanded, else a GET. Absent or not a reference: undefined, without a note (callers decide).
+   */
+  async follow(
+    parent: RedfishResource,
+    prop: string,
+    opts: FetchOptions = {},
+  ): Promise<RedfishResource | undefined> {
+    const v = parent[prop];
+    if (isResolved(v)) return v;
+    const id = odataIdOf(v);
+    if (!id) return undefined;
+    return this.fetch(id, { what: opts.what ?? prop, ...opts });
+  }
+
+  /**
+   * Every member of a collection, resolved, in order, each once: all pages (Members@odata.nextLink or
+   * @odata.nextLink, stopping at a link already followed), members expanded by the service where it
+   * can, otherwise read one by one (together: the transport caps them per BMC). A member that cannot
+   * be read (a dangling link) is a note. `levels` is the depth wanted below each member.
+   */
+  async members(
+    collection: RedfishResource | string,
+    opts: { levels?: number; what?: string; required?: boolean } = {},
+  ): Promise<RedfishResource[]> {
+    const below = opts.levels ?? 0;
+    const what = opts.what ?? 'collection';
+    let page: RedfishResource | undefined;
+    let pagePath: string | undefined;
+    let expanded = false;
+    if (typeof collection === 'string') {
+      pagePath = collection;
+      expanded = this.maxLevels > 0;
+      page = await this.fetch(collection, { levels: 1 + below, what, required: opts.required === true });
+    } else {
+      page = collection;
+      pagePath = odataIdOf(collection);
+    }
+    const out: RedfishResource[] = [];
+    const seenMembers = new Set<string>();
+    const seenPages = new Set<string>();
+    let pages = 0;
+    while (page) {
+      pages++;
+      if (pagePath) seenPages.add(pagePath.replace(/\/+$/, ''));
+      const resolved = await this.pageMembers(page, pagePath, expanded, below, what);
+      for (const m of resolved) {
+        const id = odataIdOf(m);
+        if (id !== undefined) {
+          if (seenMembers.has(id)) continue;
+          seenMembers.add(id);
+        }
+        out.push(m);
+      }
+      const link: unknown = page['Members@odata.nextLink'] ?? page['@odata.nextLink'];
+      if (typeof link !== 'string' || link === '') break;
+      if (seenPages.has(link.replace(/\/+$/, ''))) {
+        this.note(
+          `${what} ${pagePath ?? ''}: its nextLink ${link} repeats a page already read; paging stopped`,
+        );
+        break;
+      }
+      if (pages >= MAX_PAGES) {
+        this.note(`${what} ${pagePath ?? ''}: more than ${MAX_PAGES} pages; paging stopped`);
+        break;
+      }
+      pagePath = link;
+      expanded = this.maxLevels > 0;
+      page = await this.fetch(link, { levels: 1 + below, what: `${what} page` });
+    }
+    return out;
+  }
+
+  /** The members of one page, resolved: inline bodies as they are, references read. */
+  private async pageMembers(
+    page: RedfishResource,
+    pagePath: string | undefined,
+    alreadyExpanded: boolean,
+    below: number,
+    what: string,
+  ): Promise<RedfishResource[]> {
+    const list = page.Members;
+    if (list === undefined) {
+      this.note(`${what} ${pagePath ?? ''} has no Members`);
+      return [];
+    }
+    if (!Array.isArray(list)) {
+      this.note(`${what} ${pagePath ?? ''}: Members is not a list`);
+      return [];
+    }
+    let members: unknown[] = list;
+    const unresolved = () => members.filter((m) => !isResolved(m)).length;
+    if (alreadyExpanded && members.length > 0 && unresolved() === members.length && this.maxLevels > 0) {
+      // Asked for expansion and got only references: the service ignores $expand. Stop asking.
+      // (Some references among bodies are dangling links: the service left what it could not expand.)
+      this.debug(`$expand ignored on ${pagePath ?? what}: reading members one by one`);
+      this.maxLevels = 0;
+    }
+    if (
+      !alreadyExpanded &&
+      unresolved() > 1 &&
+      unresolved() === members.length &&
+      this.maxLevels > 0 &&
+      pagePath
+    ) {
+      // One expanded read of the page instead of a read per member.
+      const again = await this.fetch(pagePath, { levels: 1 + below, what });
+      if (again && Array.isArray(again.Members)) members = again.Members;
+    }
+    return this.resolveAll(members, `${what} member`, below);
+  }
+
+  /**
+   * The members of the collection `parent[prop]` links (e.g. a System's `Processors`), whether it came
+   * inline or as a reference. No such property: an empty list, without a note.
+   */
+  async membersOf(
+    parent: RedfishResource,
+    prop: string,
+    opts: { levels?: number; what?: string } = {},
+  ): Promise<RedfishResource[]> {
+    const v = parent[prop];
+    const what = opts.what ?? prop;
+    if (isResolved(v)) return this.members(v, { ...opts, what });
+    const id = odataIdOf(v);
+    return id ? this.members(id, { ...opts, what }) : [];
+  }
+
+  /**
+   * Resolve a list of references (e.g. a Storage's `Drives`): inline bodies kept, references read
+   * together. Entries that are neither are a note.
+   */
+  async resolveAll(refs: readonly unknown[], what: string, levels = 0): Promise<RedfishResource[]> {
+    const reads = refs.map(async (m): Promise<RedfishResource | undefined> => {
+      if (isResolved(m)) return m;
+      const id = odataIdOf(m);
+      if (!id) {
+        this.note(`${what}: an entry without @odata.id was ignored`);
+        return undefined;
+      }
+      return this.fetch(id, { levels, what });
+    });
+    return (await Promise.all(reads)).filter((r): r is RedfishResource => r !== undefined);
+  }
+
+  /**
+   * The references in `parent[prop]` (an array), resolved. When more than one is unresolved and the
+   * service expands, one expanded read of the parent replaces a read per reference.
+   */
+  async refs(parent: RedfishResource, prop: string, what: string): Promise<RedfishResource[]> {
+    const given = parent[prop];
+    if (!Array.isArray(given)) return [];
+    let list: unknown[] = given;
+    const parentPath = odataIdOf(parent);
+    const unresolved = list.filter((m) => !isResolved(m)).length;
+    if (
+      unresolved > 1 &&
+      unresolved === list.length &&
+      this.maxLevels > 0 &&
+      parentPath &&
+      !this.notExpanded.has(prop)
+    ) {
+      const again = await this.fetch(parentPath, { levels: 1, what });
+      if (again && Array.isArray(again[prop])) {
+        list = again[prop];
+        // Services expand only subordinate resources with `.`; some do not count these among them.
+        if (!list.some(isResolved)) this.notExpanded.add(prop);
+      }
+    }
+    return this.resolveAll(list, what);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Systems and Managers without the client's extra reads
+
+/** The Systems collection path from the service root. */
+function collectionPath(root: RedfishResource, name: 'Systems' | 'Chassis' | 'Managers'): string {
+  const id = odataIdOf(root[name]);
+  if (!id)
+    throw new NodeError('unsupported', `This Redfish service has no ${name} collection in its service root`);
+  return id;
+}
+
+/**
+ * The node's ComputerSystem, read with the Systems collection in one request where `$expand` allows
+ * (`levels` below the system: 2 brings Processors/Memory/... members along). Same choice as the client:
+ * `node.system` picks by last path segment, path or Id; several systems and none chosen is an error.
+ */
+export async function readSystem(
+  reader: RedfishReader,
+  node: Pick<NodeDef, 'system'>,
+  levels = 0,
+): Promise<RedfishResource> {
+  const path = collectionPath(reader.client.root, 'Systems');
+  const systems = await reader.members(path, { levels, what: 'Systems', required: true });
+  if (systems.length === 0) {
+    throw new NodeError('unsupported', 'This BMC exposes no ComputerSystem (Systems collection is empty)');
+  }
+  const ids = systems.map((s) => odataIdOf(s) ?? String(s.Id ?? '?'));
+  const want = node.system;
+  if (want !== undefined) {
+    const found = systems.find((s) => {
+      const id = odataIdOf(s);
+      return (id !== undefined && (lastSegment(id) === want || samePath(id, want))) || s.Id === want;
+    });
+    if (found) return found;
+    throw new NodeError(
+      'failed',
+      `System '${want}' not found on this BMC; it has: ${ids.map(lastSegment).join(', ')} (fix system: in the inventory)`,
+    );
+  }
+  if (systems.length > 1) {
+    throw new NodeError(
+      'failed',
+      `This BMC has ${systems.length} systems (${ids.map(lastSegment).join(', ')}): choose one with system: <id> in the inventory`,
+    );
+  }
+  return systems[0]!;
+}
+
+/** The Manager of a system: Links.ManagedBy, else the BMC among the Managers. Soft: undefined + note. */
+export async function readManager(
+  reader: RedfishReader,
+  system: RedfishResource | undefined,
+): Promise<RedfishResource | undefined> {
+  const links = isRecord(system?.Links) ? system.Links.ManagedBy : undefined;
+  const first: unknown = Array.isArray(links) ? links[0] : undefined;
+  if (isResolved(first)) return first;
+  const id = odataIdOf(first);
+  if (id) return reader.fetch(id, { what: 'Manager' });
+  const path = odataIdOf(reader.client.root.Managers);
+  if (!path) {
+    reader.note('this service has no Managers collection');
+    return undefined;
+  }
+  const managers = await reader.members(path, { what: 'Managers' });
+  return managers.find((m) => m.ManagerType === 'BMC') ?? managers[0];
+}
+
+/** The Chassis collection's members, resolved (`levels` below each chassis: 2 brings sensors along). */
+export async function readChassis(reader: RedfishReader, levels = 0): Promise<RedfishResource[]> {
+  const path = collectionPath(reader.client.root, 'Chassis');
+  return reader.members(path, { levels, what: 'Chassis' });
+}

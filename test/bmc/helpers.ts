@@ -1,0 +1,94 @@
+/** Test helpers for the BMC layer: nodes, services that record output, a NodeContext without the engine. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NodeDef } from '../../src/core/types.js';
+import type { NodeContext, RunServices } from '../../src/engine/executor.js';
+
+export const PASSWORD = 'S3cret-Pa55';
+
+export function testNode(overrides: Partial<NodeDef> = {}): NodeDef {
+  return {
+    name: 'node01',
+    bmc: 'https://bmc01.test',
+    mgt: 'redfish',
+    groups: [],
+    username: 'root',
+    tls: { mode: 'verify' },
+    attrs: {},
+    ...overrides,
+  };
+}
+
+export interface RecordingServices extends RunServices {
+  warnings: string[];
+  debugLines: string[];
+}
+
+export function recordingServices(options: Record<string, unknown> = {}): RecordingServices {
+  const warnings: string[] = [];
+  const debugLines: string[] = [];
+  return {
+    warnings,
+    debugLines,
+    warn: (m) => warnings.push(m),
+    debug: (node, line) => debugLines.push(`${node}: ${line}`),
+    options: { retryBaseMs: 1, ...options },
+  };
+}
+
+export interface TestContext extends NodeContext {
+  /** Run the deferred cleanups, most recent first (what the engine does after the op). */
+  cleanup(): Promise<void>;
+  controller: AbortController;
+}
+
+export function testContext(
+  node: NodeDef,
+  services: RunServices,
+  password: string | undefined = PASSWORD,
+): TestContext {
+  const cleanups: Array<() => unknown> = [];
+  const shared = new Map<string, unknown>();
+  const controller = new AbortController();
+  return {
+    node,
+    flavor: String(node.mgt),
+    signal: controller.signal,
+    password,
+    services,
+    controller,
+    defer: (fn) => {
+      cleanups.push(fn);
+    },
+    shared: <T>(key: string, create: () => T): T => {
+      if (!shared.has(key)) shared.set(key, create());
+      return shared.get(key) as T;
+    },
+    cleanup: async () => {
+      while (cleanups.length) await cleanups.pop()!();
+    },
+  };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'hwctl-bmc-'));
+}
+
+/** The message of what a promise rejects with (fails the test when it resolves). */
+export async function rejection(
+  p: Promise<unknown>,
+): Promise<{ kind?: string; message: string; status?: number }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { kind?: string; message: string; status?: number };
+    return { kind: err.kind, message: err.message, status: err.status };
+  }
+  throw new Error('expected a rejection');
+}
+
+/** A socket-level error as Node raises it (nock needs an Error instance to pass the code through). */
+export function netError(code: string, message = code): Error {
+  return Object.assign(new Error(message), { code });
+}

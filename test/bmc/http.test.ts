@@ -1,0 +1,267 @@
+/** The HTTP layer with nock: retries only where safe, Retry-After, timeouts, per-BMC cap, --debug masking. */
+import { describe, it, expect, afterEach, beforeAll, afterAll } from '@jest/globals';
+import nock from 'nock';
+import { BmcTransport } from '../../src/bmc/http.js';
+import type { BmcRequest } from '../../src/bmc/http.js';
+import { resolveSettings } from '../../src/bmc/options.js';
+import { PASSWORD, netError, recordingServices, rejection, testNode } from './helpers.js';
+import type { RecordingServices } from './helpers.js';
+
+const ORIGIN = 'https://bmc01.test:443';
+
+function transport(
+  options: Record<string, unknown> = {},
+  services: RecordingServices = recordingServices(options),
+  node = testNode(),
+) {
+  return new BmcTransport({
+    node,
+    settings: resolveSettings(node, services.options),
+    services,
+    password: PASSWORD,
+  });
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+afterAll(() => nock.enableNetConnect());
+
+describe('retries', () => {
+  it('GET: 503 then 200 is retried; Retry-After is honoured', async () => {
+    const scope = nock(ORIGIN)
+      .get('/redfish/v1/')
+      .reply(503, 'busy', { 'Retry-After': '1' })
+      .get('/redfish/v1/')
+      .reply(200, '{}');
+    const started = Date.now();
+    const res = await transport().request({ method: 'GET', path: '/redfish/v1/' });
+    expect(res.status).toBe(200);
+    expect(res.tries).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it.each([429, 502, 503, 504])(
+    'GET: %i three times gives up after 3 tries and returns the last answer',
+    async (status) => {
+      const scope = nock(ORIGIN).get('/x').times(3).reply(status, 'no');
+      const res = await transport().request({ method: 'GET', path: '/x' });
+      expect([res.status, res.tries]).toEqual([status, 3]);
+      expect(scope.isDone()).toBe(true);
+    },
+  );
+
+  it('GET: a connection reset is retried', async () => {
+    const scope = nock(ORIGIN)
+      .get('/x')
+      .replyWithError(netError('ECONNRESET', 'socket hang up'))
+      .get('/x')
+      .reply(200, '{}');
+    expect((await transport().request({ method: 'GET', path: '/x' })).status).toBe(200);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('GET: a Retry-After longer than 30 s is not waited for', async () => {
+    nock(ORIGIN).get('/x').reply(503, '', { 'Retry-After': '120' });
+    const res = await transport().request({ method: 'GET', path: '/x' });
+    expect([res.status, res.tries]).toEqual([503, 1]);
+  });
+
+  it('POST: a connection reset is NOT retried (the action may have run: no double power cycle)', async () => {
+    const scope = nock(ORIGIN).post('/reset').replyWithError(netError('ECONNRESET', 'socket hang up'));
+    const second = nock(ORIGIN).post('/reset').reply(204);
+    const e = await rejection(
+      transport().request({ method: 'POST', path: '/reset', json: { ResetType: 'PowerCycle' } }),
+    );
+    expect(e.kind).toBe('unreachable');
+    expect(e.message).toBe(
+      'BMC did not respond. Validate BMC configuration and retry the command. (connection reset by bmc01.test:443)',
+    );
+    expect(scope.isDone()).toBe(true);
+    expect(second.isDone()).toBe(false);
+  });
+
+  it.each([502, 503, 504])('POST/PATCH: %i is not retried', async (status) => {
+    nock(ORIGIN).post('/a').reply(status, '').patch('/b').reply(status, '');
+    const t = transport();
+    expect((await t.request({ method: 'POST', path: '/a', json: {} })).tries).toBe(1);
+    expect((await t.request({ method: 'PATCH', path: '/b', json: {} })).tries).toBe(1);
+  });
+
+  it('POST: connection refused (provably not processed) is retried', async () => {
+    const scope = nock(ORIGIN)
+      .post('/reset')
+      .replyWithError(netError('ECONNREFUSED', 'connect ECONNREFUSED'))
+      .post('/reset')
+      .reply(204);
+    expect((await transport().request({ method: 'POST', path: '/reset', json: {} })).status).toBe(204);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('login policy: 503 (session table full) is retried, a reset is not', async () => {
+    const scope = nock(ORIGIN)
+      .post('/s')
+      .reply(503, '')
+      .post('/s')
+      .reply(201, '{}')
+      .post('/s2')
+      .replyWithError(netError('ECONNRESET', 'x'));
+    const t = transport();
+    expect((await t.request({ method: 'POST', path: '/s', json: {}, retry: 'rejected' })).status).toBe(201);
+    expect(
+      (await rejection(t.request({ method: 'POST', path: '/s2', json: {}, retry: 'rejected' }))).kind,
+    ).toBe('unreachable');
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe('timeouts and errors', () => {
+  it('a BMC that does not answer within the request timeout is a timeout, with the limit in the message', async () => {
+    nock(ORIGIN).get('/slow').delay(2000).reply(200, '{}');
+    const started = Date.now();
+    const e = await rejection(
+      transport({ requestTimeoutMs: 300 }).request({ method: 'GET', path: '/slow', retry: 'none' }),
+    );
+    expect(e.kind).toBe('timeout');
+    expect(e.message).toBe(
+      'BMC did not respond. Validate BMC configuration and retry the command. (no response within 0.3 s)',
+    );
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('a per-call timeout (login) overrides the request timeout', async () => {
+    nock(ORIGIN).post('/login').delay(2000).reply(200, '{}');
+    const e = await rejection(
+      transport().request({ method: 'POST', path: '/login', json: {}, timeoutMs: 200 }),
+    );
+    expect(e.message).toContain('(no response within 0.2 s)');
+  });
+
+  it('DNS failure names the host and what to fix', async () => {
+    nock(ORIGIN).get('/x').times(3).replyWithError(netError('ENOTFOUND', 'getaddrinfo ENOTFOUND bmc01.test'));
+    const e = await rejection(transport().request({ method: 'GET', path: '/x' }));
+    expect([e.kind, e.message]).toEqual([
+      'unreachable',
+      "Unable to resolve ip address for bmc: bmc01.test (DNS lookup failed: check the node's bmc address in the inventory)",
+    ]);
+  });
+
+  it('an aborted node signal ends the request at once with the signal reason', async () => {
+    nock(ORIGIN).get('/slow').delay(5000).reply(200, '{}');
+    const node = testNode();
+    const services = recordingServices();
+    const ac = new AbortController();
+    const t = new BmcTransport({
+      node,
+      settings: resolveSettings(node, services.options),
+      services,
+      signal: ac.signal,
+    });
+    const reason = new Error('deadline');
+    setTimeout(() => ac.abort(reason), 50);
+    const started = Date.now();
+    await expect(t.request({ method: 'GET', path: '/slow' })).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('malformed JSON on a 2xx is "Received wrong format response", kind protocol', async () => {
+    nock(ORIGIN).get('/x').reply(200, '{"Id": "1", "Na');
+    const t = transport();
+    const res = await t.request({ method: 'GET', path: '/x' });
+    let caught: unknown;
+    try {
+      t.json(res);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toMatchObject({
+      kind: 'protocol',
+      message: expect.stringMatching(/^Received wrong format response: '\{"Id": "1", "Na' from GET \/x/),
+    });
+  });
+
+  it('an invalid bmc address is a node error, not a crash', () => {
+    expect(() => transport({}, undefined, testNode({ bmc: 'ftp://x' }))).toThrow(/only https:\/\//);
+  });
+
+  it('an unreadable CA bundle is a tls error naming the file', () => {
+    expect(() => transport({ ca: '/nonexistent/ca.pem' })).toThrow(
+      /Cannot read the CA bundle \/nonexistent\/ca.pem \(ENOENT\)/,
+    );
+  });
+});
+
+describe('per-BMC in-flight cap', () => {
+  it('at most perBmc requests reach one BMC at once; another BMC is not held up', async () => {
+    let inFlight = 0;
+    let max = 0;
+    const slow = () =>
+      new Promise<[number, string]>((resolve) => {
+        inFlight++;
+        max = Math.max(max, inFlight);
+        setTimeout(() => {
+          inFlight--;
+          resolve([200, '{}']);
+        }, 50);
+      });
+    nock(ORIGIN).get('/x').times(8).reply(slow);
+    nock('https://bmc02.test:443').get('/x').reply(200, '{}');
+    const t = transport({ perBmc: 3 });
+    const other = transport(
+      { perBmc: 3 },
+      undefined,
+      testNode({ name: 'node02', bmc: 'https://bmc02.test' }),
+    );
+    const all = Array.from({ length: 8 }, () => t.request({ method: 'GET', path: '/x' }));
+    const started = Date.now();
+    await other.request({ method: 'GET', path: '/x' });
+    expect(Date.now() - started).toBeLessThan(40);
+    await Promise.all(all);
+    expect(max).toBe(3);
+  });
+});
+
+describe('--debug', () => {
+  it('prints each request as curl with status and latency; the password, Basic header and tokens never appear', async () => {
+    nock(ORIGIN)
+      .post('/redfish/v1/SessionService/Sessions')
+      .reply(201, {}, { 'X-Auth-Token': 'tok-abcdef' })
+      .get('/redfish/v1/Systems')
+      .reply(200, '{}');
+    const services = recordingServices({ debug: true });
+    const t = transport({}, services);
+    const login: BmcRequest = {
+      method: 'POST',
+      path: '/redfish/v1/SessionService/Sessions',
+      json: { UserName: 'root', Password: PASSWORD },
+    };
+    await t.request(login);
+    await t.request({
+      method: 'GET',
+      path: '/redfish/v1/Systems',
+      headers: { 'x-auth-token': 'tok-abcdef' },
+      basic: true,
+    });
+    const out = services.debugLines.join('\n');
+    expect(services.debugLines[0]).toBe(
+      `node01: curl -sS -X POST -H 'accept: application/json' -H 'user-agent: hwctl' -H 'content-type: application/json' https://bmc01.test:443/redfish/v1/SessionService/Sessions -d '{"UserName":"root","Password":"xxxxxx"}'`,
+    );
+    expect(services.debugLines[1]).toMatch(/^node01: -> 201 Created \(\d+ ms\)$/);
+    expect(out).toContain(`-u root:xxxxxx`);
+    expect(out).toContain(`-H 'x-auth-token: xxxxxx'`);
+    expect(out).not.toContain(PASSWORD);
+    expect(out).not.toContain('tok-abcdef');
+    expect(out).not.toContain(Buffer.from(`root:${PASSWORD}`).toString('base64'));
+  });
+
+  it('prints retries and is silent without the option', async () => {
+    nock(ORIGIN).get('/x').reply(503, '').get('/x').reply(200, '{}');
+    const services = recordingServices({ debug: true });
+    await transport({}, services).request({ method: 'GET', path: '/x' });
+    expect(services.debugLines.some((l) => /retry 2\/3 in \d+\.\d\d s \(503\)/.test(l))).toBe(true);
+    nock(ORIGIN).get('/x').reply(200, '{}');
+    const quiet = recordingServices();
+    await transport({}, quiet).request({ method: 'GET', path: '/x' });
+    expect(quiet.debugLines).toEqual([]);
+  });
+});
