@@ -523,6 +523,5 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // The inventory is written last: its appearance means every BMC is listening (CI readiness signal).
   if (options.inventoryOut) await writeInventory(resolve(options.inventoryOut), inv);
   await writeInventory(sim.inventory, inv);
-  log?.(`simulator: ${nodes.length} BMCs ready; inventory ${sim.inventory}`);
   return sim;
 }

@@ -55,13 +55,21 @@ describe('mixed fleet with the real frontends', () => {
       const { token, location } = await redfishLogin(node.url);
       expect(sim.stats(node.name).perNode[node.name]?.sessions).toBe(1);
       const auth = { 'X-Auth-Token': token };
-      const systems = (await http(`${node.url}/redfish/v1/Systems`, { ca, headers: auth })).json<{ Members: { '@odata.id': string }[] }>();
+      const systems = (await http(`${node.url}/redfish/v1/Systems`, { ca, headers: auth })).json<{
+        Members: { '@odata.id': string }[];
+      }>();
       const sysPath = systems.Members[0]?.['@odata.id'] ?? '';
       const system = (await http(`${node.url}${sysPath}`, { ca, headers: auth })).json<Json>();
       expect(system.PowerState).toBe('On');
       expect(system.SerialNumber).toBe(m.identity.serialNumber);
-      const target = (system.Actions as Record<string, { target: string }>)['#ComputerSystem.Reset']?.target ?? '';
-      const reset = await http(`${node.url}${target}`, { ca, method: 'POST', headers: auth, body: { ResetType: 'ForceOff' } });
+      const target =
+        (system.Actions as Record<string, { target: string }>)['#ComputerSystem.Reset']?.target ?? '';
+      const reset = await http(`${node.url}${target}`, {
+        ca,
+        method: 'POST',
+        headers: auth,
+        body: { ResetType: 'ForceOff' },
+      });
       expect(reset.status).toBeLessThan(300);
       expect(['PoweringOff', 'Off']).toContain(m.powerState());
       await waitFor(() => m.powerState() === 'Off');
@@ -73,7 +81,10 @@ describe('mixed fleet with the real frontends', () => {
   });
 
   it('the OpenBMC REST node answers in its own envelope', async () => {
-    const r = await http(`${sim.url('sim002')}/xyz/openbmc_project/state/host0`, { ca, auth: { user: 'root', password } });
+    const r = await http(`${sim.url('sim002')}/xyz/openbmc_project/state/host0`, {
+      ca,
+      auth: { user: 'root', password },
+    });
     expect(r.json()).toMatchObject({ status: 'ok', message: '200 OK' });
   });
 });
@@ -88,7 +99,9 @@ describe('mockup fleet', () => {
     try {
       expect(mock.nodes.map((n) => n.personality)).toEqual(['mockup', 'mockup']);
       const c = await readFile(mock.caFile ?? '', 'utf8');
-      const capturedRoot = JSON.parse(await readFile(`${FIXTURES}/openbmc-bmcweb/index.json`, 'utf8')) as Json;
+      const capturedRoot = JSON.parse(
+        await readFile(`${FIXTURES}/openbmc-bmcweb/index.json`, 'utf8'),
+      ) as Json;
       const root = (await http(`${mock.url('sim002')}/redfish/v1`, { ca: c })).json<Json>();
       expect(root.RedfishVersion).toBe(capturedRoot.RedfishVersion);
       expect(root.UUID).toBe(capturedRoot.UUID);
