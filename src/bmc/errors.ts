@@ -102,7 +102,11 @@ export function transportError(e: unknown, ctx: ErrorContext): NodeError {
       );
     }
     case 'ERR_TLS_CERT_ALTNAME_INVALID': {
-      const alt = /altnames: (.*)$/.exec(detail)?.[1];
+      const cert = (inner as { cert?: { subjectaltname?: unknown } }).cert;
+      const alt =
+        typeof cert?.subjectaltname === 'string'
+          ? cert.subjectaltname
+          : /(?:altnames|list): (.*)$/.exec(detail)?.[1];
       return make(
         'tls',
         `TLS certificate name mismatch: the certificate of ${ctx.hostport} is for ${alt ?? 'another name'}, not ${ctx.host}. ` +
