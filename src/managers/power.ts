@@ -19,6 +19,7 @@ import type { Executor, NodeContext } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
 import type { ResultView } from '../output/view.js';
 import { formatSeconds, pollUntil, type PollOutcome } from './poll.js';
+import { RenewableContext } from './renewable-context.js';
 
 // ------------------------------------------------------------------------------------------ verbs
 
@@ -128,7 +129,7 @@ export interface PowerResult {
   changed: boolean;
   /** What was sent (Redfish ResetType, OpenBMC transition), when something was. */
   action?: string;
-  /** With --wait: how long the node took to reach the target, ms. */
+  /** With --wait: how long the node took to reach the target, ms, from the start of its operation. */
   waitedMs?: number;
   /** The flavor-neutral phase, when the state was read. */
   phase?: PowerPhase;
@@ -288,12 +289,19 @@ export function droppedByReboot(e: unknown): boolean {
 
 class PowerFlow {
   private readonly interval: number;
+  /** When this node's operation began: `--wait` reports the time from here. */
+  private readonly started = Date.now();
+  /** What executors are handed: its BMC client is made again after an error ridden out while polling. */
+  private readonly client: RenewableContext;
+  private readonly ctx: NodeContext;
 
   constructor(
     private readonly ex: PowerExecutor,
     private readonly args: PowerArgs,
-    private readonly ctx: NodeContext,
+    node: NodeContext,
   ) {
+    this.client = new RenewableContext(node);
+    this.ctx = this.client.ctx;
     this.interval = args.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   }
 
@@ -361,7 +369,7 @@ class PowerFlow {
       intervalMs: this.interval,
       signal: this.ctx.signal,
       onValue: (s) => this.progress(s.phase === 'off' ? 'off' : 'powering-off'),
-      tolerate: transientDuringPoll,
+      tolerate: (e) => this.rideOut(e),
     });
     if (!outcome.reached) {
       const state = outcome.value?.display ?? 'unknown';
@@ -405,7 +413,7 @@ class PowerFlow {
       signal: this.ctx.signal,
       delayFirst,
       onValue: (s) => this.progress(s.phase === target ? target : transitional(s, target)),
-      tolerate: transientDuringPoll,
+      tolerate: (e) => this.rideOut(e),
     });
     if (!outcome.reached) {
       const last = outcome.value
@@ -413,7 +421,7 @@ class PowerFlow {
         : `last error: ${errorText(outcome.error)}`;
       throw new NodeError('failed', `did not reach ${target} within ${formatSeconds(limit)} (${last})`);
     }
-    return { status: outcome.value, elapsedMs: outcome.elapsedMs };
+    return { status: outcome.value, elapsedMs: Date.now() - this.started };
   }
 
   async bmcstate(): Promise<PowerResult> {
@@ -421,12 +429,11 @@ class PowerFlow {
       const b = await this.ex.getBmcState(undefined, this.ctx);
       return this.result(b.display, false);
     }
-    const w = await this.waitBmcReady(false, Date.now());
+    const w = await this.waitBmcReady(false);
     return this.result(w.display, false, { waitedMs: w.elapsedMs });
   }
 
   async bmcreboot(): Promise<PowerResult> {
-    const requested = Date.now();
     let action: PowerAction = { sent: 'BMC reboot' };
     try {
       action = await this.ex.rebootBmc(undefined, this.ctx);
@@ -439,7 +446,7 @@ class PowerFlow {
       );
     }
     if (this.args.waitMs === undefined) return this.result('BMC reboot', true, { action: action.sent });
-    const w = await this.waitBmcReady(true, requested);
+    const w = await this.waitBmcReady(true);
     return this.result(w.display, true, { action: action.sent, waitedMs: w.elapsedMs });
   }
 
@@ -448,15 +455,12 @@ class PowerFlow {
    * been seen down (or not ready), or after a grace period: a BMC takes a moment to go down, and the
    * old firmware answering Ready is not the reboot being over.
    */
-  private async waitBmcReady(
-    afterReboot: boolean,
-    since: number,
-  ): Promise<BmcStatus & { elapsedMs: number }> {
+  private async waitBmcReady(afterReboot: boolean): Promise<BmcStatus & { elapsedMs: number }> {
     let seenDown = !afterReboot;
     const limit = this.args.waitMs ?? DEFAULT_WAIT_SECONDS * 1000;
     const outcome = await pollUntil<BmcStatus>({
       read: () => this.ex.getBmcState(undefined, this.ctx),
-      done: (b) => b.ready && (seenDown || Date.now() - since >= BMC_DOWN_GRACE_MS),
+      done: (b) => b.ready && (seenDown || Date.now() - this.started >= BMC_DOWN_GRACE_MS),
       timeoutMs: limit,
       intervalMs: this.interval,
       signal: this.ctx.signal,
@@ -469,6 +473,7 @@ class PowerFlow {
         // A rebooting BMC refuses or drops connections: keep polling.
         const transient = transientDuringPoll(e) || (isNodeError(e) && e.kind === 'auth' && afterReboot);
         if (transient) {
+          this.client.renew();
           seenDown = true;
           this.progress('BMC NotReady');
         }
@@ -481,7 +486,14 @@ class PowerFlow {
         : `BMC did not respond (${errorText(outcome.error)})`;
       throw new NodeError('failed', `BMC not ready after waiting ${formatSeconds(limit)}: ${last}`);
     }
-    return { ...outcome.value, elapsedMs: Date.now() - since };
+    return { ...outcome.value, elapsedMs: Date.now() - this.started };
+  }
+
+  /** An error while polling: keep polling (with a fresh login next time) if the BMC is just busy. */
+  private rideOut(e: unknown): boolean {
+    if (!transientDuringPoll(e)) return false;
+    this.client.renew();
+    return true;
   }
 
   private lastProgress: string | undefined;
