@@ -5,6 +5,8 @@
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../cli/global-options.js';
 import { nodelsCommand } from './nodels.js';
+import { rbeaconCommand } from './rbeacon.js';
+import { reventlogCommand } from './reventlog.js';
 import { rpowerCommand } from './rpower.js';
 import { rsetbootCommand } from './rsetboot.js';
 import { trustCommand } from './trust.js';
@@ -22,4 +24,11 @@ export const XCAT_COMMAND_NAMES = [
 ] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yargs command modules differ in their argument types
-export const COMMANDS: CommandModule<GlobalArgs, any>[] = [nodelsCommand, trustCommand, rpowerCommand, rsetbootCommand];
+export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
+  nodelsCommand,
+  trustCommand,
+  rpowerCommand,
+  rsetbootCommand,
+  reventlogCommand,
+  rbeaconCommand,
+];

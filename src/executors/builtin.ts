@@ -13,6 +13,10 @@ const BUILTIN: Array<[Capability, string, () => Promise<ExecutorModule>]> = [
   ['power', 'openbmc', () => import('./openbmc/power.js')],
   ['boot', 'redfish', () => import('./redfish/boot.js')],
   ['boot', 'openbmc', () => import('./openbmc/boot.js')],
+  ['eventlog', 'redfish', () => import('./redfish/eventlog.js')],
+  ['eventlog', 'openbmc', () => import('./openbmc/eventlog.js')],
+  ['beacon', 'redfish', () => import('./redfish/beacon.js')],
+  ['beacon', 'openbmc', () => import('./openbmc/beacon.js')],
 ];
 
 let registered = false;
