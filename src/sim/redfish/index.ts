@@ -103,7 +103,7 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
       etag: { weak: false, inBody: false },
       ifMatchRequired: false,
       ifMatchOnActionFails: false,
-      success: 'noContent',
+      success: { patch: 'noContent', action: 'noContent' },
       expand: false,
       queries: 'expandOnly',
       sessionLimitStyle: 'base',

@@ -26,6 +26,8 @@ export interface LogServiceProfile {
   entryType: 'SEL' | 'Event' | 'Oem';
 }
 
+export type SuccessStyle = 'noContent' | 'resource' | 'idracMessage' | 'iloMessage';
+
 export interface Profile {
   name: GeneratedPersonality;
   ids: { system: string; manager: string; chassis: string };
@@ -62,8 +64,11 @@ export interface Profile {
   onWhenOn: 'noop' | 'idrac409';
   /** A reset (anything but On/ForceOn/PushPowerButton) while off: 409 ResourceInStandby or 400 iLO. */
   resetWhenOff: 'base409' | 'ilo400';
-  /** Success body of actions and PATCH: none (204), the resource, Dell's Success message, iLO's. */
-  success: 'noContent' | 'resource' | 'idracMessage' | 'iloMessage';
+  /**
+   * Success answers: 204 with no body, 200 with the updated resource (PATCH only), 200 with Dell's
+   * `@Message.ExtendedInfo` Success, or iLO's Success wrapped in an `error` envelope.
+   */
+  success: { patch: SuccessStyle; action: SuccessStyle };
   expand: ExpandSupport | false;
   log: LogServiceProfile;
   /** Manager EthernetInterface id for the machine's interface number `i` (0-based). */
@@ -122,7 +127,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     sessionLimitStyle: 'base',
     onWhenOn: 'noop',
     resetWhenOff: 'base409',
-    success: 'noContent',
+    success: { patch: 'resource', action: 'noContent' },
     expand: { maxLevels: 3, links: true },
     log: {
       parent: 'system',
@@ -177,7 +182,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     sessionLimitStyle: 'base',
     onWhenOn: 'noop',
     resetWhenOff: 'base409',
-    success: 'noContent',
+    success: { patch: 'noContent', action: 'noContent' },
     expand: { maxLevels: 6, links: false },
     log: {
       parent: 'system',
@@ -253,7 +258,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     sessionLimitStyle: 'idrac',
     onWhenOn: 'idrac409',
     resetWhenOff: 'base409',
-    success: 'idracMessage',
+    success: { patch: 'idracMessage', action: 'noContent' },
     expand: false,
     log: {
       parent: 'manager',
@@ -317,7 +322,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     sessionLimitStyle: 'base',
     onWhenOn: 'noop',
     resetWhenOff: 'ilo400',
-    success: 'iloMessage',
+    success: { patch: 'iloMessage', action: 'iloMessage' },
     expand: false,
     log: {
       parent: 'system',

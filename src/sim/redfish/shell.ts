@@ -138,7 +138,7 @@ export class RedfishShell implements Frontend {
     const session = isLogin || isPublic ? undefined : this.authenticate(req, path);
     const ctx: RequestContext = { req, path, session, errors: this.errors };
 
-    const node = this.sessionNode(path) ?? this.o.tree.resolve(path);
+    const node = this.lookup(path);
     if (!node) throw this.errors.error('ResourceMissingAtURI', [req.path]);
 
     switch (method) {
@@ -203,7 +203,7 @@ export class RedfishShell implements Frontend {
   /** The document at a path with live values, as `$expand` sees it (no paging). */
   resolveDoc(path: string): JsonObject | undefined {
     const p = normalizePath(path.split('?')[0] ?? path);
-    const node = this.sessionNode(p) ?? this.o.tree.resolve(p);
+    const node = this.lookup(p);
     return node?.get ? this.decorate(node.get()) : undefined;
   }
 
@@ -245,7 +245,7 @@ export class RedfishShell implements Frontend {
     }
     const result = node.patch(body, ctx);
     if (result) return result;
-    if (this.cfg.success === 'resource' && node.get) {
+    if (this.cfg.success.patch === 'resource' && node.get) {
       const doc = this.decorate(node.get());
       return {
         status: 200,
@@ -257,10 +257,10 @@ export class RedfishShell implements Frontend {
   }
 
   /** Success in the personality's style. */
-  private finish(result: HandlerResult, _kind: 'patch' | 'action'): SimResponse {
+  private finish(result: HandlerResult, kind: 'patch' | 'action'): SimResponse {
     if (result) return result;
     const success = this.errors.message('Success');
-    switch (this.cfg.success) {
+    switch (this.cfg.success[kind]) {
       case 'idracMessage':
         return { status: 200, headers: JSON_HEADERS, body: extendedInfo([success]) };
       case 'iloMessage':
@@ -271,6 +271,13 @@ export class RedfishShell implements Frontend {
   }
 
   // ------------------------------------------------------------------ SessionService
+
+  /** The shell owns the SessionService subtree (whatever a capture holds there); the tree the rest. */
+  private lookup(path: string): ResourceNode | undefined {
+    if (path === SESSION_SERVICE_PATH || path === SESSIONS_PATH || path.startsWith(`${SESSIONS_PATH}/`))
+      return this.sessionNode(path);
+    return this.o.tree.resolve(path);
+  }
 
   private sessionNode(path: string): ResourceNode | undefined {
     if (path === SESSION_SERVICE_PATH) return this.sessionServiceNode();
@@ -284,19 +291,19 @@ export class RedfishShell implements Frontend {
   }
 
   private sessionServiceNode(): ResourceNode {
+    const render = (): JsonObject => ({
+      ...this.o.sessionServiceDoc(),
+      '@odata.id': this.url(SESSION_SERVICE_PATH),
+      ServiceEnabled: true,
+      SessionTimeout: Math.round(this.sessions.timeoutMs / 1000),
+      Sessions: { '@odata.id': this.url(SESSIONS_PATH) },
+    });
     return {
-      get: () => ({
-        ...this.o.sessionServiceDoc(),
-        '@odata.id': this.url(SESSION_SERVICE_PATH),
-        ServiceEnabled: true,
-        SessionTimeout: Math.round(this.sessions.timeoutMs / 1000),
-        Sessions: { '@odata.id': this.url(SESSIONS_PATH) },
-      }),
+      get: render,
       patch: (body) => {
         for (const [k, v] of Object.entries(body)) {
           if (k !== 'SessionTimeout') {
-            if (k in this.o.sessionServiceDoc())
-              throw this.errors.error('PropertyNotWritable', [k], { related: [`#/${k}`] });
+            if (k in render()) throw this.errors.error('PropertyNotWritable', [k], { related: [`#/${k}`] });
             throw this.errors.error('PropertyUnknown', [k], { related: [`#/${k}`] });
           }
           if (typeof v !== 'number' || !Number.isInteger(v))

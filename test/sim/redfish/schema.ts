@@ -46,6 +46,7 @@ export class RedfishSchemas {
       strict: false,
       allErrors: true,
       validateSchema: false,
+      code: { optimize: false },
       loadSchema: (uri) => Promise.resolve(this.load(uri)),
     });
     addFormats(this.ajv);

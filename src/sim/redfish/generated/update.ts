@@ -110,24 +110,26 @@ function accepted(g: Gen, job: UpdateJob): SimResponse {
 function imageName(g: Gen, uri: string, protocol: string | undefined): string {
   const action = '#UpdateService.SimpleUpdate';
   let path = uri;
-  try {
+  if (URL.canParse(uri)) {
     const url = new URL(uri);
     const scheme = url.protocol.replace(/:$/, '').toUpperCase();
     if (protocol === undefined && !PROTOCOLS.includes(scheme))
       throw g.errors.error('ActionParameterValueFormatError', [uri, 'ImageURI', action]);
     path = url.pathname;
-  } catch (e) {
-    if (!(e instanceof TypeError)) throw e;
-    // Not a URL: allowed as host/path when TransferProtocol says how to fetch it.
-    if (protocol === undefined)
-      throw g.errors.error('ActionParameterValueFormatError', [uri, 'ImageURI', action]);
+  } else if (protocol === undefined) {
+    // Not a URL: allowed as host/path only when TransferProtocol says how to fetch it.
+    throw g.errors.error('ActionParameterValueFormatError', [uri, 'ImageURI', action]);
   }
   const name = path
     .split('/')
     .filter((s) => s !== '')
     .pop();
   if (!name) throw g.errors.error('ActionParameterValueFormatError', [uri, 'ImageURI', action]);
-  return decodeURIComponent(name);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 function simpleUpdate(g: Gen, ctx: RequestContext): SimResponse {

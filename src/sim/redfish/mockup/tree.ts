@@ -3,9 +3,10 @@
  *  - each captured System is backed by a SimMachine (the BMC's own machine for the first, one more
  *    per extra System of a multi-node capture), seeded from the captured PowerState, Boot and LED;
  *    its PowerState, Boot override and LED are live, and ComputerSystem.Reset/Chassis.Reset work;
- *  - a Chassis shares the LED of the System it is linked to (or keeps its own);
+ *  - a Chassis linked to a System shows that System's PowerState; its LED is its own (seeded from
+ *    the capture), or the machine's when the System itself has no LED property;
  *  - LogService.ClearLog empties that log; the first System's first log also lists the machine's
- *    own entries (power actions, faults) after the captured ones;
+ *    own entries made while serving (power actions, faults) after the captured ones;
  *  - Manager.Reset reboots the BMC; other advertised actions answer 204 and change nothing (as
  *    DMTF's Mockup Server does);
  *  - sessions are live (handled by the shell), whatever the capture holds under Sessions.
@@ -150,11 +151,14 @@ export class MockupTree implements ResourceTree {
   private readonly cleared = new Set<string>();
   private readonly actions = new Map<string, FoundAction | null>();
   private primaryLog: { entries: string; offset: number; refs: boolean } | null | undefined;
+  /** Machine log entries up to this id predate serving (the fleet's filler): not shown. */
+  private readonly logBaseline: number;
 
   constructor(o: MockupTreeOptions) {
     this.capture = o.capture;
     this.errors = o.errors;
     this.primary = o.machine;
+    this.logBaseline = this.primary.log.list().reduce((n, e) => Math.max(n, e.id), 0);
     this.discover();
   }
 
@@ -221,12 +225,12 @@ export class MockupTree implements ResourceTree {
         refPaths(obj(doc, 'Links')?.ComputerSystems)
           .map((p) => this.systems.get(p))
           .find((x) => x !== undefined);
+      // The chassis keeps its own captured LED, unless its System shows none (Lenovo/NVIDIA put
+      // the identify LED only on the Chassis): then it is the machine's LED.
       let led: LedState;
-      if (system) led = system.machine;
-      else {
-        led = new LocalLed();
-        seedLed(led, doc);
-      }
+      if (system && !system.offered.indicator && !system.offered.location) led = system.machine;
+      else led = new LocalLed();
+      seedLed(led, doc);
       this.chassis.set(path, { path, system, led, offered: ledOffered(doc) });
     }
   }
@@ -285,6 +289,7 @@ export class MockupTree implements ResourceTree {
     const members: Json[] = isCleared ? [] : [...((captured?.Members as Json[] | undefined) ?? [])];
     if (primary && isPrimary)
       for (const e of this.primary.log.list()) {
+        if (e.id <= this.logBaseline) continue;
         const doc = this.machineEntryDoc(path, primary.offset, e);
         members.push(primary.refs ? { '@odata.id': doc['@odata.id'] as string } : doc);
       }
