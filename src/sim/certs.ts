@@ -4,14 +4,19 @@
  * - CA: ECDSA P-256, 10 years, generated at start or loaded from the state dir (`ca.pem`,
  *   `ca-key.pem`), so an inventory written earlier keeps verifying after a restart.
  * - One leaf key pair shared by every BMC (key generation is the expensive part), persisted as
- *   `leaf-key.pem`; each BMC gets its own certificate (CN = node name, own serial), signed on first
- *   TLS connection and cached. SANs: the listen address, IP 127.0.0.1, IP ::1, DNS localhost.
+ *   `leaf-key.pem`. By default one leaf certificate (CN `hwctl simulator BMC`) serves every BMC:
+ *   they all listen on the same address, so the same names fit, and signing plus a TLS context cost
+ *   about 10 ms of CPU and 25 KiB per certificate (measured, docs/simulator.md), which would make
+ *   the first contact with a 1,000-BMC fleet simulator-bound. With `perBmc` each BMC gets its own
+ *   certificate (CN = node name, own serial), signed on its first TLS connection and cached.
+ *   SANs: the listen address, IP 127.0.0.1, IP ::1, DNS localhost.
  * - The `certMismatch` fault serves a certificate from the same CA whose names match nothing the
  *   client dialled (DNS `wrong-name.invalid`, IP 192.0.2.1): chain valid, hostname check fails.
  */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isIP } from 'node:net';
@@ -59,15 +64,10 @@ function serial(): string {
   return Buffer.from(b).toString('hex');
 }
 
-/** PEM private key and certificate, as `https.createServer` takes them. */
-export interface KeyAndCert {
-  key: string;
-  cert: string;
-}
-
 export class SimCertificateAuthority {
-  private readonly contexts = new Map<string, Promise<KeyAndCert>>();
-  private mismatch: Promise<KeyAndCert> | undefined;
+  private readonly contexts = new Map<string, Promise<SecureContext>>();
+  private shared: Promise<SecureContext> | undefined;
+  private mismatch: Promise<SecureContext> | undefined;
 
   private constructor(
     readonly caPem: string,
@@ -77,10 +77,14 @@ export class SimCertificateAuthority {
     private readonly leafPublic: CryptoKey,
     /** Addresses the BMC certificates name besides 127.0.0.1, ::1 and localhost. */
     private readonly extraNames: string[],
+    /** One certificate per BMC instead of one for all. */
+    readonly perBmc: boolean,
   ) {}
 
   /** Creates a fresh CA, or loads the one in `stateDir` when it holds `ca.pem` and `ca-key.pem`. */
-  static async open(opts: { stateDir?: string; names?: string[] } = {}): Promise<SimCertificateAuthority> {
+  static async open(
+    opts: { stateDir?: string; names?: string[]; perBmc?: boolean } = {},
+  ): Promise<SimCertificateAuthority> {
     let material: CaMaterial | undefined;
     if (opts.stateDir) material = await loadMaterial(opts.stateDir);
     material ??= await generateMaterial();
@@ -96,31 +100,36 @@ export class SimCertificateAuthority {
       material.leafKeyPem,
       leafPublic,
       opts.names ?? [],
+      opts.perBmc ?? false,
     );
   }
 
-  /** Key and certificate for BMC `name`, signed once and cached. */
-  contextFor(name: string): Promise<KeyAndCert> {
+  /** The TLS context BMC `name` serves: the shared one, or (perBmc) its own, signed once and cached. */
+  contextFor(name: string): Promise<SecureContext> {
+    if (!this.perBmc) {
+      this.shared ??= this.context('hwctl simulator BMC', this.sans());
+      return this.shared;
+    }
     let ctx = this.contexts.get(name);
     if (!ctx) {
-      ctx = this.sign(name, this.sans()).then((cert) => ({ key: this.leafKeyPem, cert }));
+      ctx = this.context(name, this.sans());
       this.contexts.set(name, ctx);
     }
     return ctx;
   }
 
   /** A context whose certificate names nothing the client dialled (fault `certMismatch`). */
-  mismatchContext(): Promise<KeyAndCert> {
-    this.mismatch ??= this.sign('wrong-name.invalid', [
+  mismatchContext(): Promise<SecureContext> {
+    this.mismatch ??= this.context('wrong-name.invalid', [
       { type: 'dns', value: 'wrong-name.invalid' },
       { type: 'ip', value: '192.0.2.1' },
-    ]).then((cert) => ({ key: this.leafKeyPem, cert }));
+    ]);
     return this.mismatch;
   }
 
-  /** PEM of the certificate a BMC serves (for tests and `--state-dir` inspection). */
-  async certificatePem(name: string): Promise<string> {
-    return this.sign(name, this.sans());
+  private async context(cn: string, sans: x509.JsonGeneralName[]): Promise<SecureContext> {
+    const cert = await this.sign(cn, sans);
+    return createSecureContext({ key: this.leafKeyPem, cert, minVersion: 'TLSv1.2' });
   }
 
   private sans(): x509.JsonGeneralName[] {

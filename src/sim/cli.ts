@@ -23,6 +23,8 @@ export interface SimCliOptions {
   basePort?: number;
   listen?: string;
   http?: boolean;
+  /** One TLS certificate per BMC instead of one shared. */
+  certPerBmc?: boolean;
   /** Default `.hwctl-sim` in the current directory. */
   stateDir?: string;
   inventoryOut?: string;
@@ -78,6 +80,11 @@ export const simCommandOptions: Record<string, Options> = {
   },
   listen: { type: 'string', default: '127.0.0.1', describe: 'Listen address (loopback unless given)' },
   http: { type: 'boolean', default: false, describe: 'Plain HTTP instead of HTTPS' },
+  'cert-per-bmc': {
+    type: 'boolean',
+    default: false,
+    describe: 'Sign one certificate per BMC (CN = node name) instead of one shared by all',
+  },
   'state-dir': {
     type: 'string',
     default: '.hwctl-sim',
@@ -202,6 +209,7 @@ export function simulatorOptionsFrom(o: SimCliOptions, log?: (line: string) => v
     basePort: o.basePort ?? 0,
     listen: o.listen ?? '127.0.0.1',
     http: o.http ?? false,
+    certPerBmc: o.certPerBmc ?? false,
     stateDir: o.stateDir ?? '.hwctl-sim',
     ...(o.inventoryOut === undefined ? {} : { inventoryOut: o.inventoryOut }),
     ...(o.seed === undefined ? {} : { seed: o.seed }),

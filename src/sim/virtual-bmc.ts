@@ -18,9 +18,9 @@ import {
   type ServerResponse,
   type Server as HttpServer,
 } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { TLSSocket } from 'node:tls';
 import type { SimClock, SimTimer } from './clock.js';
-import type { KeyAndCert, SimCertificateAuthority } from './certs.js';
+import type { SimCertificateAuthority } from './certs.js';
 import { decideFault, type FaultSpec, type RateFault } from './faults.js';
 import type { SimMachine } from './machine.js';
 import type { Prng } from './prng.js';
@@ -132,8 +132,7 @@ export class VirtualBmc {
   private readonly busy = new Set<Socket>();
   private frontendPromise: Promise<Frontend> | undefined;
   private frontendReady: Frontend | undefined;
-  private plainServer: HttpServer | undefined;
-  private tlsServers: { normal?: HttpServer; mismatch?: HttpServer } = {};
+  private server: HttpServer | undefined;
   private stopped = false;
   private expireTimer: SimTimer | undefined;
   private expirePeriod = 0;
@@ -289,38 +288,38 @@ export class VirtualBmc {
     raw.on('error', () => undefined); // clients resetting is normal
     raw.setNoDelay(true);
     const ca = this.o.ca;
+    this.server ??= this.makeServer();
+    const server = this.server;
     if (!ca) {
-      this.plainServer ??= this.makeServer(undefined);
-      this.plainServer.emit('connection', raw);
+      server.emit('connection', raw);
       raw.resume();
       return;
     }
-    const kind = this.o.faults().certMismatch ? 'mismatch' : 'normal';
-    const existing = this.tlsServers[kind];
-    if (existing) {
-      existing.emit('connection', raw);
-      return;
-    }
-    const ctx = kind === 'mismatch' ? ca.mismatchContext() : ca.contextFor(this.name);
-    ctx.then(
-      (keyAndCert) => {
-        const server = (this.tlsServers[kind] ??= this.makeServer(keyAndCert));
-        if (!raw.destroyed) server.emit('connection', raw);
+    const context = this.o.faults().certMismatch ? ca.mismatchContext() : ca.contextFor(this.name);
+    context.then(
+      (secureContext) => {
+        if (raw.destroyed) return;
+        // What https.Server does per connection, with one shared context instead of one per server.
+        const tls = new TLSSocket(raw, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
+        const handshake = setTimeout(() => tls.destroy(), 30_000).unref();
+        tls.once('secure', () => clearTimeout(handshake));
+        tls.once('close', () => clearTimeout(handshake));
+        tls.on('error', () => tls.destroy());
+        server.emit('connection', tls);
       },
       () => raw.destroy(),
     );
   }
 
-  private makeServer(keyAndCert: KeyAndCert | undefined): HttpServer {
+  private makeServer(): HttpServer {
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.onRequest(req, res).catch(() => req.socket.destroy());
     };
-    const common = { keepAliveTimeout: 5000, headersTimeout: 30_000, requestTimeout: 0 };
-    const server = keyAndCert
-      ? createHttpsServer({ ...common, ...keyAndCert }, handler)
-      : createHttpServer(common, handler);
+    const server = createHttpServer(
+      { keepAliveTimeout: 30_000, headersTimeout: 30_000, requestTimeout: 0 },
+      handler,
+    );
     server.on('clientError', (_err, socket) => socket.destroy());
-    server.on('tlsClientError', () => undefined);
     return server;
   }
 

@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { readFile, stat, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 import { startSimulator, SimulatorError, type Simulator } from '../../src/sim/fleet.js';
 import { planFleet } from '../../src/sim/plan.js';
 import { renderInventory } from '../../src/sim/inventory-writer.js';
@@ -210,6 +211,48 @@ describe('a running fleet', () => {
       expect((await http(`${again.url('sim001')}/redfish/v1`, { ca: caBefore })).status).toBe(200);
     } finally {
       await again.stop();
+    }
+  });
+});
+
+function peerCertificate(url: string, ca: string): Promise<{ cn: string; san: string; fingerprint: string }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: u.hostname, port: Number(u.port), ca, servername: undefined }, () => {
+      const c = s.getPeerCertificate();
+      resolve({ cn: String(c.subject.CN), san: String(c.subjectaltname), fingerprint: c.fingerprint256 });
+      s.end();
+    });
+    s.on('error', reject);
+  });
+}
+
+describe('certificates', () => {
+  it('one shared leaf by default, one per BMC with certPerBmc; both chain to the CA', async () => {
+    for (const certPerBmc of [false, true]) {
+      const s = await startSimulator({
+        nodes: 2,
+        certPerBmc,
+        frontends: { redfish: fakeRedfish },
+        adminPort: false,
+      });
+      try {
+        const ca = await readFile(s.caFile ?? '', 'utf8');
+        const [a, b] = [
+          await peerCertificate(s.url('sim001'), ca),
+          await peerCertificate(s.url('sim002'), ca),
+        ];
+        expect(a.san).toBe('IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, DNS:localhost');
+        if (certPerBmc) {
+          expect([a.cn, b.cn]).toEqual(['sim001', 'sim002']);
+          expect(a.fingerprint).not.toBe(b.fingerprint);
+        } else {
+          expect([a.cn, b.cn]).toEqual(['hwctl simulator BMC', 'hwctl simulator BMC']);
+          expect(a.fingerprint).toBe(b.fingerprint);
+        }
+      } finally {
+        await s.stop();
+      }
     }
   });
 });
