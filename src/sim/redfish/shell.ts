@@ -114,8 +114,19 @@ export class RedfishShell implements Frontend {
       return this.dispatch(req);
     } catch (e) {
       if (e instanceof RedfishError) return this.errorResponse(e);
-      const err = this.errors.error('InternalError');
-      return this.errorResponse(err);
+      // A simulator bug or a broken capture file: say which, so the user can fix the capture.
+      const cause = e instanceof Error ? e.message : String(e);
+      return this.errorResponse(
+        new RedfishError(500, [
+          this.errors.message('InternalError'),
+          vendorMessage(
+            'HwctlSim.1.0.InternalError',
+            cause,
+            'Critical',
+            'Check the capture file or report a bug.',
+          ),
+        ]),
+      );
     }
   }
 
@@ -207,9 +218,10 @@ export class RedfishShell implements Frontend {
     return node?.get ? this.decorate(node.get()) : undefined;
   }
 
-  private decorate(doc: JsonObject): JsonObject {
+  /** Adds `@odata.etag` where the personality puts it in bodies; `tag` saves hashing twice. */
+  private decorate(doc: JsonObject, tag?: string): JsonObject {
     if (!this.cfg.etag.inBody || isCollection(doc) || typeof doc['@odata.id'] !== 'string') return doc;
-    return { ...doc, '@odata.etag': formatEtag(etagValue(doc), this.cfg.etag.weak) };
+    return { ...doc, '@odata.etag': formatEtag(tag ?? etagValue(doc), this.cfg.etag.weak) };
   }
 
   private get(node: ResourceNode, ctx: RequestContext): SimResponse {
@@ -221,11 +233,15 @@ export class RedfishShell implements Frontend {
         if (k.startsWith('$') && !['$expand', '$levels', '$top', '$skip'].includes(k))
           throw this.errors.error('QueryNotSupported');
     const expand = parseExpand(query, this.cfg.expand, this.errors);
-    let doc = this.decorate(node.get());
+    const raw = node.get();
+    const rawTag = etagValue(raw);
+    const decorated = this.decorate(raw, rawTag);
+    let doc = decorated;
     if (this.cfg.queries === 'full')
       doc = pageCollection(doc, ctx.path, parsePaging(query, this.errors), node.pageSize);
     if (expand) doc = expandDocument(doc, expand, (p) => this.resolveDoc(p));
-    const tag = formatEtag(etagValue(doc), this.cfg.etag.weak);
+    // A page or an expansion is a different representation with its own tag.
+    const tag = formatEtag(doc === decorated ? rawTag : etagValue(doc), this.cfg.etag.weak);
     return { status: node.getStatus?.() ?? 200, headers: { ...JSON_HEADERS, ETag: tag }, body: doc };
   }
 

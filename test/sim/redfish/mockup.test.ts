@@ -408,3 +408,21 @@ describe('mockup: shapes of real vendor captures', () => {
     b.fe.dispose?.();
   });
 });
+
+describe('mockup: a broken capture file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hwctl-broken-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('answers 500 naming the file, and the rest keeps working', () => {
+    writeFileSync(
+      join(dir, 'index.json'),
+      JSON.stringify({ '@odata.id': '/redfish/v1', Systems: { '@odata.id': '/redfish/v1/Systems' } }),
+    );
+    mkdirSync(join(dir, 'Chassis'));
+    writeFileSync(join(dir, 'Chassis', 'index.json'), '{"Members": [');
+    const b = makeBmc('mockup', { mockupDir: dir });
+    const r = b.get('/redfish/v1/Chassis');
+    expect([r.status, messageId(r)]).toEqual([500, 'Base.1.16.InternalError']);
+    expect(JSON.stringify(r.body)).toContain(join(dir, 'Chassis', 'index.json'));
+    expect(b.get('/redfish/v1').status).toBe(200);
+  });
+});

@@ -162,9 +162,21 @@ export class MockupTree implements ResourceTree {
     this.discover();
   }
 
+  /**
+   * A captured document for the simulator's own bookkeeping: a broken file counts as absent here
+   * (it answers 500 with its name when a client asks for it).
+   */
+  private peek(path: string): JsonObject | undefined {
+    try {
+      return this.capture.doc(path);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** What the capture's service root advertises for `$expand`. */
   expandSupport(): ExpandSupport | false {
-    const q = obj(obj(this.capture.doc(ROOT), 'ProtocolFeaturesSupported'), 'ExpandQuery');
+    const q = obj(obj(this.peek(ROOT), 'ProtocolFeaturesSupported'), 'ExpandQuery');
     if (!q) return false;
     const levels = q.Levels === true;
     const all = q.ExpandAll === true;
@@ -174,9 +186,9 @@ export class MockupTree implements ResourceTree {
   }
 
   private discover(): void {
-    const systemPaths = memberPaths(this.capture.doc(`${ROOT}/Systems`));
+    const systemPaths = memberPaths(this.peek(`${ROOT}/Systems`));
     systemPaths.forEach((path, i) => {
-      const doc = this.capture.doc(path);
+      const doc = this.peek(path);
       if (!doc) return; // a dangling member stays a 404
       const power = doc.PowerState === 'On' || doc.PowerState === 'PoweringOn' ? 'On' : 'Off';
       let machine = this.primary;
@@ -215,10 +227,10 @@ export class MockupTree implements ResourceTree {
     // A chassis a System links to (or that links to a System) shares that System's LED and power.
     const systemOfChassis = new Map<string, SystemState>();
     for (const sys of this.systems.values())
-      for (const c of refPaths(obj(this.capture.doc(sys.path), 'Links')?.Chassis))
+      for (const c of refPaths(obj(this.peek(sys.path), 'Links')?.Chassis))
         if (!systemOfChassis.has(c)) systemOfChassis.set(c, sys);
-    for (const path of memberPaths(this.capture.doc(`${ROOT}/Chassis`))) {
-      const doc = this.capture.doc(path);
+    for (const path of memberPaths(this.peek(`${ROOT}/Chassis`))) {
+      const doc = this.peek(path);
       if (!doc) continue;
       const system =
         systemOfChassis.get(path) ??
@@ -243,14 +255,14 @@ export class MockupTree implements ResourceTree {
     this.primaryLog = null;
     const owners = [
       ...[...this.systems.values()].filter((s) => s.machine === this.primary).map((s) => s.path),
-      ...memberPaths(this.capture.doc(`${ROOT}/Managers`)),
+      ...memberPaths(this.peek(`${ROOT}/Managers`)),
     ];
     for (const owner of owners) {
-      const services = refPath(this.capture.doc(owner)?.LogServices);
-      const first = memberPaths(services ? this.capture.doc(services) : undefined)[0];
-      const entries = refPath(first ? this.capture.doc(first)?.Entries : undefined);
+      const services = refPath(this.peek(owner)?.LogServices);
+      const first = memberPaths(services ? this.peek(services) : undefined)[0];
+      const entries = refPath(first ? this.peek(first)?.Entries : undefined);
       if (!entries) continue;
-      const captured = this.capture.doc(entries);
+      const captured = this.peek(entries);
       const members = Array.isArray(captured?.Members) ? captured.Members : [];
       let offset = 0;
       for (const m of members) {
@@ -280,7 +292,7 @@ export class MockupTree implements ResourceTree {
   }
 
   private entriesDoc(path: string): JsonObject | undefined {
-    const captured = this.capture.doc(path);
+    const captured = this.peek(path);
     const primary = this.primaryEntries();
     const isPrimary = primary?.entries === path;
     const isCleared = this.cleared.has(path);
@@ -327,7 +339,7 @@ export class MockupTree implements ResourceTree {
   }
 
   private clearLog(servicePath: string): void {
-    const entries = refPath(this.capture.doc(servicePath)?.Entries) ?? `${servicePath}/Entries`;
+    const entries = refPath(this.peek(servicePath)?.Entries) ?? `${servicePath}/Entries`;
     this.cleared.add(entries);
     if (this.primaryEntries()?.entries === entries) this.primary.clearLog();
   }
@@ -342,7 +354,7 @@ export class MockupTree implements ResourceTree {
     const parts = path.split('/');
     for (let n = parts.length - 1; n >= 3 && !found; n--) {
       const owner = parts.slice(0, n).join('/');
-      const actions = obj(this.capture.doc(owner), 'Actions');
+      const actions = obj(this.peek(owner), 'Actions');
       if (!actions) continue;
       const candidates = [...Object.entries(actions), ...Object.entries(obj(actions, 'Oem') ?? {})];
       for (const [name, def] of candidates) {
@@ -363,7 +375,7 @@ export class MockupTree implements ResourceTree {
     const inline = strings(def, `${parameter}@Redfish.AllowableValues`);
     if (inline) return inline;
     const infoPath = str(def, '@Redfish.ActionInfo');
-    const info = infoPath ? this.capture.doc(toPath(infoPath)) : undefined;
+    const info = infoPath ? this.peek(toPath(infoPath)) : undefined;
     const params = info?.Parameters;
     if (Array.isArray(params))
       for (const p of params)
