@@ -85,6 +85,20 @@ describe('LogServices', () => {
     expect(b.call('POST', `${LOG}/Actions/LogService.ClearLog`).status).toBe(204);
   });
 
+  it('faults add entries too: a hung OS, a sensor over its threshold', () => {
+    const b = makeBmc('generic');
+    b.machine.quiesce();
+    b.machine.overrideSensor('inlet_temp', 46);
+    const entries = b.doc(`${LOG}/Entries`).Members as Body[];
+    expect(entries.map((e) => [e.MessageId, e.Severity])).toEqual([
+      ['HwctlSim.1.0.HostQuiesced', 'Critical'],
+      ['HwctlSim.1.0.SensorThresholdCrossed', 'Critical'],
+    ]);
+    expect((b.doc('/redfish/v1/Systems/1').Status as Body).Health).toBe('Critical');
+    const inlet = b.doc('/redfish/v1/Chassis/1/Sensors/inlet_temp');
+    expect(inlet).toMatchObject({ Reading: 46, Status: { Health: 'Critical' } });
+  });
+
   it('personalities put the log where the vendor does: OpenBMC EventLog, iDRAC Sel on the Manager, iLO IML', () => {
     const where: [string, string, number][] = [
       ['openbmc', '/redfish/v1/Systems/system/LogServices/EventLog/Entries', 1000],

@@ -158,6 +158,12 @@ describe('mockup: state on top', () => {
     expect(messageId(b.call('PATCH', sys, { body: { SerialNumber: 'x' } }))).toBe(
       'Base.1.16.PropertyNotWritable',
     );
+    const stale = b.call('PATCH', sys, { headers: { 'If-Match': '"0"' }, body: { IndicatorLED: 'Lit' } });
+    expect([stale.status, messageId(stale)]).toEqual([412, 'Base.1.16.PreconditionFailed']);
+    const tag = b.get(sys).headers?.ETag as string;
+    expect(b.call('PATCH', sys, { headers: { 'If-Match': tag }, body: { IndicatorLED: 'Lit' } }).status).toBe(
+      204,
+    );
     expect(b.call('PATCH', '/redfish/v1/Managers/BMC', { body: { DateTime: 'x' } }).status).toBe(405);
   });
 
