@@ -73,6 +73,13 @@ function isSoft(e: unknown): e is NodeError {
   return e.status === 403; // not allowed to read this one resource
 }
 
+/**
+ * Reads one node's command has in flight at once. The transport caps requests per BMC anyway (default
+ * 2); this keeps the queue short, so a thousand-member collection does not park a thousand waiters
+ * (and their abort listeners) on the node's signal.
+ */
+export const READ_CONCURRENCY = 4;
+
 /** Statuses with which a service refuses the query itself (then the plain GET is tried). */
 const QUERY_REFUSED = new Set([400, 405, 406, 500, 501]);
 
@@ -116,6 +123,21 @@ export class RedfishReader {
     return this.maxLevels;
   }
 
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  /** GET through the reader's own cap (READ_CONCURRENCY). */
+  private async get(path: string): Promise<unknown> {
+    if (this.active >= READ_CONCURRENCY) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await this.client.get<unknown>(path);
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+
   note(message: string): void {
     if (!this.notes.includes(message)) this.notes.push(message);
   }
@@ -126,7 +148,7 @@ export class RedfishReader {
     try {
       if (levels > 0) {
         try {
-          return this.body(await this.client.get<unknown>(withExpand(path, levels)), path);
+          return this.body(await this.get(withExpand(path, levels)), path);
         } catch (e) {
           if (!(isNodeError(e) && e.status !== undefined && QUERY_REFUSED.has(e.status))) throw e;
           // The service advertises $expand but refuses it: plain reads from now on.
@@ -134,7 +156,7 @@ export class RedfishReader {
           this.maxLevels = 0;
         }
       }
-      return this.body(await this.client.get<unknown>(path), path);
+      return this.body(await this.get(path), path);
     } catch (e) {
       if (opts.required || !isSoft(e)) throw e;
       this.note(`${opts.what ? `${opts.what} ` : ''}${path} skipped: ${e.message}`);

@@ -7,8 +7,10 @@ import type { GlobalArgs } from '../cli/global-options.js';
 import { nodelsCommand } from './nodels.js';
 import { rbeaconCommand } from './rbeacon.js';
 import { reventlogCommand } from './reventlog.js';
+import { rinvCommand } from './rinv.js';
 import { rpowerCommand } from './rpower.js';
 import { rsetbootCommand } from './rsetboot.js';
+import { rvitalsCommand } from './rvitals.js';
 import { trustCommand } from './trust.js';
 
 /** The xCAT names hwctl also answers to when installed under them (package.json `bin`). */
@@ -29,6 +31,8 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   trustCommand,
   rpowerCommand,
   rsetbootCommand,
+  rinvCommand,
+  rvitalsCommand,
   reventlogCommand,
   rbeaconCommand,
 ];

@@ -1,0 +1,392 @@
+/**
+ * Sensors for Redfish BMCs: every Chassis of the node's system (servers with several chassis exist:
+ * baseboard, power supplies, fans, an enclosure), each through its Sensors collection where it links
+ * one with sensors in it, else its Thermal and Power resources. LEDs: the System's and each chassis'
+ * identify LED (LocationIndicatorActive, else IndicatorLED).
+ *
+ * Which chassis: every member of the Chassis collection except those linked to other systems only
+ * (a blade enclosure lists its blades' chassis too; the enclosure itself, with fans and supplies
+ * shared by every blade, is kept).
+ *
+ * Request plan (docs/performance.md): the Systems collection and the Chassis collection, the latter
+ * expanded three levels (chassis → Sensors/Thermal/Power → sensors) where the service offers it:
+ * two GETs after login. Without $expand: each chassis, each Sensors member (or Thermal and Power).
+ */
+import type { NodeContext } from '../../engine/executor.js';
+import { redfishClient } from '../../bmc/index.js';
+import {
+  RedfishReader,
+  lastSegment,
+  odataIdOf,
+  readChassis,
+  readSystem,
+  samePath,
+} from '../../bmc/redfish-read.js';
+import type { RedfishResource } from '../../bmc/types.js';
+import type {
+  LedState,
+  SensorCategory,
+  SensorReading,
+  SensorsExecutor,
+  Thresholds,
+  VitalsArgs,
+  VitalsReport,
+} from '../../managers/sensors.js';
+
+type Resource = RedfishResource;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** A reading: a number, or null when the BMC reports none (null, absent, not a number). */
+function readingOf(v: unknown): number | null {
+  return num(v) ?? null;
+}
+
+const READING_TYPES: Record<string, SensorCategory> = {
+  Temperature: 'temp',
+  Voltage: 'voltage',
+  Power: 'wattage',
+  Current: 'current',
+  Rotational: 'fanspeed',
+  EnergyJoules: 'energy',
+  EnergykWh: 'energy',
+  EnergyWh: 'energy',
+  Altitude: 'altitude',
+};
+
+const UNIT_CATEGORIES: Record<string, SensorCategory> = {
+  Cel: 'temp',
+  V: 'voltage',
+  W: 'wattage',
+  A: 'current',
+  RPM: 'fanspeed',
+  '{rev}/min': 'fanspeed',
+  J: 'energy',
+  'kW.h': 'energy',
+  'W.h': 'energy',
+  m: 'altitude',
+};
+
+/** Redfish (UCUM) units as the words xCAT prints. */
+const UNIT_WORDS: Record<string, string> = {
+  Cel: 'C',
+  V: 'Volts',
+  W: 'Watts',
+  A: 'Amps',
+  J: 'Joules',
+  RPM: 'RPMS',
+  '{rev}/min': 'RPMS',
+  m: 'Meters',
+  'kW.h': 'kWh',
+  'W.h': 'Wh',
+  Percent: '%',
+};
+
+export function unitWord(units: string | undefined): string {
+  if (units === undefined) return '';
+  return UNIT_WORDS[units] ?? units;
+}
+
+function fanLike(r: Resource): boolean {
+  return r.PhysicalContext === 'Fan' || /fan/i.test(`${str(r.Id) ?? ''} ${str(r.Name) ?? ''}`);
+}
+
+/** What a Sensor resource measures: ReadingType, else its unit; a fan's percentage is a fan speed. */
+export function categoryOf(r: Resource): SensorCategory {
+  const type = str(r.ReadingType);
+  const units = str(r.ReadingUnits);
+  if (type && READING_TYPES[type]) return READING_TYPES[type];
+  if (!type && units && UNIT_CATEGORIES[units]) return UNIT_CATEGORIES[units];
+  if ((type === 'Percent' || units === '%') && fanLike(r)) return 'fanspeed';
+  return 'other';
+}
+
+function statusOf(r: Record<string, unknown>): { state?: string; health?: string } {
+  const s = r.Status;
+  if (!isRecord(s)) return {};
+  const out: { state?: string; health?: string } = {};
+  const state = str(s.State);
+  const health = str(s.Health);
+  if (state) out.state = state;
+  if (health) out.health = health;
+  return out;
+}
+
+/** Sensor.Thresholds → Thresholds (each `{Reading}`). */
+function sensorThresholds(r: Resource): Thresholds {
+  const t = r.Thresholds;
+  const out: Thresholds = {};
+  if (!isRecord(t)) return out;
+  const read = (k: string) => (isRecord(t[k]) ? num((t[k] as Record<string, unknown>).Reading) : undefined);
+  const pairs: Array<[keyof Thresholds, string]> = [
+    ['lowerFatal', 'LowerFatal'],
+    ['lowerCritical', 'LowerCritical'],
+    ['lowerCaution', 'LowerCaution'],
+    ['upperCaution', 'UpperCaution'],
+    ['upperCritical', 'UpperCritical'],
+    ['upperFatal', 'UpperFatal'],
+  ];
+  for (const [key, name] of pairs) {
+    const v = read(name);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/** Thermal/Power array members' thresholds (`UpperThresholdNonCritical`...). */
+function legacyThresholds(r: Record<string, unknown>): Thresholds {
+  const out: Thresholds = {};
+  const pairs: Array<[keyof Thresholds, string]> = [
+    ['lowerFatal', 'LowerThresholdFatal'],
+    ['lowerCritical', 'LowerThresholdCritical'],
+    ['lowerCaution', 'LowerThresholdNonCritical'],
+    ['upperCaution', 'UpperThresholdNonCritical'],
+    ['upperCritical', 'UpperThresholdCritical'],
+    ['upperFatal', 'UpperThresholdFatal'],
+  ];
+  for (const [key, name] of pairs) {
+    const v = num(r[name]);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/** One Sensor resource as a reading. */
+export function fromSensor(r: Resource, chassis: string): SensorReading {
+  const units = str(r.ReadingUnits);
+  const path = odataIdOf(r);
+  return {
+    label: str(r.Name) ?? str(r.Id) ?? (path ? lastSegment(path) : 'Sensor'),
+    category: categoryOf(r),
+    value: readingOf(r.Reading),
+    unit: unitWord(units),
+    ...(units ? { bmcUnit: units } : {}),
+    ...(path ? { path } : {}),
+    chassis,
+    ...statusOf(r),
+    thresholds: sensorThresholds(r),
+  };
+}
+
+function members(doc: Resource | undefined, prop: string): Array<Record<string, unknown>> {
+  const list = doc?.[prop];
+  return Array.isArray(list) ? list.filter(isRecord) : [];
+}
+
+function arrayLabel(m: Record<string, unknown>, fallback: string, i: number): string {
+  return str(m.Name) ?? str(m.FanName) ?? str(m.MemberId) ?? `${fallback} ${i}`;
+}
+
+function legacyPath(m: Record<string, unknown>): { path?: string } {
+  const id = odataIdOf(m);
+  return id ? { path: id } : {};
+}
+
+/** Thermal: Temperatures (°C) and Fans (RPM or percent). */
+export function fromThermal(doc: Resource, chassis: string): SensorReading[] {
+  const out: SensorReading[] = [];
+  members(doc, 'Temperatures').forEach((t, i) =>
+    out.push({
+      label: arrayLabel(t, 'Temperature', i),
+      category: 'temp',
+      value: readingOf(t.ReadingCelsius),
+      unit: 'C',
+      bmcUnit: 'Cel',
+      ...legacyPath(t),
+      chassis,
+      ...statusOf(t),
+      thresholds: legacyThresholds(t),
+    }),
+  );
+  members(doc, 'Fans').forEach((f, i) => {
+    const units = str(f.ReadingUnits) ?? (f.ReadingRPM !== undefined ? 'RPM' : undefined);
+    out.push({
+      label: arrayLabel(f, 'Fan', i),
+      category: 'fanspeed',
+      value: readingOf(f.Reading ?? f.ReadingRPM),
+      unit: unitWord(units),
+      ...(units ? { bmcUnit: units } : {}),
+      ...legacyPath(f),
+      chassis,
+      ...statusOf(f),
+      thresholds: legacyThresholds(f),
+    });
+  });
+  return out;
+}
+
+/** Power: PowerControl consumption, Voltages, and each supply's input/output power and line voltage. */
+export function fromPower(doc: Resource, chassis: string): SensorReading[] {
+  const out: SensorReading[] = [];
+  members(doc, 'PowerControl').forEach((p, i) => {
+    if (!('PowerConsumedWatts' in p)) return;
+    out.push({
+      label: arrayLabel(p, 'Power Control', i),
+      category: 'wattage',
+      value: readingOf(p.PowerConsumedWatts),
+      unit: 'Watts',
+      bmcUnit: 'W',
+      ...legacyPath(p),
+      chassis,
+      ...statusOf(p),
+      thresholds: {},
+    });
+  });
+  members(doc, 'Voltages').forEach((v, i) =>
+    out.push({
+      label: arrayLabel(v, 'Voltage', i),
+      category: 'voltage',
+      value: readingOf(v.ReadingVolts),
+      unit: 'Volts',
+      bmcUnit: 'V',
+      ...legacyPath(v),
+      chassis,
+      ...statusOf(v),
+      thresholds: legacyThresholds(v),
+    }),
+  );
+  members(doc, 'PowerSupplies').forEach((s, i) => {
+    const name = arrayLabel(s, 'Power Supply', i);
+    const parts: Array<[string, string, SensorCategory, string, string]> = [
+      ['PowerInputWatts', 'Input Power', 'wattage', 'Watts', 'W'],
+      ['LastPowerOutputWatts', 'Output Power', 'wattage', 'Watts', 'W'],
+      ['LineInputVoltage', 'Input Voltage', 'voltage', 'Volts', 'V'],
+    ];
+    for (const [prop, what, category, unit, bmcUnit] of parts) {
+      if (!(prop in s)) continue;
+      out.push({
+        label: `${name} ${what}`,
+        category,
+        value: readingOf(s[prop]),
+        unit,
+        bmcUnit,
+        ...legacyPath(s),
+        chassis,
+        ...statusOf(s),
+        thresholds: {},
+      });
+    }
+  });
+  return out;
+}
+
+/** The identify LED of a System or Chassis: LocationIndicatorActive, else IndicatorLED. */
+export function ledOf(r: Resource, name: string): LedState | undefined {
+  const path = odataIdOf(r);
+  const withPath = (state: string): LedState => ({ name, state, ...(path ? { path } : {}) });
+  if (typeof r.LocationIndicatorActive === 'boolean')
+    return withPath(r.LocationIndicatorActive ? 'On' : 'Off');
+  const led = r.IndicatorLED;
+  if (typeof led === 'string') {
+    return withPath(led === 'Lit' ? 'On' : led === 'Blinking' ? 'Blink' : led === 'Off' ? 'Off' : led);
+  }
+  return undefined;
+}
+
+/** Keep a chassis unless it is linked to other systems only (another blade of the enclosure). */
+export function belongsTo(chassis: Resource, systemPath: string | undefined): boolean {
+  if (!systemPath) return true;
+  const links = isRecord(chassis.Links) ? chassis.Links.ComputerSystems : undefined;
+  if (!Array.isArray(links) || links.length === 0) return true;
+  return links.some((l) => {
+    const id = odataIdOf(l);
+    return id !== undefined && samePath(id, systemPath);
+  });
+}
+
+function chassisId(c: Resource): string {
+  const id = str(c.Id);
+  if (id) return id;
+  const path = odataIdOf(c);
+  return path ? lastSegment(path) : '?';
+}
+
+/** Which legacy resources the categories need: Thermal for temperatures and fans, Power for the rest. */
+function legacyNeeds(categories: readonly SensorCategory[]): { thermal: boolean; power: boolean } {
+  const has = (c: SensorCategory) => categories.includes(c);
+  return {
+    thermal: has('temp') || has('fanspeed') || has('other'),
+    power: has('voltage') || has('wattage') || has('current') || has('energy') || has('other'),
+  };
+}
+
+class RedfishSensorsExecutor implements SensorsExecutor {
+  readonly capability = 'sensors' as const;
+  readonly flavor = 'redfish';
+
+  async vitals(args: VitalsArgs, ctx: NodeContext): Promise<VitalsReport> {
+    const client = await redfishClient(ctx);
+    const reader = new RedfishReader(client, { debug: (l) => ctx.services.debug?.(ctx.node.name, l) });
+    const wantSensors = args.categories.length > 0;
+    const [system, allChassis] = await Promise.all([
+      readSystem(reader, ctx.node, 0),
+      readChassis(reader, wantSensors ? 2 : 0),
+    ]);
+    const systemPath = odataIdOf(system);
+    const chassis = allChassis.filter((c) => belongsTo(c, systemPath));
+    if (allChassis.length === 0) reader.note('the Chassis collection is empty: no sensors to read');
+
+    const sensors: SensorReading[] = [];
+    if (wantSensors) {
+      const perChassis = await Promise.all(
+        chassis.map((c) => this.chassisSensors(reader, c, args.categories)),
+      );
+      const contributing = perChassis.filter((list) => list.length > 0).length;
+      for (const list of perChassis) {
+        for (const s of list) {
+          // Several chassis: say which one (a blade and its enclosure both have a "Fan 1").
+          sensors.push(contributing > 1 && s.chassis ? { ...s, label: `${s.chassis} ${s.label}` } : s);
+        }
+      }
+    }
+    if (wantSensors && sensors.length === 0 && chassis.length > 0) {
+      const ids = chassis.map(chassisId).join(', ');
+      reader.note(`no sensor readings in chassis ${ids} (empty Sensors collection, Thermal and Power)`);
+    }
+    const report: VitalsReport = { sensors, notes: reader.notes };
+    if (args.leds) {
+      const leds: LedState[] = [];
+      const sys = ledOf(system, 'System Identify');
+      if (sys) leds.push(sys);
+      for (const c of chassis) {
+        const led = ledOf(c, `Chassis ${chassisId(c)} Identify`);
+        if (led) leds.push(led);
+      }
+      if (leds.length === 0) reader.note('neither the System nor its chassis has an identify LED property');
+      report.leds = leds;
+    }
+    return report;
+  }
+
+  /** The Sensors collection when the chassis links one with members, else Thermal and Power. */
+  private async chassisSensors(
+    reader: RedfishReader,
+    chassis: Resource,
+    categories: readonly SensorCategory[],
+  ): Promise<SensorReading[]> {
+    const id = chassisId(chassis);
+    if (chassis.Sensors !== undefined) {
+      const list = await reader.membersOf(chassis, 'Sensors', { what: `Chassis ${id} Sensors` });
+      if (list.length > 0) return list.map((s) => fromSensor(s, id));
+    }
+    const needs = legacyNeeds(categories);
+    const [thermal, power] = await Promise.all([
+      needs.thermal ? reader.follow(chassis, 'Thermal', { what: `Chassis ${id} Thermal` }) : undefined,
+      needs.power ? reader.follow(chassis, 'Power', { what: `Chassis ${id} Power` }) : undefined,
+    ]);
+    return [...(thermal ? fromThermal(thermal, id) : []), ...(power ? fromPower(power, id) : [])];
+  }
+}
+
+const executor: SensorsExecutor = new RedfishSensorsExecutor();
+export default executor;
