@@ -214,7 +214,9 @@ export function parsePowerArgs(input: PowerCliInput): PowerArgs {
 export function defaultPowerTimeoutMs(args: PowerArgs): number {
   const base = 60_000;
   const composedRestart =
-    args.verb === 'reset' || args.verb === 'boot' ? (args.offWaitMs ?? DEFAULT_OFF_WAIT_MS) + 30_000 : 0;
+    args.verb === 'reset' || args.verb === 'boot' || args.verb === 'on'
+      ? (args.offWaitMs ?? DEFAULT_OFF_WAIT_MS) + 30_000
+      : 0;
   return base + composedRestart + (args.waitMs ?? 0);
 }
 
@@ -329,6 +331,8 @@ class PowerFlow {
     const s = await this.read();
     // Already on, or already on its way: sending On again gets a 409 from iDRAC and helps nobody.
     if (s.phase === 'on' || s.phase === 'powering-on') return this.finish('on', false, undefined, 'on');
+    // Most BMCs refuse a power-on while the node is still powering off: let it get there first.
+    if (s.phase === 'powering-off') await this.waitUntilOff('was powering off and');
     const action = await this.ex.setState({ target: 'on' }, this.ctx);
     return this.finish('on', true, action, 'on');
   }
@@ -361,6 +365,13 @@ class PowerFlow {
   /** Hard off, wait until off, on: for BMCs without a restart action (OpenBMC REST). */
   private async offThenOn(): Promise<PowerAction> {
     const off = await this.ex.setState({ target: 'off' }, this.ctx);
+    await this.waitUntilOff();
+    const on = await this.ex.setState({ target: 'on' }, this.ctx);
+    return { sent: `${off.sent}, then ${on.sent}` };
+  }
+
+  /** Poll until off (xCAT: 30 × 2 s); a node that never gets there fails with xCAT's message. */
+  private async waitUntilOff(before?: string): Promise<void> {
     const limit = this.args.offWaitMs ?? DEFAULT_OFF_WAIT_MS;
     const outcome = await pollUntil({
       read: () => this.read(),
@@ -373,13 +384,14 @@ class PowerFlow {
     });
     if (!outcome.reached) {
       const state = outcome.value?.display ?? 'unknown';
+      const seconds = Math.round(limit / 1000);
       throw new NodeError(
         'failed',
-        `Sent power-off command but state did not change to off after waiting ${Math.round(limit / 1000)} seconds. (State= ${state}).`,
+        before
+          ? `${before} did not reach off after waiting ${seconds} seconds (State= ${state}); power-on not sent.`
+          : `Sent power-off command but state did not change to off after waiting ${seconds} seconds. (State= ${state}).`,
       );
     }
-    const on = await this.ex.setState({ target: 'on' }, this.ctx);
-    return { sent: `${off.sent}, then ${on.sent}` };
   }
 
   /**

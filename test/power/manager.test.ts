@@ -90,6 +90,24 @@ describe('rpower verbs without --wait (xCAT prints what was requested)', () => {
     }
   });
 
+  it('on: a node still powering off is let reach off first, then powered on', async () => {
+    const ex = new ScriptedPower('powering-off');
+    ex.pending = ['powering-off', 'off'];
+    expect(await runPower(ex, fast({ verb: 'on' }), fakeContext())).toMatchObject({
+      state: 'on',
+      changed: true,
+    });
+    expect(ex.calls).toEqual(['getState', 'getState', 'set:on']);
+    const stuck = new ScriptedPower('powering-off');
+    const err = (await runPower(stuck, fast({ verb: 'on', offWaitMs: 30 }), fakeContext()).catch(
+      (e: unknown) => e,
+    )) as NodeError;
+    expect(err.message).toBe(
+      'was powering off and did not reach off after waiting 0 seconds (State= powering-off); power-on not sent.',
+    );
+    expect(actions(stuck)).toEqual([]);
+  });
+
   it('on: a node with chassis power but the host off (OpenBMC on (Chassis)) is powered on', async () => {
     const ex = new ScriptedPower('partial');
     await runPower(ex, fast({ verb: 'on' }), fakeContext());
@@ -363,6 +381,7 @@ describe('rpower arguments (checked before anything is touched)', () => {
   it('gives longer deadlines to composed restarts and waits', () => {
     expect(defaultPowerTimeoutMs({ verb: 'stat' })).toBe(60_000);
     expect(defaultPowerTimeoutMs({ verb: 'reset' })).toBeGreaterThan(120_000);
-    expect(defaultPowerTimeoutMs({ verb: 'on', waitMs: 300_000 })).toBe(360_000);
+    expect(defaultPowerTimeoutMs({ verb: 'off', waitMs: 300_000 })).toBe(360_000);
+    expect(defaultPowerTimeoutMs({ verb: 'on', waitMs: 300_000 })).toBe(450_000);
   });
 });

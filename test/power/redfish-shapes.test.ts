@@ -294,7 +294,8 @@ describe('Redfish boot request shapes', () => {
         ],
       },
     });
-    const ctx = testContext(testNode(), recordingServices());
+    const services = recordingServices();
+    const ctx = testContext(testNode(), services);
     const r = await runBoot(redfishBoot, { device: 'hd', persistent: false, uefi: false }, ctx);
     await ctx.cleanup();
     expect(fake.find('PATCH', sd).map((x) => x.body)).toEqual([
@@ -302,9 +303,7 @@ describe('Redfish boot request shapes', () => {
     ]);
     // The System still reads the old value until the next reboot: printed as read, with a warning.
     expect(r.display).toBe('boot override inactive');
-    expect((ctx.services as { warnings: string[] }).warnings[0]).toMatch(
-      /asked for hd, the BMC reads back 'boot override inactive'/,
-    );
+    expect(services.warnings[0]).toMatch(/asked for hd, the BMC reads back 'boot override inactive'/);
   });
 
   it('a System without a Boot object (Cray EX) is unsupported and nothing is written', async () => {
