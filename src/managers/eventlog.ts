@@ -255,7 +255,7 @@ export function formatEntry(e: EventEntry): string {
   const head = `${timeText(e)} [${e.id}]: `;
   const resolved = e.resolved === undefined ? '' : `, Resolved: ${bool(e.resolved)}`;
   if (e.style === 'openbmc') {
-    const message = (e.message ?? '') + (e.callout ? `||${e.callout}` : '');
+    const message = (e.message ?? '(no message)') + (e.callout ? `||${e.callout}` : '');
     const pid = e.pid === undefined ? '' : `PID: ${e.pid}`;
     const led = e.led ? ' [LED]' : '';
     if (e.policy && e.policy !== 'not-found') {
@@ -433,7 +433,30 @@ export function resolveResult(out: ResolveOutcome): EventlogResult {
   return result;
 }
 
-/** Entries by time, oldest first; entries without a time first, in the order given (a stable sort). */
-export function sortByTime(entries: readonly EventEntry[]): EventEntry[] {
-  return [...entries].sort((a, b) => (a.time ?? -Infinity) - (b.time ?? -Infinity) || 0);
+/**
+ * Several logs, each oldest first, as one sequence oldest first: a merge by time that keeps every log's own
+ * order (a BMC whose clock jumped still lists its entries in the order they happened). An entry without a
+ * time counts as the time of the entry before it in its log.
+ */
+export function mergeByTime(logs: ReadonlyArray<readonly EventEntry[]>): EventEntry[] {
+  const next = logs.map(() => 0);
+  const carried = logs.map(() => -Infinity);
+  const out: EventEntry[] = [];
+  for (;;) {
+    let pick = -1;
+    let pickTime = Infinity;
+    for (let i = 0; i < logs.length; i++) {
+      const head = logs[i]![next[i]!];
+      if (!head) continue;
+      const t = head.time ?? carried[i]!;
+      if (pick < 0 || t < pickTime) {
+        pick = i;
+        pickTime = t;
+      }
+    }
+    if (pick < 0) return out;
+    const e = logs[pick]![next[pick]!++]!;
+    if (e.time !== undefined) carried[pick] = e.time;
+    out.push(e);
+  }
 }

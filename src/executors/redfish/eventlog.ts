@@ -15,7 +15,7 @@ import type { GroupContext, NodeContext } from '../../engine/executor.js';
 import { redfishClient, type RedfishClient, type RedfishResource } from '../../bmc/index.js';
 import { describeStop, readMembers, withQuery, type WalkState } from '../../bmc/redfish-paging.js';
 import {
-  sortByTime,
+  mergeByTime,
   type ClearOutcome,
   type EntryListing,
   type EventEntry,
@@ -306,8 +306,20 @@ interface LogRead {
 }
 
 /**
- * The entries of one log. With `newest`, reads only as far as needed when the order allows: a log served
- * newest first stops once N are in hand; one served oldest first jumps with `$skip` to the last N.
+ * Whether a log read in served order runs newest first: the first page's order when it is clear, else
+ * the first and last entries with a time. Within a log the served order is kept (a BMC whose clock jumped
+ * still lists entries in the order they happened); only its direction is normalised.
+ */
+function servedNewestFirst(firstPage: Order, entries: readonly EventEntry[]): boolean {
+  if (firstPage !== 'unknown') return firstPage === 'desc';
+  const timed = entries.filter((e) => e.time !== undefined);
+  return timed.length > 1 && timed[0]!.time! > timed[timed.length - 1]!.time!;
+}
+
+/**
+ * The entries of one log, oldest first. With `newest`, reads only as far as needed when the order is clear:
+ * a log served newest first stops once N are in hand; one served oldest first jumps with `$skip` to the
+ * last N (where the service pages with $skip or says it supports it).
  */
 async function readLogEntries(
   client: RedfishClient,
@@ -322,19 +334,18 @@ async function readLogEntries(
     return { entries: [], total: 0 };
   }
   let jumpTo: number | undefined;
-  let descending = false;
+  let firstPage: Order | undefined;
   const enough = (members: readonly RedfishResource[], w: WalkState): boolean => {
+    firstPage ??= orderOf(members);
     if (newest === undefined) return false;
     if (w.pages === 1) {
-      const order = orderOf(members);
-      descending = order === 'desc';
       const skipOk = features.skip || /[?&]\$skip=/i.test(w.next);
-      if (order === 'asc' && skipOk && w.count !== undefined && w.count - newest > members.length) {
+      if (firstPage === 'asc' && skipOk && w.count !== undefined && w.count - newest > members.length) {
         jumpTo = w.count - newest;
         return true;
       }
     }
-    return descending && members.length >= newest;
+    return firstPage === 'desc' && members.length >= newest;
   };
 
   let walk;
@@ -347,6 +358,7 @@ async function readLogEntries(
     }
     throw e;
   }
+  firstPage ??= orderOf(walk.members);
   const stop = describeStop(path, walk);
   if (stop) note(`${log.label}: ${stop}`);
   if (walk.noMembers) note(`${log.label}: ${path} has no Members array; no entries read`);
@@ -360,11 +372,10 @@ async function readLogEntries(
   }
   members = await inlineMembers(client, path, members, features, note, log.label);
   const entries = members.map((m) => parseRedfishEntry(m, log.label));
+  if (servedNewestFirst(firstPage, entries)) entries.reverse();
   const untimed = entries.filter((e) => e.time === undefined).length;
   if (untimed > 0)
-    note(
-      `${log.label}: ${untimed} entr${untimed === 1 ? 'y has' : 'ies have'} no usable Created time (listed first)`,
-    );
+    note(`${log.label}: ${untimed} entr${untimed === 1 ? 'y has' : 'ies have'} no usable Created time`);
   return { entries, total: Math.max(total, entries.length) };
 }
 
@@ -425,18 +436,18 @@ class RedfishEventlogExecutor implements EventlogExecutor {
     const selected = selectLogs(found.logs, args.logs);
     if (found.logs.length === 0) note('neither the System nor its Manager offers a LogService');
     const features = featuresOf(client.root);
-    const all: EventEntry[] = [];
+    const perLog: EventEntry[][] = [];
     const counts = new Map<LogService, number>();
     let total = 0;
     // One log after the other: the BMC's per-host request cap is shared anyway, and order is stable.
     for (const log of selected) {
       const read = await readLogEntries(client, log, args.newest, features, note);
-      all.push(...read.entries);
+      perLog.push(read.entries);
       counts.set(log, read.total);
       total += read.total;
     }
     const listing: EntryListing = {
-      entries: sortByTime(all),
+      entries: mergeByTime(perLog),
       total,
       logs: found.logs.map((l) => logInfo(l, selected.includes(l), counts.get(l))),
     };
@@ -560,9 +571,10 @@ async function resolveOne(
     }
     return 'resolved';
   } catch (e) {
-    if (isNodeError(e) && e.kind !== 'interrupted')
-      return { id, kind: e.kind, message: `${id}: ${e.message}` };
-    throw e;
+    if (!isNodeError(e) || e.kind === 'interrupted') throw e;
+    // 405/501: the BMC shows Resolved but does not let clients set it.
+    const kind = e.status === 405 || e.status === 501 ? 'unsupported' : e.kind;
+    return { id, kind, message: `${id}: ${e.message}` };
   }
 }
 
