@@ -9,6 +9,7 @@
  *    deadline or an interrupt, each bounded by `cleanupTimeoutMs`;
  *  - validate → pre → op (per node) → post, hooks once per flavor group.
  */
+import { setMaxListeners } from 'node:events';
 import pMap from 'p-map';
 import { HwctlUsageError, NodeError, isNodeError } from '../core/errors.js';
 import type { NodeDef, NodeFailed, NodeResult } from '../core/types.js';
@@ -56,6 +57,10 @@ interface NodeRun {
   signal: AbortSignal;
   cleanups: Array<() => unknown>;
   sharedValues: Map<string, unknown>;
+  /** The node takes its first step: its deadline starts. Idempotent. */
+  start(): void;
+  /** Stop the deadline timer and detach from the run's signal (the node is done). */
+  release(): void;
   result?: NodeResult;
 }
 
@@ -70,6 +75,8 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
     run.result = result;
     opts.onResult?.(result);
   };
+  // Thousands of nodes each listen on the run's signal: that is by design, not a leak.
+  setMaxListeners(0, runSignal);
 
   // Phase 1: resolve `auto` flavors, within the fan-out limit.
   const autos = runs.filter((r) => r.flavor === 'auto');
@@ -82,6 +89,7 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
           return finish(run, failed(run, 'unsupported', 'mgt is auto but flavor detection is not available'));
         }
         const detect = opts.detectFlavor;
+        run.start();
         try {
           run.flavor = await raceSignal(detect(run.node, run.signal), run.signal);
         } catch (e) {
@@ -150,6 +158,7 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
     work,
     async ({ executor, run }) => {
       if (runSignal.aborted) return finish(run, failed(run, 'interrupted', INTERRUPTED));
+      run.start();
       const ctx = nodeContext(run, opts);
       try {
         const value = await raceSignal(perNode(executor, ctx), run.signal);
@@ -162,6 +171,7 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
     },
     { concurrency: fanout },
   );
+  for (const run of runs) run.release();
 
   // post: per group, with that group's results; a failing post is a warning, results stand.
   for (const a of active) {
@@ -182,16 +192,37 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
 }
 
 function newRun(node: NodeDef, runSignal: AbortSignal, timeoutMs?: number): NodeRun {
-  const signals = [runSignal];
-  if (timeoutMs && timeoutMs > 0) signals.push(AbortSignal.timeout(timeoutMs));
-  return {
+  // Our own controller and timer rather than AbortSignal.any + AbortSignal.timeout: on Node 20 the
+  // timeout signal is only weakly held by the combined one and can be garbage-collected before it
+  // fires, leaving a hung node without its deadline.
+  const controller = new AbortController();
+  const onRunAbort = () => controller.abort(runSignal.reason);
+  if (runSignal.aborted) onRunAbort();
+  else runSignal.addEventListener('abort', onRunAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const run: NodeRun = {
     node,
     flavor: String(node.mgt || 'auto'),
     started: Date.now(),
-    signal: signals.length === 1 ? runSignal : AbortSignal.any(signals),
+    signal: controller.signal,
     cleanups: [],
     sharedValues: new Map(),
+    // The deadline runs from the node's first step, not from the start of the command: a node queued
+    // behind the fan-out limit has not used any of its time yet.
+    start: () => {
+      if (timer || !timeoutMs || timeoutMs <= 0 || controller.signal.aborted) return;
+      run.started = Date.now();
+      timer = setTimeout(
+        () => controller.abort(new DOMException(`deadline of ${timeoutMs} ms passed`, 'TimeoutError')),
+        timeoutMs,
+      );
+    },
+    release: () => {
+      if (timer) clearTimeout(timer);
+      runSignal.removeEventListener('abort', onRunAbort);
+    },
   };
+  return run;
 }
 
 function nodeContext(run: NodeRun, opts: RunOptions): NodeContext {

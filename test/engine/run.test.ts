@@ -137,6 +137,24 @@ describe('runOperation', () => {
     expect(cleaned.sort()).toEqual(['n1', 'n2']);
   });
 
+  it('starts a node’s deadline when the node starts, not while it waits behind the fan-out limit', async () => {
+    registerExecutor('power', 'a', {
+      capability: 'power',
+      flavor: 'a',
+      ping: async (_a: unknown, ctx: NodeContext) => {
+        await sleep(100, ctx.signal);
+        return 'ok';
+      },
+    } as Executor);
+    // Four nodes one at a time take ~400 ms in all; each node alone needs 100 ms of its 250 ms.
+    const results = await runOperation(
+      { capability: 'power', op: 'ping', args: {}, nodes: fakeNodes(['n1', 'n2', 'n3', 'n4'], 'a') },
+      { services: services(), fanout: 1, timeoutMs: 250 },
+    );
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true]);
+    for (const r of results) expect(r.elapsedMs).toBeLessThan(250);
+  });
+
   it('on cancellation keeps finished results, reports the rest interrupted and cleans up', async () => {
     const controller = new AbortController();
     const cleaned: string[] = [];
