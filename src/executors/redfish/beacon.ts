@@ -34,17 +34,7 @@ const hasLia = (doc: RedfishResource) => typeof doc[LIA] === 'boolean' || (LIA i
 const hasIndicator = (doc: RedfishResource) =>
   typeof doc[LED] === 'string' || (LED in doc && doc[LED] === null);
 
-/** The LED as a BeaconStatus from `prop` (default: LocationIndicatorActive where present). */
-export function ledStatus(doc: RedfishResource, path: string, prop?: LedProperty): BeaconStatus {
-  const use: LedProperty | undefined =
-    prop && prop in doc ? prop : hasLia(doc) ? LIA : hasIndicator(doc) ? LED : undefined;
-  if (!use) return { display: 'unknown', source: `${path} (no ${LIA} or ${LED})` };
-  const raw: unknown = doc[use];
-  const source = `${path} ${use}`;
-  if (use === LIA) {
-    if (typeof raw !== 'boolean') return { display: 'unknown', source, raw: raw ?? null };
-    return { display: raw ? 'on' : 'off', active: raw, source, raw };
-  }
+function indicatorStatus(raw: unknown, source: string): BeaconStatus {
   switch (raw) {
     case 'Lit':
       return { display: 'on', active: true, blinking: false, source, raw };
@@ -55,6 +45,31 @@ export function ledStatus(doc: RedfishResource, path: string, prop?: LedProperty
     default:
       return { display: typeof raw === 'string' ? raw.toLowerCase() : 'unknown', source, raw: raw ?? null };
   }
+}
+
+/**
+ * The LED as a BeaconStatus. LocationIndicatorActive says whether identify is on; where the resource also
+ * has IndicatorLED, it tells steady from blinking (bmcweb reports Blinking while identify is active), so
+ * `on` that the BMC shows as blinking reads `blink`. `prop` forces one property (the one just written).
+ */
+export function ledStatus(doc: RedfishResource, path: string, prop?: LedProperty): BeaconStatus {
+  if (prop === LED && prop in doc) return indicatorStatus(doc[LED], `${path} ${LED}`);
+  if (hasLia(doc)) {
+    const raw: unknown = doc[LIA];
+    const source = `${path} ${LIA}`;
+    if (typeof raw !== 'boolean') return { display: 'unknown', source, raw: null };
+    if (raw && doc[LED] === 'Blinking')
+      return {
+        display: 'blink',
+        active: true,
+        blinking: true,
+        source: `${source}, ${LED}`,
+        raw: { [LIA]: raw, [LED]: doc[LED] },
+      };
+    return { display: raw ? 'on' : 'off', active: raw, source, raw };
+  }
+  if (hasIndicator(doc)) return indicatorStatus(doc[LED], `${path} ${LED}`);
+  return { display: 'unknown', source: `${path} (no ${LIA} or ${LED})` };
 }
 
 interface LedSpot {
