@@ -3,7 +3,7 @@
  * Light on purpose: loaded for `--help`, so it imports nothing that talks to a BMC.
  */
 import type { Options } from 'yargs';
-import { OUTPUT_FORMATS, type OutputFormat } from '../output/render.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats.js';
 
 export interface GlobalArgs {
   inventory?: string;

@@ -10,8 +10,9 @@ import { foldNodes } from '../noderange/nodeset.js';
 import type { RunSummary } from './summary.js';
 import type { ResultView } from './view.js';
 
-export const OUTPUT_FORMATS = ['text', 'table', 'json', 'ndjson'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+import type { OutputFormat } from './formats.js';
+
+export { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
 export const JSON_SCHEMA_ID = 'hwctl/v1';
 
 /** Where output goes: stdout and stderr, one call per line (or block). */
