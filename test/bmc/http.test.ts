@@ -4,7 +4,7 @@ import nock from 'nock';
 import { BmcTransport } from '../../src/bmc/http.js';
 import type { BmcRequest } from '../../src/bmc/http.js';
 import { resolveSettings } from '../../src/bmc/options.js';
-import { PASSWORD, netError, recordingServices, rejection, testNode } from './helpers.js';
+import { PASSWORD, recordingServices, rejection, testNode } from './helpers.js';
 import type { RecordingServices } from './helpers.js';
 
 const ORIGIN = 'https://bmc01.test:443';
@@ -51,34 +51,10 @@ describe('retries', () => {
     },
   );
 
-  it('GET: a connection reset is retried', async () => {
-    const scope = nock(ORIGIN)
-      .get('/x')
-      .replyWithError(netError('ECONNRESET', 'socket hang up'))
-      .get('/x')
-      .reply(200, '{}');
-    expect((await transport().request({ method: 'GET', path: '/x' })).status).toBe(200);
-    expect(scope.isDone()).toBe(true);
-  });
-
   it('GET: a Retry-After longer than 30 s is not waited for', async () => {
     nock(ORIGIN).get('/x').reply(503, '', { 'Retry-After': '120' });
     const res = await transport().request({ method: 'GET', path: '/x' });
     expect([res.status, res.tries]).toEqual([503, 1]);
-  });
-
-  it('POST: a connection reset is NOT retried (the action may have run: no double power cycle)', async () => {
-    const scope = nock(ORIGIN).post('/reset').replyWithError(netError('ECONNRESET', 'socket hang up'));
-    const second = nock(ORIGIN).post('/reset').reply(204);
-    const e = await rejection(
-      transport().request({ method: 'POST', path: '/reset', json: { ResetType: 'PowerCycle' } }),
-    );
-    expect(e.kind).toBe('unreachable');
-    expect(e.message).toBe(
-      'BMC did not respond. Validate BMC configuration and retry the command. (connection reset by bmc01.test:443)',
-    );
-    expect(scope.isDone()).toBe(true);
-    expect(second.isDone()).toBe(false);
   });
 
   it.each([502, 503, 504])('POST/PATCH: %i is not retried', async (status) => {
@@ -88,29 +64,11 @@ describe('retries', () => {
     expect((await t.request({ method: 'PATCH', path: '/b', json: {} })).tries).toBe(1);
   });
 
-  it('POST: connection refused (provably not processed) is retried', async () => {
-    const scope = nock(ORIGIN)
-      .post('/reset')
-      .replyWithError(netError('ECONNREFUSED', 'connect ECONNREFUSED'))
-      .post('/reset')
-      .reply(204);
-    expect((await transport().request({ method: 'POST', path: '/reset', json: {} })).status).toBe(204);
-    expect(scope.isDone()).toBe(true);
-  });
-
-  it('login policy: 503 (session table full) is retried, a reset is not', async () => {
-    const scope = nock(ORIGIN)
-      .post('/s')
-      .reply(503, '')
-      .post('/s')
-      .reply(201, '{}')
-      .post('/s2')
-      .replyWithError(netError('ECONNRESET', 'x'));
-    const t = transport();
-    expect((await t.request({ method: 'POST', path: '/s', json: {}, retry: 'rejected' })).status).toBe(201);
+  it('login policy: 503 (session table full) is retried', async () => {
+    const scope = nock(ORIGIN).post('/s').reply(503, '').post('/s').reply(201, '{}');
     expect(
-      (await rejection(t.request({ method: 'POST', path: '/s2', json: {}, retry: 'rejected' }))).kind,
-    ).toBe('unreachable');
+      (await transport().request({ method: 'POST', path: '/s', json: {}, retry: 'rejected' })).status,
+    ).toBe(201);
     expect(scope.isDone()).toBe(true);
   });
 });
@@ -135,15 +93,6 @@ describe('timeouts and errors', () => {
       transport().request({ method: 'POST', path: '/login', json: {}, timeoutMs: 200 }),
     );
     expect(e.message).toContain('(no response within 0.2 s)');
-  });
-
-  it('DNS failure names the host and what to fix', async () => {
-    nock(ORIGIN).get('/x').times(3).replyWithError(netError('ENOTFOUND', 'getaddrinfo ENOTFOUND bmc01.test'));
-    const e = await rejection(transport().request({ method: 'GET', path: '/x' }));
-    expect([e.kind, e.message]).toEqual([
-      'unreachable',
-      "Unable to resolve ip address for bmc: bmc01.test (DNS lookup failed: check the node's bmc address in the inventory)",
-    ]);
   });
 
   it('an aborted node signal ends the request at once with the signal reason', async () => {
@@ -212,11 +161,15 @@ describe('per-BMC in-flight cap', () => {
       undefined,
       testNode({ name: 'node02', bmc: 'https://bmc02.test' }),
     );
-    const all = Array.from({ length: 8 }, () => t.request({ method: 'GET', path: '/x' }));
-    const started = Date.now();
+    const done: string[] = [];
+    const all = Array.from({ length: 8 }, (_, i) =>
+      t.request({ method: 'GET', path: '/x' }).then(() => done.push(`bmc01#${i}`)),
+    );
     await other.request({ method: 'GET', path: '/x' });
-    expect(Date.now() - started).toBeLessThan(40);
+    done.push('bmc02');
     await Promise.all(all);
+    // bmc02 finished while most of bmc01's queue was still waiting for a slot.
+    expect(done.indexOf('bmc02')).toBeLessThan(4);
     expect(max).toBe(3);
   });
 });

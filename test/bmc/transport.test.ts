@@ -283,6 +283,57 @@ describe('connections', () => {
     expect(srv.requests).toEqual(['POST /reset']);
   });
 
+  it('connection reset then an answer: a GET is retried and succeeds; a login (rejected policy) is not resent', async () => {
+    let n = 0;
+    const srv = await startHttp((req, res) => {
+      if (n++ === 0) return req.socket.destroy();
+      json(req, res);
+    });
+    const t = transport(testNode({ bmc: `http://127.0.0.1:${srv.port}` }));
+    expect((await get(t)).status).toBe(200);
+    expect(srv.requests).toHaveLength(2);
+    n = 0;
+    srv.requests.length = 0;
+    expect(
+      (await rejection(t.request({ method: 'POST', path: '/login', json: {}, retry: 'rejected' }))).kind,
+    ).toBe('unreachable');
+    expect(srv.requests).toHaveLength(1);
+  });
+
+  it('connection refused is retried even for an action (provably never received)', async () => {
+    const probe = net.createServer();
+    const port = await listen(probe);
+    await new Promise((r) => probe.close(r));
+    const t = transport(testNode({ bmc: `http://127.0.0.1:${port}` }), { retryBaseMs: 300 });
+    const pending = t.request({
+      method: 'POST',
+      path: '/redfish/v1/Systems/1/Actions/ComputerSystem.Reset',
+      json: { ResetType: 'On' },
+    });
+    // The first try is refused at once; the BMC comes up before the retry.
+    await new Promise((r) => setTimeout(r, 50));
+    const requests: string[] = [];
+    const late = http.createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      res.statusCode = 204;
+      res.end();
+    });
+    servers.push({ close: closer(late) });
+    await listen(late, port);
+    expect((await pending).status).toBe(204);
+    expect(requests).toEqual(['POST /redfish/v1/Systems/1/Actions/ComputerSystem.Reset']);
+  });
+
+  it('DNS failure: unreachable, names the host and what to fix', async () => {
+    const e = await rejection(get(transport(testNode({ bmc: 'https://no-such-bmc.invalid' }))));
+    expect(e).toEqual({
+      kind: 'unreachable',
+      message:
+        "Unable to resolve ip address for bmc: no-such-bmc.invalid (DNS lookup failed: check the node's bmc address in the inventory)",
+      status: undefined,
+    });
+  });
+
   it('a BMC that accepts but never answers: request timeout, kind timeout', async () => {
     const srv = await startHttp(() => undefined);
     const started = Date.now();
