@@ -28,6 +28,7 @@ import {
 import { planFleet, type FleetFlavor, type PersonalitySpec, type PlannedNode } from './plan.js';
 import { Prng, hashString, mix, seedNumber } from './prng.js';
 import { VirtualBmc } from './virtual-bmc.js';
+import { portWalker } from './ports.js';
 import { startAdminServer, type AdminServer } from './admin.js';
 import type { FrontendFactory, Personality, SimFlavor } from './types.js';
 
@@ -40,7 +41,10 @@ export interface SimulatorOptions {
   personality?: PersonalitySpec;
   /** Redfish Mockup-Creator capture directories, cycled over the nodes (forces flavor redfish). */
   fromMockup?: string | string[];
-  /** First port; node i listens on basePort + i. 0 (default) = a free port per node. */
+  /**
+   * First port; node i listens on basePort + i. 0 (default): free ports found from a random point
+   * of 10000-32767 (ports.ts), consecutive where nobody else holds them.
+   */
   basePort?: number;
   /** Listen address. Default 127.0.0.1; anything else must be asked for explicitly. */
   listen?: string;
@@ -259,6 +263,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     factories.set(flavor, options.frontends?.[flavor] ?? (await loadFrontendFactory(flavor)));
 
   const transitionMs = options.transitionMs ?? 2000;
+  const nextPort = portWalker();
   const bmcs = new Map<string, VirtualBmc>();
   for (const p of plan) {
     const initialPower =
@@ -300,6 +305,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       ca,
       listen,
       port: p.port,
+      nextPort,
       faults: () => mergeFaults(fleetFaults, nodeFaults.get(p.name)),
       rng: new Prng(mix(seed, hashString(p.name), 0xfa17)),
       stats,

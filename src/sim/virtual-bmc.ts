@@ -49,8 +49,10 @@ export interface VirtualBmcOptions {
   /** HTTPS when set; plain HTTP otherwise. */
   ca: SimCertificateAuthority | undefined;
   listen: string;
-  /** 0 = any free port. */
+  /** The port to bind; 0 = take one from `nextPort` (or the kernel's choice without it). */
   port: number;
+  /** Candidate ports for `port: 0`, tried in turn until one binds (see ports.ts). */
+  nextPort?: () => number;
   /** The node's effective fault spec (fleet merged with node), read on every request. */
   faults: () => FaultSpec;
   rng: Prng;
@@ -242,15 +244,20 @@ export class VirtualBmc {
   private async open(): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const server = createNetServer({ pauseOnConnect: true }, (raw) => this.onConnection(raw));
+      const choosing = !this.everListened && this.o.port === 0 && this.o.nextPort !== undefined;
+      const port = choosing && this.o.nextPort ? this.o.nextPort() : this.port;
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
-          server.listen({ host: this.o.listen, port: this.port, backlog: 511 }, () => {
+          server.listen({ host: this.o.listen, port, backlog: 511 }, () => {
             server.off('error', reject);
             resolve();
           });
         });
       } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // A candidate port taken by someone else: try the next one.
+        if (choosing && attempt < 1000 && (code === 'EADDRINUSE' || code === 'EACCES')) continue;
         // Re-binding after a reboot can race with the kernel releasing the port: retry a little.
         if (this.everListened && attempt < 20 && (e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
           await delay(50);

@@ -83,15 +83,21 @@ describe('hwctl sim options', () => {
       stopSignal: stop.signal,
       onReady: (s) => (sim = s),
     });
-    while (!sim) await new Promise((r) => setTimeout(r, 10));
-    expect(lines.at(-1)).toBe('ready');
-    expect(lines[0]).toMatch(/^hwctl sim: 2 virtual BMCs \(2 OpenBMC REST\) on 127\.0\.0\.1/);
-    expect(lines.join('\n')).toContain(`inventory: ${join(dir, 'state', 'inventory.yaml')}`);
-    const ca = await readFile(join(dir, 'state', 'ca.pem'), 'utf8');
-    await http(`${sim.url('sim001')}/login`, { ca, method: 'POST', body: { data: ['root', 'wrong'] } });
-    expect(lines.some((l) => /^sim001 POST \/login 401 [\d.]+ms$/.test(l))).toBe(true);
-    expect(await readFile(join(dir, 'inv.yaml'), 'utf8')).toContain('sim001');
-    stop.abort();
+    let finished = false;
+    void done.then(() => (finished = true));
+    while (!sim && !finished) await new Promise((r) => setTimeout(r, 10));
+    if (!sim) throw new Error(`hwctl sim ended before it was ready:\n${lines.join('\n')}`);
+    try {
+      expect(lines.at(-1)).toBe('ready');
+      expect(lines[0]).toMatch(/^hwctl sim: 2 virtual BMCs \(2 OpenBMC REST\) on 127\.0\.0\.1/);
+      expect(lines.join('\n')).toContain(`inventory: ${join(dir, 'state', 'inventory.yaml')}`);
+      const ca = await readFile(join(dir, 'state', 'ca.pem'), 'utf8');
+      await http(`${sim.url('sim001')}/login`, { ca, method: 'POST', body: { data: ['root', 'wrong'] } });
+      expect(lines.some((l) => /^sim001 POST \/login 401 [\d.]+ms$/.test(l))).toBe(true);
+      expect(await readFile(join(dir, 'inv.yaml'), 'utf8')).toContain('sim[001-002]');
+    } finally {
+      stop.abort();
+    }
     expect(await done).toBe(0);
     expect(lines.at(-1)).toBe('hwctl sim: stopped');
     await rm(dir, { recursive: true, force: true });

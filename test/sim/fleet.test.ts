@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { startSimulator, SimulatorError, type Simulator } from '../../src/sim/fleet.js';
 import { planFleet } from '../../src/sim/plan.js';
+import { portWalker, AUTO_PORT_CAPACITY } from '../../src/sim/ports.js';
 import { renderInventory } from '../../src/sim/inventory-writer.js';
 import { parseInventory } from '../../src/inventory/parse.js';
 import type { Frontend, FrontendFactory } from '../../src/sim/types.js';
@@ -53,6 +54,16 @@ describe('fleet planning', () => {
     ]);
     expect(() => planFleet({ nodes: 2, personality: 'dell' as never })).toThrow(/unknown personality/);
     expect(() => planFleet({ nodes: 10, basePort: 65530 })).toThrow(/does not fit/);
+  });
+});
+
+describe('automatic ports', () => {
+  it('walk 10000-32767 then 61000-65535, never the kernel ephemeral range', () => {
+    const next = portWalker(32_766);
+    expect([next(), next(), next()]).toEqual([32_766, 32_767, 61_000]);
+    const wrap = portWalker(65_535);
+    expect([wrap(), wrap()]).toEqual([65_535, 10_000]);
+    expect(AUTO_PORT_CAPACITY).toBe(22_768 + 4_536);
   });
 });
 
@@ -292,6 +303,8 @@ describe('start-up errors and plain HTTP', () => {
     const started = Date.now() - t0;
     try {
       expect(big.nodes).toHaveLength(1000);
+      // automatic ports are consecutive unless taken: a few range entries, not 1,000 lines
+      expect((await readFile(big.inventory, 'utf8')).split('\n').length).toBeLessThan(40);
       const ca = await readFile(big.caFile ?? '', 'utf8');
       expect(
         (await http(`${big.url('sim1000')}/login`, { ca, method: 'POST', body: { data: ['root', 'x'] } }))
