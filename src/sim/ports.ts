@@ -27,6 +27,14 @@ export function portWalker(start: number = 10_000 + Math.floor(Math.random() * 1
     }
     return RANGES[0]?.[0] ?? 10_000;
   };
-  let i = Math.max(0, start - 10_000);
+  // index of `start` in the concatenated ranges (a port between the ranges starts the second one)
+  let i = 0;
+  for (const [lo, hi] of RANGES) {
+    if (start <= hi) {
+      i += Math.max(0, start - lo);
+      break;
+    }
+    i += hi - lo + 1;
+  }
   return () => ports(i++);
 }
