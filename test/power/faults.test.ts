@@ -4,7 +4,7 @@
  * left open anywhere.
  */
 import { describe, it, expect, afterAll } from '@jest/globals';
-import { readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/sim/fleet.js';
 import { rpower } from './harness.js';
@@ -65,14 +65,22 @@ describe('faults', () => {
     sim.admin.updateFaults({ down: true }, 'sim001'); // after start: a node down from the start has no port
     // sim007 gets a wrong password; sim008 and sim009 are healthy.
     const inventory = join(sim.stateDir, 'faults.yaml');
-    const text = readFileSync(sim.inventory, 'utf8').replace(
-      /("sim007": \{bmc: "[^"]+")/,
-      '$1, password: {file: "wrong-password"}',
-    );
-    writeFileSync(join(sim.stateDir, 'wrong-password'), 'not-the-password\n', { mode: 0o600 });
-    writeFileSync(inventory, text);
-    chmodSync(inventory, 0o600);
-    expect(text).toContain('wrong-password');
+    const wrong = join(sim.stateDir, 'wrong-password');
+    writeFileSync(wrong, 'not-the-password\n', { mode: 0o600 });
+    const lines = [
+      'defaults:',
+      `  username: ${JSON.stringify(sim.username)}`,
+      `  password: {file: ${JSON.stringify(sim.passwordFile)}}`,
+      `  tls: {mode: verify, ca: ${JSON.stringify(sim.caFile)}}`,
+      'nodes:',
+      ...sim.nodes.map(
+        (n) =>
+          `  ${n.name}: {bmc: ${JSON.stringify(n.url)}, mgt: ${n.flavor}` +
+          (n.name === 'sim007' ? `, password: {file: ${JSON.stringify(wrong)}}` : '') +
+          '}',
+      ),
+    ];
+    writeFileSync(inventory, lines.join('\n') + '\n', { mode: 0o600 });
 
     const r = await rpower(inventory, 'all', ['on'], { output: 'json', timeout: 20 });
     expect(r.code).toBe(1);

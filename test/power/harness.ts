@@ -11,6 +11,7 @@ import '../../src/executors/openbmc/power.js';
 import '../../src/executors/openbmc/boot.js';
 import '../../src/bmc/index.js';
 import '../../src/engine/run.js';
+import nock from 'nock';
 import type { GlobalArgs } from '../../src/cli/global-options.js';
 import { runNodeCommand } from '../../src/cli/node-command.js';
 import { bootRequest, bootView, parseBootArgs, DEFAULT_BOOT_TIMEOUT_MS } from '../../src/managers/boot.js';
@@ -45,6 +46,10 @@ export interface RunOpts {
   uefi?: boolean;
   extra?: Partial<GlobalArgs>;
 }
+
+// A nock test file that ran earlier in this jest worker may have left its interceptor in node:http
+// (jest shares core modules across test files): real sockets to the simulator need it gone.
+nock.restore();
 
 function globals(inventory: string, o: RunOpts): GlobalArgs {
   return {

@@ -19,7 +19,11 @@ const ok = (data: unknown) => ({ data, message: '200 OK', status: 'ok' });
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  // Take nock out of node:http for the test files that run next in this worker (real sockets).
+  nock.restore();
+});
 
 interface Machine {
   chassis: 'On' | 'Off';

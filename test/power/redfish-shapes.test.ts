@@ -15,7 +15,11 @@ import { runBoot, type BootArgs } from '../../src/managers/boot.js';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  // Take nock out of node:http for the test files that run next in this worker (real sockets).
+  nock.restore();
+});
 
 const RESET = `${SYSTEM}/Actions/ComputerSystem.Reset`;
 
