@@ -86,6 +86,8 @@ const QUERY_REFUSED = new Set([400, 405, 406, 500, 501]);
 export interface ReaderOptions {
   /** Use `$expand` when the service offers it (default true). */
   expand?: boolean;
+  /** Most pages followed in one collection (default MAX_PAGES). */
+  maxPages?: number;
   /** Debug lines (`--debug`). */
   debug?: (line: string) => void;
 }
@@ -109,12 +111,14 @@ export class RedfishReader {
   /** Reference properties this service does not expand with `.` (not worth asking again). */
   private readonly notExpanded = new Set<string>();
   private readonly debug: (line: string) => void;
+  private readonly maxPages: number;
 
   constructor(
     readonly client: RedfishClient,
     opts: ReaderOptions = {},
   ) {
     this.maxLevels = opts.expand === false ? 0 : expandLevelsOf(client.root);
+    this.maxPages = opts.maxPages ?? MAX_PAGES;
     this.debug = opts.debug ?? (() => undefined);
   }
 
@@ -212,12 +216,23 @@ export class RedfishReader {
     }
     const out: RedfishResource[] = [];
     const seenMembers = new Set<string>();
+    const listed = new Set<string>();
     const seenPages = new Set<string>();
+    const required = opts.required === true;
     let pages = 0;
     while (page) {
       pages++;
       if (pagePath) seenPages.add(pagePath.replace(/\/+$/, ''));
-      const resolved = await this.pageMembers(page, pagePath, expanded, below, what);
+      // A later page that lists only members already listed: a nextLink going round in disguise.
+      const ids = Array.isArray(page.Members)
+        ? page.Members.map(odataIdOf).filter((x) => x !== undefined)
+        : [];
+      if (pages > 1 && ids.length > 0 && ids.every((id) => listed.has(id))) {
+        this.note(`${what} ${pagePath ?? ''}: this page repeats members already listed; paging stopped`);
+        break;
+      }
+      for (const id of ids) listed.add(id);
+      const resolved = await this.pageMembers(page, pagePath, expanded, below, what, required);
       for (const m of resolved) {
         const id = odataIdOf(m);
         if (id !== undefined) {
@@ -234,13 +249,13 @@ export class RedfishReader {
         );
         break;
       }
-      if (pages >= MAX_PAGES) {
-        this.note(`${what} ${pagePath ?? ''}: more than ${MAX_PAGES} pages; paging stopped`);
+      if (pages >= this.maxPages) {
+        this.note(`${what} ${pagePath ?? ''}: more than ${this.maxPages} pages; paging stopped`);
         break;
       }
       pagePath = link;
       expanded = this.maxLevels > 0;
-      page = await this.fetch(link, { levels: 1 + below, what: `${what} page` });
+      page = await this.fetch(link, { levels: 1 + below, what: `${what} page`, required });
     }
     return out;
   }
@@ -252,6 +267,7 @@ export class RedfishReader {
     alreadyExpanded: boolean,
     below: number,
     what: string,
+    required: boolean,
   ): Promise<RedfishResource[]> {
     const list = page.Members;
     if (list === undefined) {
@@ -278,10 +294,10 @@ export class RedfishReader {
       pagePath
     ) {
       // One expanded read of the page instead of a read per member.
-      const again = await this.fetch(pagePath, { levels: 1 + below, what });
+      const again = await this.fetch(pagePath, { levels: 1 + below, what, required });
       if (again && Array.isArray(again.Members)) members = again.Members;
     }
-    return this.resolveAll(members, `${what} member`, below);
+    return this.resolveAll(members, `${what} member`, below, required);
   }
 
   /**
@@ -304,7 +320,12 @@ export class RedfishReader {
    * Resolve a list of references (e.g. a Storage's `Drives`): inline bodies kept, references read
    * together. Entries that are neither are a note.
    */
-  async resolveAll(refs: readonly unknown[], what: string, levels = 0): Promise<RedfishResource[]> {
+  async resolveAll(
+    refs: readonly unknown[],
+    what: string,
+    levels = 0,
+    required = false,
+  ): Promise<RedfishResource[]> {
     const reads = refs.map(async (m): Promise<RedfishResource | undefined> => {
       if (isResolved(m)) return m;
       const id = odataIdOf(m);
@@ -312,7 +333,7 @@ export class RedfishReader {
         this.note(`${what}: an entry without @odata.id was ignored`);
         return undefined;
       }
-      return this.fetch(id, { levels, what });
+      return this.fetch(id, { levels, what, required });
     });
     return (await Promise.all(reads)).filter((r): r is RedfishResource => r !== undefined);
   }

@@ -126,7 +126,8 @@ export class Redfish implements RedfishClient {
       // No Basic header here: it confuses some services (ansible dropped it for that reason).
       json: { UserName: this.init.username, Password: this.init.password },
       timeoutMs: this.t.settings.loginMs,
-      retry: 'rejected',
+      // auto falls back to Basic on 429/503 (session table full) at once rather than retrying.
+      retry: this.init.auth === 'auto' ? 'unsent' : 'rejected',
     });
     if (this.init.auth === 'auto' && [404, 405, 501, 429, 503].includes(res.status)) {
       // No usable SessionService (emulators), or the session table is full: Basic still works.

@@ -307,6 +307,28 @@ describe('against the simulator', () => {
     expectNoSessions();
   });
 
+  it('a full session table (iDRAC RAC0218): auth auto falls back to Basic at once; auth session reports the 503', async () => {
+    const idrac = nodes.find((n) => sim.nodes.find((s) => s.name === n.name)!.personality === 'idrac')!;
+    const services = recordingServices();
+    for (let i = 0; sim.stats(idrac.name).perNode[idrac.name]!.sessions < 8 && i < 20; i++) {
+      await redfishClient(testContext(idrac, services, passwords.get(idrac.name))).catch(() => undefined);
+    }
+    const held = openSessions().length;
+    expect(held).toBeGreaterThan(0);
+    const started = Date.now();
+    const auto = await run('probe', { debug: true }, { nodes: [idrac] }).results;
+    expect(auto[0]).toMatchObject({ ok: true });
+    expect(Date.now() - started).toBeLessThan(3000);
+    const strict = await run('probe', { auth: 'session' }, { nodes: [idrac] }).results;
+    expect(strict[0]).toMatchObject({
+      ok: false,
+      error: { kind: 'http', status: 503, message: expect.stringMatching(/^\[503\] .*(session|RAC0218)/i) },
+    });
+    expect(openSessions()).toHaveLength(held);
+    await closeAllSessions(2000);
+    expectNoSessions();
+  });
+
   it('a BMC that is down: unreachable for that node, quickly', async () => {
     const victim = nodes[3]!.name;
     sim.admin.setFaults({ down: true }, victim);
