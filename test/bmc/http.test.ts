@@ -24,7 +24,11 @@ function transport(
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  // Take nock's interceptor out of node:http: later real-socket suites in this jest worker share it.
+  nock.restore();
+});
 
 describe('retries', () => {
   it('GET: 503 then 200 is retried; Retry-After is honoured', async () => {

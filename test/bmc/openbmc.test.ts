@@ -15,7 +15,11 @@ const fail = (code: string, description: string) => ({
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  // Take nock's interceptor out of node:http: later real-socket suites in this jest worker share it.
+  nock.restore();
+});
 
 function setup(options: Record<string, unknown> = {}, password = PASSWORD) {
   const services = recordingServices(options);

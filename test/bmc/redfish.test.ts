@@ -9,7 +9,11 @@ import type { NodeDef } from '../../src/core/types.js';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  // Take nock's interceptor out of node:http: later real-socket suites in this jest worker share it.
+  nock.restore();
+});
 
 function setup(opts: FakeOptions = {}, node: Partial<NodeDef> = {}, options: Record<string, unknown> = {}) {
   const fake = new FakeRedfish(opts);

@@ -3,6 +3,7 @@
  * personality, TLS verify with the simulator CA, pinning, a wrong certificate, hung BMCs, expired
  * sessions, interrupts, flavor detection, and zero sessions left open on any BMC after every run.
  */
+import nock from 'nock';
 import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,6 +23,9 @@ import { loadInventory } from '../../src/inventory/index.js';
 import { startSimulator } from '../../src/sim/fleet.js';
 import type { Simulator } from '../../src/sim/fleet.js';
 import { recordingServices, tempDir, testContext } from './helpers.js';
+
+// A nock suite that ran earlier in this jest worker may have left its interceptor in node:http.
+nock.restore();
 
 interface Probe {
   power: string;
