@@ -18,7 +18,11 @@ import {
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  // Take nock out of node:http for the test files that run next in this jest worker (real sockets).
+  nock.restore();
+});
 
 type Doc = Record<string, unknown>;
 const std = standardResources();

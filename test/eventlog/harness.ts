@@ -11,6 +11,7 @@ import '../../src/executors/redfish/beacon.js';
 import '../../src/executors/openbmc/beacon.js';
 import '../../src/bmc/index.js';
 import '../../src/engine/run.js';
+import nock from 'nock';
 import type { GlobalArgs } from '../../src/cli/global-options.js';
 import { runNodeCommand } from '../../src/cli/node-command.js';
 import {
@@ -29,6 +30,10 @@ import {
 } from '../../src/managers/beacon.js';
 import type { OutputFormat } from '../../src/output/render.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/fleet.js';
+
+// A nock test file that ran earlier in this jest worker may have left its interceptor in node:http (jest
+// shares core modules across test files): real sockets to the simulator need it gone.
+nock.restore();
 
 export interface JsonResult {
   node: string;

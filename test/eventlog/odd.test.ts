@@ -30,7 +30,11 @@ import { localStamp } from './stamp.js';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+afterAll(() => {
+  nock.enableNetConnect();
+  // Take nock out of node:http for the test files that run next in this jest worker (real sockets).
+  nock.restore();
+});
 
 const SYS_LOGS = `${SYSTEM}/LogServices`;
 const MGR_LOGS = `${MANAGER}/LogServices`;

@@ -166,6 +166,9 @@ async function managerOf(
   try {
     return managedBy ? await client.get(managedBy) : await client.manager();
   } catch (e) {
+    // An answer the BMC gave (404, 500, a malformed body) spares the System's logs; a lost BMC does not.
+    if (!isNodeError(e) || (e.status === undefined && e.kind !== 'protocol' && e.kind !== 'unsupported'))
+      throw e;
     const which = managedBy ? `Manager ${managedBy}` : 'the Manager';
     note(`${which} could not be read (${errorText(e)}); its logs are left out`);
     return undefined;
