@@ -22,7 +22,12 @@ import {
   inventoryView,
   parseInventoryArgs,
 } from '../../src/managers/inventory.js';
-import { DEFAULT_VITALS_TIMEOUT_MS, parseVitalsArgs, vitalsRequest, vitalsView } from '../../src/managers/sensors.js';
+import {
+  DEFAULT_VITALS_TIMEOUT_MS,
+  parseVitalsArgs,
+  vitalsRequest,
+  vitalsView,
+} from '../../src/managers/sensors.js';
 import type { OutputFormat } from '../../src/output/render.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/fleet.js';
 
@@ -112,7 +117,12 @@ function finish(c: Captured, code: number, o: RunOpts): Captured {
   return c;
 }
 
-export async function rinv(inventory: string, noderange: string, words: string[], o: RunOpts = {}): Promise<Captured> {
+export async function rinv(
+  inventory: string,
+  noderange: string,
+  words: string[],
+  o: RunOpts = {},
+): Promise<Captured> {
   const args = parseInventoryArgs(words, o.verbose ?? false);
   const { sink, c } = capture();
   const code = await runNodeCommand(
@@ -160,13 +170,17 @@ export interface Fleet {
 }
 
 /** Start a simulator and write an inventory for it; `systems` gives `system:` per node kind. */
-export async function startFleet(options: SimulatorOptions, systems: Record<string, string> = {}): Promise<Fleet> {
-  const sim = await startSimulator({ adminPort: false, http: true, transitionMs: 50, ...options });
+export async function startFleet(
+  options: SimulatorOptions,
+  systems: Record<string, string> = {},
+): Promise<Fleet> {
+  const sim = await startSimulator({ adminPort: false, transitionMs: 50, ...options });
   const node: Record<string, string> = {};
   const lines = [
     'defaults:',
     `  username: ${JSON.stringify(sim.username)}`,
     `  password: {file: ${JSON.stringify(sim.passwordFile)}}`,
+    ...(sim.caFile ? [`  tls: {mode: verify, ca: ${JSON.stringify(sim.caFile)}}`] : []),
     'nodes:',
   ];
   for (const n of sim.nodes) {
