@@ -162,5 +162,9 @@ export async function runNodeCommand<A, R>(
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // Nodes close their own sessions (ctx.defer); this catches any left by an unexpected exception
+    // outside a node's operation. A no-op when the ledger is empty.
+    const bmc = await import('../bmc/index.js');
+    if (bmc.openSessions().length > 0) await bmc.closeAllSessions(2000);
   }
 }
