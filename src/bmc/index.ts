@@ -54,7 +54,14 @@ export function redfishClient(ctx: NodeContext): Promise<RedfishClient> {
       ...(ctx.node.system !== undefined ? { system: ctx.node.system } : {}),
     });
     ctx.defer(() => client.close());
-    return client.login().then(() => client as RedfishClient);
+    return client.login().then(
+      () => client as RedfishClient,
+      (e: unknown) => {
+        // A failed login is not kept: a later step of this node (polling a rebooting BMC) logs in afresh.
+        ctx.forget('bmc:redfish');
+        throw e;
+      },
+    );
   });
 }
 
@@ -67,6 +74,12 @@ export function openbmcClient(ctx: NodeContext): Promise<OpenBmcClient> {
       password: ctx.password,
     });
     ctx.defer(() => client.close());
-    return client.login().then(() => client as OpenBmcClient);
+    return client.login().then(
+      () => client as OpenBmcClient,
+      (e: unknown) => {
+        ctx.forget('bmc:openbmc');
+        throw e;
+      },
+    );
   });
 }

@@ -102,6 +102,10 @@ export async function runNodeCommand<A, R>(
       ? (node, line) => sink.err(`${new Date().toISOString()} ${node}: [debug] ${line}`)
       : undefined,
     options: bmcOptionsFrom(args),
+    progress: (node, state) => {
+      if (renderer.progress) renderer.progress(node, state);
+      else if (args.verbose) sink.err(color.dim(`${node}: ${state}`));
+    },
   };
 
   const controller = new AbortController();

@@ -59,6 +59,8 @@ export interface NodeContext {
    * once. Use it to reuse one session across the ops of a command.
    */
   shared<T>(key: string, create: () => T): T;
+  /** Drop a shared value, so the next `shared(key)` creates it again (e.g. after a failed login). */
+  forget(key: string): void;
 }
 
 /** What hooks are handed: the nodes of one flavor group. */

@@ -235,6 +235,9 @@ function nodeContext(run: NodeRun, opts: RunOptions): NodeContext {
     defer: (fn) => {
       run.cleanups.push(fn);
     },
+    forget: (key) => {
+      run.sharedValues.delete(key);
+    },
     shared: <T>(key: string, create: () => T): T => {
       if (!run.sharedValues.has(key)) run.sharedValues.set(key, create());
       return run.sharedValues.get(key) as T;

@@ -35,6 +35,8 @@ export interface RenderOptions<T> {
 export interface Renderer {
   /** One node finished (ndjson streams it; others buffer). */
   result(r: NodeResult): void;
+  /** A node's transitional state while it works (`powering-on`): ndjson streams it, text shows it with -V. */
+  progress?(node: string, state: string): void;
   /** Every node finished: write what was buffered. */
   end(results: readonly NodeResult[], summary: RunSummary): void;
 }
@@ -175,6 +177,9 @@ function ndjsonRenderer<T>(o: RenderOptions<T>): Renderer {
   return {
     result(r) {
       o.sink.out(JSON.stringify({ type: 'result', schema: JSON_SCHEMA_ID, ...resultJson(r, o.view) }));
+    },
+    progress(node, state) {
+      o.sink.out(JSON.stringify({ type: 'progress', schema: JSON_SCHEMA_ID, node, state }));
     },
     end(_results, summary) {
       o.sink.out(JSON.stringify({ type: 'summary', schema: JSON_SCHEMA_ID, command: o.command, summary }));

@@ -61,6 +61,7 @@ export function testContext(
     defer: (fn) => {
       cleanups.push(fn);
     },
+    forget: (key: string) => void shared.delete(key),
     shared: <T>(key: string, create: () => T): T => {
       if (!shared.has(key)) shared.set(key, create());
       return shared.get(key) as T;

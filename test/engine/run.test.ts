@@ -279,11 +279,13 @@ describe('runOperation', () => {
           const a = ctx.shared('client', () => ({ id: ++created }));
           const b = ctx.shared('client', () => ({ id: ++created }));
           expect(a).toBe(b);
+          ctx.forget('client');
+          expect(ctx.shared('client', () => ({ id: 100 + ++created })).id).toBeGreaterThan(100);
           return a.id;
         },
       },
       { services: services() },
     );
-    expect(results.map((r) => (r.ok ? r.value : 0)).sort()).toEqual([1, 2]);
+    expect(results.map((r) => (r.ok ? r.value : 0)).sort()).toEqual([1, 3]);
   });
 });

@@ -126,6 +126,32 @@ describe('renderers', () => {
     });
   });
 
+  it('ndjson streams progress lines', () => {
+    const out: string[] = [];
+    const r = createRenderer({
+      format: 'ndjson',
+      command: 'rpower all on --wait',
+      view,
+      collate: false,
+      color: new Chalk({ level: 0 }),
+      sink: { out: (t) => out.push(t), err: () => undefined },
+    });
+    r.progress!('node04', 'powering-on');
+    expect(JSON.parse(out[0]!)).toEqual({
+      type: 'progress',
+      schema: 'hwctl/v1',
+      node: 'node04',
+      state: 'powering-on',
+    });
+    expect(
+      createRenderer({
+        ...{ format: 'text' as const, command: 'x', view, collate: false },
+        color: new Chalk({ level: 0 }),
+        sink: { out: () => undefined, err: () => undefined },
+      }).progress,
+    ).toBeUndefined();
+  });
+
   it('summary line folds the failed nodes', () => {
     expect(summaryLine(summarize(results, 30123))).toBe('6 nodes: 4 ok, 2 failed: node[03,07] (30.1 s)');
   });

@@ -35,6 +35,7 @@ export function fakeContext(
     password: 'pw',
     services,
     defer: (fn) => void cleanups.push(fn),
+    forget: (key: string) => void shared.delete(key),
     shared: <T>(key: string, create: () => T): T => {
       if (!shared.has(key)) shared.set(key, create());
       return shared.get(key) as T;
