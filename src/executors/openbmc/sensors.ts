@@ -9,7 +9,7 @@
  *  - GET led/physical/enumerate: `LEDs FanN`, then Front/Rear Fault/Identify/Power (`N/A` when absent).
  * One GET each: `rvitals temp` is one request after login, `rvitals all` two.
  */
-import { NodeError } from '../../core/errors.js';
+import { NodeError, isNodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
 import { openbmcClient } from '../../bmc/index.js';
 import { naturalCompare, pythonTitle } from '../../managers/inventory-format.js';
@@ -153,11 +153,21 @@ class OpenBmcSensorsExecutor implements SensorsExecutor {
 
   async vitals(args: VitalsArgs, ctx: NodeContext): Promise<VitalsReport> {
     const client = await openbmcClient(ctx);
+    const notes: string[] = [];
+    // The LED report is an extra: a BMC without led/physical shows N/A there, with a warning.
+    const leds = async (): Promise<unknown> => {
+      try {
+        return await client.get(`${LEDS}/enumerate`);
+      } catch (e) {
+        if (!isNodeError(e) || !['http', 'unsupported', 'protocol'].includes(e.kind)) throw e;
+        notes.push(`LED states not available: ${e.message}`);
+        return undefined;
+      }
+    };
     const [sensorData, ledData] = await Promise.all([
       args.categories.length > 0 ? client.get(`${SENSORS}/enumerate`) : undefined,
-      args.leds ? client.get(`${LEDS}/enumerate`) : undefined,
+      args.leds ? leds() : undefined,
     ]);
-    const notes: string[] = [];
     const sensors: SensorReading[] = [];
     if (args.categories.length > 0) {
       if (!isRecord(sensorData)) {

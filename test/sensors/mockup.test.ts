@@ -1,0 +1,269 @@
+/**
+ * rvitals against real captures served by the simulator: the DMTF rackmount and tower (41-sensor
+ * Sensors collections), the DMTF bladed enclosure (Thermal/Power, several chassis, a failed fan) and
+ * an OpenBMC bmcweb capture (empty collections). Expected readings, thresholds and LEDs are read from
+ * the capture files under /work/shared/fixtures/redfish.
+ */
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import {
+  FIXTURES,
+  fixture,
+  fixtureAt,
+  memberIds,
+  requestsPerNode,
+  rvitals,
+  startFleet,
+  type Fleet,
+} from '../inventory-cmd/harness.js';
+
+const CAPTURES = [
+  'dmtf-public-rackmount1',
+  'dmtf-public-tower',
+  'dmtf-public-bladed',
+  'openbmc-bmcweb',
+] as const;
+const BLADE = '529QB9450R6';
+const UNIT: Record<string, string> = {
+  Cel: 'C',
+  V: 'Volts',
+  W: 'Watts',
+  A: 'Amps',
+  RPM: 'RPMS',
+  'kW.h': 'kWh',
+  '%': '%',
+  Hz: 'Hz',
+};
+
+type Doc = Record<string, unknown>;
+let f: Fleet;
+beforeAll(async () => {
+  f = await startFleet(
+    { fromMockup: CAPTURES.map((c) => `${FIXTURES}/${c}`) },
+    { 'dmtf-public-bladed': BLADE },
+  );
+});
+afterAll(async () => f?.sim.stop());
+
+const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+
+/** The marker a reading deserves, worked out here from the capture's thresholds (strictly past). */
+function marker(value: number | undefined, t: Record<string, number | undefined>, health?: string): string {
+  if (value !== undefined) {
+    const checks: Array<[string, '>' | '<', number | undefined]> = [
+      ['FATAL', '>', t.upperFatal],
+      ['FATAL', '<', t.lowerFatal],
+      ['CRITICAL', '>', t.upperCritical],
+      ['CRITICAL', '<', t.lowerCritical],
+      ['WARNING', '>', t.upperCaution],
+      ['WARNING', '<', t.lowerCaution],
+    ];
+    for (const [level, op, th] of checks) {
+      if (th !== undefined && (op === '>' ? value > th : value < th)) return ` [${level} ${op} ${th}]`;
+    }
+  }
+  if (health === 'Critical' || health === 'Warning') return ` [Health: ${health}]`;
+  return '';
+}
+
+function line(
+  label: string,
+  value: unknown,
+  unit: string,
+  t: Record<string, number | undefined>,
+  status: unknown,
+): string {
+  const v = num(value);
+  const health = (status as { Health?: string } | undefined)?.Health;
+  return v === undefined
+    ? `${label}: N/A${marker(undefined, t, health)}`
+    : `${label}: ${v} ${unit}${marker(v, t, health)}`;
+}
+
+/** Every line a Sensors collection should give, from the capture's sensor files. */
+function sensorLines(capture: string, chassis: Doc): string[] {
+  const coll = fixtureAt(capture, (chassis.Sensors as { '@odata.id': string })['@odata.id']);
+  return memberIds(coll).map((id) => {
+    const s = fixtureAt(capture, id);
+    const th = (s.Thresholds ?? {}) as Record<string, { Reading?: number } | undefined>;
+    const t = {
+      upperFatal: th.UpperFatal?.Reading,
+      lowerFatal: th.LowerFatal?.Reading,
+      upperCritical: th.UpperCritical?.Reading,
+      lowerCritical: th.LowerCritical?.Reading,
+      upperCaution: th.UpperCaution?.Reading,
+      lowerCaution: th.LowerCaution?.Reading,
+    };
+    return line(
+      s.Name as string,
+      s.Reading,
+      UNIT[s.ReadingUnits as string] ?? (s.ReadingUnits as string),
+      t,
+      s.Status,
+    );
+  });
+}
+
+const legacyT = (m: Doc) => ({
+  upperFatal: num(m.UpperThresholdFatal),
+  lowerFatal: num(m.LowerThresholdFatal),
+  upperCritical: num(m.UpperThresholdCritical),
+  lowerCritical: num(m.LowerThresholdCritical),
+  upperCaution: num(m.UpperThresholdNonCritical),
+  lowerCaution: num(m.LowerThresholdNonCritical),
+});
+
+/** Every line a chassis' Thermal and Power should give, prefixed with the chassis Id. */
+function legacyLines(capture: string, chassis: Doc): string[] {
+  const id = chassis.Id as string;
+  const out: string[] = [];
+  const thermalRef = chassis.Thermal as { '@odata.id': string } | undefined;
+  if (thermalRef) {
+    const th = fixtureAt(capture, thermalRef['@odata.id']);
+    for (const t of (th.Temperatures as Doc[] | undefined) ?? [])
+      out.push(line(`${id} ${t.Name as string}`, t.ReadingCelsius, 'C', legacyT(t), t.Status));
+    for (const fan of (th.Fans as Doc[] | undefined) ?? [])
+      out.push(
+        line(
+          `${id} ${fan.Name as string}`,
+          fan.Reading,
+          UNIT[fan.ReadingUnits as string]!,
+          legacyT(fan),
+          fan.Status,
+        ),
+      );
+  }
+  const powerRef = chassis.Power as { '@odata.id': string } | undefined;
+  if (powerRef) {
+    const p = fixtureAt(capture, powerRef['@odata.id']);
+    for (const c of (p.PowerControl as Doc[] | undefined) ?? [])
+      if ('PowerConsumedWatts' in c)
+        out.push(line(`${id} ${c.Name as string}`, c.PowerConsumedWatts, 'Watts', {}, c.Status));
+    for (const v of (p.Voltages as Doc[] | undefined) ?? [])
+      out.push(line(`${id} ${v.Name as string}`, v.ReadingVolts, 'Volts', legacyT(v), v.Status));
+    for (const s of (p.PowerSupplies as Doc[] | undefined) ?? []) {
+      if ('PowerInputWatts' in s)
+        out.push(line(`${id} ${s.Name as string} Input Power`, s.PowerInputWatts, 'Watts', {}, s.Status));
+      if ('LastPowerOutputWatts' in s)
+        out.push(
+          line(`${id} ${s.Name as string} Output Power`, s.LastPowerOutputWatts, 'Watts', {}, s.Status),
+        );
+      if ('LineInputVoltage' in s)
+        out.push(line(`${id} ${s.Name as string} Input Voltage`, s.LineInputVoltage, 'Volts', {}, s.Status));
+    }
+  }
+  return out;
+}
+
+const ledWord = (d: Doc) =>
+  typeof d.LocationIndicatorActive === 'boolean'
+    ? d.LocationIndicatorActive
+      ? 'On'
+      : 'Off'
+    : ({ Lit: 'On', Blinking: 'Blink', Off: 'Off' } as Record<string, string>)[d.IndicatorLED as string];
+
+describe.each(['dmtf-public-rackmount1', 'dmtf-public-tower'] as const)(
+  'rvitals on the %s capture',
+  (capture) => {
+    it('every sensor of the chassis Sensors collection, with the capture’s reading, unit and threshold state', async () => {
+      const n = f.node[capture]!;
+      const chassis = memberIds(fixture(capture, 'Chassis')).map((id) => fixtureAt(capture, id));
+      expect(chassis).toHaveLength(1);
+      const r = await rvitals(f.inventory, n, []);
+      expect(r.code).toBe(0);
+      const lines = r.lines(n);
+      const want = sensorLines(capture, chassis[0]!);
+      expect(want.length).toBeGreaterThan(30);
+      expect(lines.filter((l) => !l.startsWith('LEDs '))).toEqual(expect.arrayContaining(want));
+      expect(lines.filter((l) => !l.startsWith('LEDs '))).toHaveLength(want.length);
+      const system = fixtureAt(capture, memberIds(fixture(capture, 'Systems'))[0]!);
+      expect(lines.filter((l) => l.startsWith('LEDs '))).toEqual([
+        `LEDs System Identify: ${ledWord(system)}`,
+        `LEDs Chassis ${chassis[0]!.Id as string} Identify: ${ledWord(chassis[0]!)}`,
+      ]);
+      expect(r.err).toEqual([]);
+    });
+
+    it('keywords: temp is the Temperature sensors only, power their amps, energy and watts', async () => {
+      const n = f.node[capture]!;
+      const chassis = fixtureAt(capture, memberIds(fixture(capture, 'Chassis'))[0]!);
+      const sensors = memberIds(
+        fixtureAt(capture, (chassis.Sensors as { '@odata.id': string })['@odata.id']),
+      ).map((id) => fixtureAt(capture, id));
+      const temps = (await rvitals(f.inventory, n, ['temp'])).lines(n);
+      expect(temps.map((l) => l.split(': ')[0]).sort()).toEqual(
+        sensors
+          .filter((s) => s.ReadingType === 'Temperature' || s.ReadingUnits === 'Cel')
+          .map((s) => s.Name as string)
+          .sort(),
+      );
+      const power = (await rvitals(f.inventory, n, ['power'])).lines(n);
+      const types = ['Current', 'Power', 'EnergyJoules', 'EnergykWh', 'EnergyWh'];
+      expect(power.map((l) => l.split(': ')[0]).sort()).toEqual(
+        sensors
+          .filter((s) => types.includes(s.ReadingType as string))
+          .map((s) => s.Name as string)
+          .sort(),
+      );
+    });
+  },
+);
+
+describe('rvitals on the bladed capture', () => {
+  it('the blade’s own chassis and its enclosure (fans, supplies), not the other blades; the dead fan is marked', async () => {
+    const c = 'dmtf-public-bladed';
+    const n = f.node[c]!;
+    const all = memberIds(fixture(c, 'Chassis')).map((id) => fixtureAt(c, id));
+    const mine = all.filter((ch) => {
+      const systems = ((ch.Links as Doc).ComputerSystems as Array<{ '@odata.id': string }> | undefined) ?? [];
+      return systems.length === 0 || systems.some((s) => s['@odata.id'].endsWith(BLADE));
+    });
+    expect(mine.map((ch) => ch.Id).sort()).toEqual(['Blade1', 'MultiBladeEncl']);
+    const r = await rvitals(f.inventory, n, []);
+    const lines = r.lines(n);
+    const want = mine.flatMap((ch) => legacyLines(c, ch));
+    expect(lines.filter((l) => !l.startsWith('LEDs '))).toEqual(expect.arrayContaining(want));
+    expect(lines.filter((l) => !l.startsWith('LEDs '))).toHaveLength(want.length);
+    expect(want.some((l) => / \[FATAL < \d+\]$/.test(l))).toBe(true); // the capture's failed fan
+    expect(lines.some((l) => l.startsWith('Blade2 '))).toBe(false);
+    const system = fixture(c, `Systems/${BLADE}`);
+    expect(lines.filter((l) => l.startsWith('LEDs '))).toEqual([
+      `LEDs System Identify: ${ledWord(system)}`,
+      ...mine.map((ch) => `LEDs Chassis ${ch.Id as string} Identify: ${ledWord(ch)}`),
+    ]);
+  });
+});
+
+describe('rvitals on the bmcweb capture', () => {
+  it('empty Sensors, Thermal and Power: only the LED, and a warning saying where it looked', async () => {
+    const c = 'openbmc-bmcweb';
+    const n = f.node[c]!;
+    const system = fixture(c, 'Systems/system');
+    const r = await rvitals(f.inventory, n, []);
+    expect(r.code).toBe(0);
+    expect(r.lines(n)).toEqual([`LEDs System Identify: ${ledWord(system)}`]);
+    expect(r.err).toEqual([
+      `Warning: ${n}: no sensor readings in chassis chassis (empty Sensors collection, Thermal and Power)`,
+    ]);
+    const t = await rvitals(f.inventory, n, ['temp']);
+    expect(t.lines(n)).toEqual(['No attributes returned from the BMC.']);
+  });
+});
+
+describe('requests per node', () => {
+  it('one expanded Chassis read where the capture offers $expand; Sensors, Thermal and Power otherwise', async () => {
+    const cost: Record<string, number> = {};
+    for (const c of CAPTURES) {
+      f.sim.admin.resetStats();
+      await rvitals(f.inventory, f.node[c]!, []);
+      cost[c] = requestsPerNode(f.sim)[f.node[c]!]!;
+    }
+    expect(cost).toEqual({
+      // root, session, Systems?$expand, Chassis?$expand=.($levels=3), DELETE
+      'dmtf-public-rackmount1': 5,
+      'dmtf-public-tower': 5,
+      'dmtf-public-bladed': 5,
+      // + System, chassis, Sensors (empty), Thermal, Power
+      'openbmc-bmcweb': 10,
+    });
+  });
+});
