@@ -4,19 +4,17 @@
  * nextLinks, member reads otherwise, and a per-node list of notes for odd data (dangling links, empty
  * or malformed collections) instead of failing the node.
  *
- * Built on RedfishClient.get only: sessions, TLS, retries and the per-BMC in-flight cap (member reads
- * are issued together and the transport queues them) stay where they are.
+ * Built on RedfishClient.get only: sessions, TLS, retries and the per-BMC in-flight cap stay where they
+ * are. Member reads go out a few at a time (READ_CONCURRENCY); the transport's cap applies on top.
  */
 import { NodeError, isNodeError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
+import { isRecord } from './errors.js';
+import { lastSegment, samePath } from './redfish.js';
 import type { RedfishClient, RedfishResource } from './types.js';
 
 /** Most pages followed in one collection, whatever the nextLinks say. */
 export const MAX_PAGES = 1000;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The `@odata.id` of a reference or resource. */
 export function odataIdOf(v: unknown): string | undefined {
@@ -28,21 +26,7 @@ export function isResolved(v: unknown): v is RedfishResource {
   return isRecord(v) && Object.keys(v).some((k) => !k.startsWith('@odata.'));
 }
 
-/** Paths compare equal with or without a trailing slash. */
-export function samePath(a: string, b: string): boolean {
-  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
-}
-
-/** The last segment of an @odata.id (`/redfish/v1/Systems/1/` → `1`). */
-export function lastSegment(id: string): string {
-  return decodeURIComponent(
-    id
-      .replace(/[?#].*$/, '')
-      .replace(/\/+$/, '')
-      .split('/')
-      .pop() ?? '',
-  );
-}
+export { lastSegment, samePath };
 
 /**
  * How deep this service expands with `$expand=.`: 0 = not at all, 1 = `$expand=.` without `$levels`,
