@@ -13,7 +13,12 @@ import { EXIT } from './exit-codes.js';
 import { globalOptions, type GlobalArgs } from './global-options.js';
 import { COMMANDS, XCAT_COMMAND_NAMES } from '../commands/index.js';
 
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+/** Set by the bundler (scripts/bundle.mjs); absent when running the plain tsc output. */
+declare const __HWCTL_VERSION__: string | undefined;
+const version =
+  typeof __HWCTL_VERSION__ === 'string'
+    ? __HWCTL_VERSION__
+    : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** argv as hwctl sees it: when invoked as `rpower`, the command name is put in front. */
 export function effectiveArgv(argv: string[], invokedAs: string): string[] {
@@ -34,7 +39,7 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .completion('completion', 'Print a bash/zsh completion script (hwctl completion >> ~/.bashrc)')
     .help('help')
     .alias('help', 'h')
-    .version(pkg.version)
+    .version(version)
     .wrap(Math.min(110, process.stdout.columns || 80))
     .epilogue(
       'Exit codes: 0 all nodes ok, 1 a node failed, 2 usage/inventory/noderange error, 130 interrupted.\nDocs: docs/ in the hwctl repository.',

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,3 +32,19 @@ export function runCli(
     child.stdin.end(opts.input ?? '');
   });
 }
+
+/**
+ * The sources a traced run loaded: the bundle keeps esbuild's `// src/...` and `// node_modules/...`
+ * markers before each module, so the loaded files tell which sources they hold.
+ */
+export function loadedSources(trace: string): string[] {
+  const prefix = `file://${ROOT}/`;
+  const files = [...new Set(trace.split('\n').filter((u) => u.startsWith(prefix)))];
+  return files.flatMap((u) => {
+    const text = readFileSync(u.slice('file://'.length), 'utf8');
+    return [...text.matchAll(/^\/\/ ((?:src|node_modules)\/\S+)$/gm)].map((m) => m[1]!);
+  });
+}
+/** Sources `--help`/`--version` must not load: BMC, simulator, engine, managers, executors and their packages. */
+export const HEAVY =
+  /^(src\/(bmc|sim|engine|managers|executors|inventory|noderange)\/|node_modules\/(got|p-map|@peculiar|cli-table3|yaml)\/)/;
