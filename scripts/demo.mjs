@@ -59,6 +59,14 @@ try {
   await expectExit('rsetboot all default -o table', 0);
   await expectExit('rpower sim00[1-4] reset', 0);
   await expectExit('rpower all bmcstate -c', 0);
+  await expectExit('rinv sim00[1-2] model serial firm', 0);
+  await expectExit('rinv all model -c', 0);
+  await expectExit('rvitals sim001,sim002 temp wattage', 0);
+  await expectExit('rvitals all fanspeed -o table', 0);
+  await expectExit('rbeacon sim00[1-4] on', 0);
+  await expectExit('rbeacon all stat -c', 0);
+  await expectExit('reventlog sim001,sim002 5', 0);
+  await expectExit('reventlog sim003 clear', 0);
   heading('# one BMC stops answering: the rest of the fleet is unaffected, exit code 1');
   sim.admin.setFaults({ hang: 1 }, sim.nodes[2].name);
   await expectExit('rpower all stat -t 3 -c', 1);

@@ -69,14 +69,14 @@ const INTERRUPTED = 'interrupted before completion';
 export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions): Promise<NodeResult<R>[]> {
   const fanout = Math.max(1, opts.fanout ?? DEFAULT_FANOUT);
   const runSignal = opts.signal ?? new AbortController().signal;
+  // Thousands of nodes each listen on the run's signal: that is by design, not a leak.
+  setMaxListeners(0, runSignal);
   const runs = req.nodes.map((node) => newRun(node, runSignal, opts.timeoutMs));
   const finish = (run: NodeRun, result: NodeResult) => {
     if (run.result) return; // exactly one result per node
     run.result = result;
     opts.onResult?.(result);
   };
-  // Thousands of nodes each listen on the run's signal: that is by design, not a leak.
-  setMaxListeners(0, runSignal);
 
   // Phase 1: resolve `auto` flavors, within the fan-out limit.
   const autos = runs.filter((r) => r.flavor === 'auto');
@@ -196,6 +196,8 @@ function newRun(node: NodeDef, runSignal: AbortSignal, timeoutMs?: number): Node
   // timeout signal is only weakly held by the combined one and can be garbage-collected before it
   // fires, leaving a hung node without its deadline.
   const controller = new AbortController();
+  // Every request of the node listens on this signal; a node reading many members at once is normal.
+  setMaxListeners(0, controller.signal);
   const onRunAbort = () => controller.abort(runSignal.reason);
   if (runSignal.aborted) onRunAbort();
   else runSignal.addEventListener('abort', onRunAbort, { once: true });

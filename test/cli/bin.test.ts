@@ -2,6 +2,7 @@ import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSimulator, type Simulator } from '../../src/sim/fleet.js';
 import { BIN, HEAVY, ROOT, loadedSources, runCli } from '../helpers/cli.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'hwctl.yaml');
@@ -151,5 +152,52 @@ describe('hwctl nodels', () => {
     expect(one.stdout.split('\n')[0]).toMatch(/^[^:]+: (redfish|openbmc|auto)$/);
     const two = await runCli(['nodels', 'all', 'mgt', 'bmc', '-i', EXAMPLE]);
     expect(two.stdout.split('\n')[0]).toMatch(/^[^:]+: mgt: (redfish|openbmc|auto)$/);
+  });
+});
+
+describe('hwctl against the simulator', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({
+      nodes: 12,
+      flavor: 'mixed',
+      personality: 'mixed',
+      transitionMs: 50,
+      adminPort: false,
+    });
+  });
+  afterAll(() => sim.stop());
+
+  it('runs a fleet with many requests per node without listener-leak warnings and closes every session', async () => {
+    const r = await runCli(['rinv', 'all', 'all', '-q'], { env: { HWCTL_INVENTORY: sim.inventory } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/MaxListenersExceededWarning|Warning: Possible/);
+    expect(r.stdout.split('\n').filter((l) => /^sim0(0[1-9]|1[0-2]): /.test(l)).length).toBeGreaterThan(
+      12 * 5,
+    );
+    expect(sim.stats().openSessions).toBe(0);
+  });
+
+  it('takes a one-off password on stdin instead of the inventory’s', async () => {
+    const password = readFileSync(sim.passwordFile, 'utf8').trim();
+    const good = await runCli(['rpower', 'sim001', 'stat', '--password-stdin'], {
+      env: { HWCTL_INVENTORY: sim.inventory },
+      input: `${password}\n`,
+    });
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/^sim001: (on|off)$/m);
+    const bad = await runCli(['rpower', 'sim001,sim002', 'stat', '--password-stdin'], {
+      env: { HWCTL_INVENTORY: sim.inventory },
+      input: 'not-the-password\n',
+    });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/sim001: Error: .*401/);
+    expect(bad.stderr).not.toContain('not-the-password');
+    const empty = await runCli(['rpower', 'sim001', 'stat', '--password-stdin'], {
+      env: { HWCTL_INVENTORY: sim.inventory },
+      input: '',
+    });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/--password-stdin: standard input was empty/);
   });
 });
