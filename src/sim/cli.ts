@@ -260,6 +260,8 @@ export function describeFleet(sim: Simulator, verbose: boolean): string[] {
 
 /** Runs until SIGINT/SIGTERM (or `stopSignal`). Returns the exit code. */
 export async function runSimCommand(o: SimCliOptions): Promise<number> {
+  // A reader that went away (`hwctl sim | head`, a CI runner stopping) must not crash the fleet.
+  if (!o.out) process.stdout.on('error', () => undefined);
   const out = o.out ?? ((l: string) => process.stdout.write(`${l}\n`));
   const err = o.err ?? ((l: string) => process.stderr.write(`${l}\n`));
   const verbose = Boolean(o.verbose);

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { parseInventory } from '../inventory/parse.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -43,6 +44,8 @@ function rssMiB(pid: number): Promise<number> {
   );
 }
 
+let simulator: ReturnType<typeof spawn> | undefined;
+
 async function main(): Promise<void> {
   const here = dirname(fileURLToPath(import.meta.url));
   const dir = await mkdtemp(join(tmpdir(), 'hwctl-sim-load-'));
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
   ];
   const t0 = Date.now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  simulator = child;
   await new Promise<void>((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -74,10 +78,10 @@ async function main(): Promise<void> {
   const pid = child.pid ?? 0;
   const idleRss = await rssMiB(pid);
 
-  const inv = await readFile(join(dir, 'inventory.yaml'), 'utf8');
-  const nodes: Node[] = [];
-  for (const m of inv.matchAll(/^ {2}"([^"]+)": \{bmc: "([^"]+)"/gm))
-    if (m[1] && m[2]) nodes.push({ name: m[1], url: m[2] });
+  // read the written inventory with hwctl's own parser (range entries with port templates)
+  const invFile = join(dir, 'inventory.yaml');
+  const inv = parseInventory(await readFile(invFile, 'utf8'), invFile);
+  const nodes: Node[] = [...inv.nodes.values()].map((n) => ({ name: n.name, url: n.bmc }));
   const password = (await readFile(join(dir, 'bmc-password'), 'utf8')).trim();
   const ca = a.http ? undefined : await readFile(join(dir, 'ca.pem'), 'utf8');
   const auth = `Basic ${Buffer.from(`root:${password}`).toString('base64')}`;
@@ -171,4 +175,9 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+try {
+  await main();
+} catch (e) {
+  simulator?.kill('SIGTERM');
+  throw e;
+}
