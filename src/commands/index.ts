@@ -11,6 +11,7 @@ import { rinvCommand } from './rinv.js';
 import { rpowerCommand } from './rpower.js';
 import { rsetbootCommand } from './rsetboot.js';
 import { rvitalsCommand } from './rvitals.js';
+import { simCommand } from './sim.js';
 import { trustCommand } from './trust.js';
 
 /** The xCAT names hwctl also answers to when installed under them (package.json `bin`). */
@@ -35,4 +36,5 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   rvitalsCommand,
   reventlogCommand,
   rbeaconCommand,
+  simCommand,
 ];

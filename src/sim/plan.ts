@@ -3,14 +3,14 @@
  */
 import { expandNodeset } from '../noderange/nodeset.js';
 import type { VendorProfile } from './hardware.js';
-import type { Personality, SimFlavor } from './types.js';
+import { PERSONALITIES, type Personality, type SimFlavor } from './types.js';
 
 export type FleetFlavor = SimFlavor | 'mixed';
 export type PersonalityChoice = Personality | 'mixed';
 /** One personality for all, `mixed`, a list cycled over the nodes, or node pattern → personality. */
 export type PersonalitySpec = PersonalityChoice | Personality[] | Record<string, Personality>;
 
-export const PERSONALITIES: readonly Personality[] = ['generic', 'openbmc', 'idrac', 'ilo', 'mockup'];
+export { PERSONALITIES } from './types.js';
 const REDFISH_CYCLE: readonly Personality[] = ['generic', 'openbmc', 'idrac', 'ilo'];
 
 export interface PlannedNode {

@@ -13,6 +13,7 @@ import type { SimMachine } from './machine.js';
 
 export type SimFlavor = 'redfish' | 'openbmc';
 export type Personality = 'generic' | 'openbmc' | 'idrac' | 'ilo' | 'mockup';
+export const PERSONALITIES: readonly Personality[] = ['generic', 'openbmc', 'idrac', 'ilo', 'mockup'];
 
 /** A request as a frontend sees it: already read in full, path without query string. */
 export interface SimRequest {

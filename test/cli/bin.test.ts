@@ -1,4 +1,5 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,22 @@ describe('hwctl executable', () => {
     const sources = loadedSources(readFileSync(trace, 'utf8'));
     expect(sources).toContain('src/commands/nodels.ts');
     expect(sources.filter((s) => HEAVY.test(s))).toEqual([]);
+  });
+
+  it('sim --help loads no simulator code', async () => {
+    const trace = join(tmp, 'sim-help-imports.txt');
+    writeFileSync(trace, '');
+    const r = await runCli(['sim', '--help'], {
+      nodeArgs: ['--import', join(ROOT, 'test', 'helpers', 'trace-imports.mjs')],
+      env: { HWCTL_TRACE_IMPORTS: trace },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--from-mockup');
+    const sources = loadedSources(readFileSync(trace, 'utf8'));
+    expect(sources).toContain('src/sim/cli-options.ts');
+    expect(
+      sources.filter((s) => HEAVY.test(s) && s !== 'src/sim/cli-options.ts' && s !== 'src/sim/types.ts'),
+    ).toEqual([]);
   });
 
   it('--help lists the commands and the exit codes', async () => {
@@ -199,5 +216,48 @@ describe('hwctl against the simulator', () => {
     });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/--password-stdin: standard input was empty/);
+  });
+});
+
+describe('hwctl sim', () => {
+  it('serves a fleet in the foreground that hwctl then drives, and stops on SIGINT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwctl-sim-cli-'));
+    const inv = join(dir, 'inv.yaml');
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'sim',
+        '--nodes',
+        '3',
+        '--flavor',
+        'mixed',
+        '--state-dir',
+        join(dir, 'state'),
+        '--inventory-out',
+        inv,
+        '--transition',
+        '100ms',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      for (let i = 0; i < 100 && !/^ready$/m.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toMatch(/^ready$/m);
+      expect(out).toMatch(/sim002\s+https:\/\/127\.0\.0\.1:\d+\s+openbmc/);
+      const r = await runCli(['rpower', 'all', 'stat'], { env: { HWCTL_INVENTORY: inv } });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('sim001: on\nsim002: on\nsim003: on\n');
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/stopped/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

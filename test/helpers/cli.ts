@@ -47,4 +47,4 @@ export function loadedSources(trace: string): string[] {
 }
 /** Sources `--help`/`--version` must not load: BMC, simulator, engine, managers, executors and their packages. */
 export const HEAVY =
-  /^(src\/(bmc|sim|engine|managers|executors|inventory|noderange)\/|node_modules\/(got|p-map|@peculiar|cli-table3|yaml)\/)/;
+  /^(src\/(bmc|engine|managers|executors|inventory|noderange)\/|src\/sim\/(?!cli-options\.ts$|types\.ts$)|node_modules\/(got|p-map|@peculiar|cli-table3|yaml)\/)/;
