@@ -3,7 +3,8 @@
  * NVIDIA), on no resource at all, behind a dangling link, a PATCH answer that carries the resource, a BMC
  * that accepts a set and does not do it, null and unknown values; OpenBMC REST without the groups.
  */
-import { describe, it, expect, afterEach, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
+import { runOnContext, useNock } from '../helpers/nock-harness.js';
 import nock from 'nock';
 import { CHASSIS, FakeRedfish, SYSTEM, standardResources, type FakeOptions } from '../bmc/fake-redfish.js';
 import { PASSWORD, recordingServices, testContext, testNode } from '../bmc/helpers.js';
@@ -16,13 +17,7 @@ import {
   type BeaconVerb,
 } from '../../src/managers/beacon.js';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  // Take nock out of node:http for the test files that run next in this jest worker (real sockets).
-  nock.restore();
-});
+useNock();
 
 type Doc = Record<string, unknown>;
 const std = standardResources();
@@ -38,11 +33,7 @@ async function run(
   ctx: ReturnType<typeof testContext>,
   verb: BeaconVerb,
 ): Promise<BeaconResult> {
-  try {
-    return await runBeacon(ex, { verb }, ctx);
-  } finally {
-    await ctx.cleanup();
-  }
+  return runOnContext(ctx, (c) => runBeacon(ex, { verb }, c));
 }
 
 /** Resources where `path` holds a mutable LED that PATCH changes. */

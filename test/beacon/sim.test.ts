@@ -4,27 +4,15 @@
  * OpenBMC REST flavor (LED groups). Each set is checked against the simulated machine's LED and the
  * requests against the simulator's stats; no session may stay open.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
-import { endpoints, rbeacon, startKindFleet, type KindFleet } from '../eventlog/harness.js';
+import { describe, it, expect } from '@jest/globals';
+import { rbeacon } from '../eventlog/harness.js';
+import { endpoints, requestsMatching, startKindFleet, useFleet } from '../helpers/sim-harness.js';
 
-let f: KindFleet;
-
-beforeAll(async () => {
-  f = await startKindFleet();
-});
-afterAll(async () => {
-  await f?.sim.stop();
-});
-afterEach(() => {
-  expect(f.sim.stats().openSessions).toBe(0);
-});
+const f = useFleet(() => startKindFleet());
 
 const inv = () => f.sim.inventory;
 const led = (n: string) => f.sim.machine(n).indicatorLed();
-const count = (n: string, re: RegExp) =>
-  Object.entries(endpoints(f.sim, n))
-    .filter(([k]) => re.test(k))
-    .reduce((a, [, v]) => a + v, 0);
+const count = (n: string, re: RegExp) => requestsMatching(f.sim, n, re);
 const WRITES = /^(PATCH|PUT|POST (?!.*(Sessions|login|logout)))/;
 
 describe('rbeacon on every kind of BMC', () => {

@@ -1,5 +1,6 @@
 /** The HTTP layer with nock: retries only where safe, Retry-After, timeouts, per-BMC cap, --debug masking. */
-import { describe, it, expect, afterEach, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
+import { useNock } from '../helpers/nock-harness.js';
 import nock from 'nock';
 import { BmcTransport } from '../../src/bmc/http.js';
 import type { BmcRequest } from '../../src/bmc/http.js';
@@ -22,13 +23,7 @@ function transport(
   });
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  // Take nock's interceptor out of node:http: later real-socket suites in this jest worker share it.
-  nock.restore();
-});
+useNock();
 
 describe('retries', () => {
   it('GET: 503 then 200 is retried; Retry-After is honoured', async () => {

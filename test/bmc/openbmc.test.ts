@@ -1,5 +1,6 @@
 /** The OpenBMC REST client (nock): /login cookie + Basic, {data} envelopes, xCAT errors, /logout bounded. */
-import { describe, it, expect, afterEach, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
+import { useNock } from '../helpers/nock-harness.js';
 import nock from 'nock';
 import { openbmcClient, openSessions } from '../../src/bmc/index.js';
 import { PASSWORD, recordingServices, rejection, testContext, testNode } from './helpers.js';
@@ -13,13 +14,7 @@ const fail = (code: string, description: string) => ({
   status: 'error',
 });
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  // Take nock's interceptor out of node:http: later real-socket suites in this jest worker share it.
-  nock.restore();
-});
+useNock();
 
 function setup(options: Record<string, unknown> = {}, password = PASSWORD) {
   const services = recordingServices(options);

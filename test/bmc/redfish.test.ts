@@ -1,5 +1,6 @@
 /** The Redfish client against a scripted service (nock): request shapes, discovery, auth, sessions, errors. */
-import { describe, it, expect, afterEach, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
+import { useNock } from '../helpers/nock-harness.js';
 import nock from 'nock';
 import { redfishClient, openSessions } from '../../src/bmc/index.js';
 import { FakeRedfish, MANAGER, CHASSIS, SYSTEM } from './fake-redfish.js';
@@ -7,13 +8,7 @@ import type { FakeOptions } from './fake-redfish.js';
 import { PASSWORD, recordingServices, rejection, testContext, testNode } from './helpers.js';
 import type { NodeDef } from '../../src/core/types.js';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  // Take nock's interceptor out of node:http: later real-socket suites in this jest worker share it.
-  nock.restore();
-});
+useNock();
 
 function setup(opts: FakeOptions = {}, node: Partial<NodeDef> = {}, options: Record<string, unknown> = {}) {
   const fake = new FakeRedfish(opts);

@@ -3,7 +3,7 @@
  * personality, TLS verify with the simulator CA, pinning, a wrong certificate, hung BMCs, expired
  * sessions, interrupts, flavor detection, and zero sessions left open on any BMC after every run.
  */
-import nock from 'nock';
+import { unpatchHttp } from '../helpers/nock-harness.js';
 import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ import type { Simulator } from '../../src/sim/fleet.js';
 import { recordingServices, tempDir, testContext } from './helpers.js';
 
 // A nock suite that ran earlier in this jest worker may have left its interceptor in node:http.
-nock.restore();
+unpatchHttp();
 
 interface Probe {
   power: string;

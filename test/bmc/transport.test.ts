@@ -2,7 +2,7 @@
  * The HTTP layer against real local sockets: TLS verify/pin/insecure, certificate failures, refused,
  * reset, hung BMCs, keep-alive reuse, flavor detection and `hwctl trust`.
  */
-import nock from 'nock';
+import { unpatchHttp } from '../helpers/nock-harness.js';
 import { describe, it, expect, afterAll, beforeAll } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -20,7 +20,7 @@ import type { KeyCert } from './certs.js';
 import { recordingServices, rejection, tempDir, testNode } from './helpers.js';
 
 // A nock suite that ran earlier in this jest worker may have left its interceptor in node:http.
-nock.restore();
+unpatchHttp();
 import type { RecordingServices } from './helpers.js';
 
 interface TestServer {

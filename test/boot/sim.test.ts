@@ -2,21 +2,12 @@
  * rsetboot end to end against the simulator over HTTPS: both flavors, every Redfish personality, with
  * the machines' boot override checked after each set and no session left open.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import { HwctlUsageError } from '../../src/core/errors.js';
-import { countRequests, fill, startKindFleet, type KindFleet } from '../power/sim-fleet.js';
-import { rsetboot } from '../power/harness.js';
+import { countRequests, useFleet } from '../helpers/sim-harness.js';
+import { fill, rsetboot, startKindFleet } from '../power/harness.js';
 
-let f: KindFleet;
-beforeAll(async () => {
-  f = await startKindFleet();
-});
-afterAll(async () => {
-  await f?.sim.stop();
-});
-afterEach(() => {
-  expect(f.sim.stats().openSessions).toBe(0);
-});
+const f = useFleet(() => startKindFleet());
 
 const inv = () => f.sim.inventory;
 const rest = () => f.node['openbmc-rest'];

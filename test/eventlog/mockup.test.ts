@@ -4,19 +4,19 @@
  * stock OpenBMC bmcweb (EventLog and HostLogger empty, a 654-entry BMC Journal). The expected values are
  * read from the capture files themselves.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../src/sim/fleet.js';
-import { endpoints, localStamp, reventlog } from './harness.js';
-
-const FIXTURES = join(process.cwd(), '..', 'shared', 'fixtures', 'redfish');
-const DMTF = join(FIXTURES, 'dmtf-public-rackmount1');
-const BMCWEB = join(FIXTURES, 'openbmc-bmcweb');
+import { describe, it, expect } from '@jest/globals';
+import {
+  BMCWEB,
+  DMTF_RACKMOUNT as DMTF,
+  endpoints,
+  fixture as read,
+  startMockups,
+  useFleet,
+} from '../helpers/sim-harness.js';
+import { reventlog } from './harness.js';
+import { localStamp } from './stamp.js';
 
 type Doc = Record<string, unknown>;
-const read = (dir: string, path: string): Doc =>
-  JSON.parse(readFileSync(join(dir, path, 'index.json'), 'utf8')) as Doc;
 const members = (doc: Doc) => doc.Members as Doc[];
 
 /** A capture's log: its LogService Id and entries, straight from the files. */
@@ -32,20 +32,9 @@ function line(logId: string, e: Doc): string {
   return `${stamp} [${logId}/${e.Id as string}]: (${e.Severity as string}) ${e.Message as string}${messageId}`;
 }
 
-let sim: Simulator;
-let dmtf: string;
-let bmcweb: string;
-
-beforeAll(async () => {
-  sim = await startSimulator({ fromMockup: [DMTF, BMCWEB], adminPort: false });
-  dmtf = sim.nodes.find((n) => n.mockupDir === DMTF)!.name;
-  bmcweb = sim.nodes.find((n) => n.mockupDir === BMCWEB)!.name;
-});
-afterAll(async () => {
-  await sim?.stop();
-});
-afterEach(() => {
-  expect(sim.stats().openSessions).toBe(0);
+const m = useFleet(async () => {
+  const { sim, node } = await startMockups([DMTF, BMCWEB]);
+  return { sim, dmtf: node[DMTF]!, bmcweb: node[BMCWEB]! };
 });
 
 describe('DMTF rackmount1 capture', () => {
@@ -61,18 +50,18 @@ describe('DMTF rackmount1 capture', () => {
     ]
       .sort((a, b) => a.t - b.t)
       .map((x) => x.l);
-    sim.admin.resetStats();
-    const r = await reventlog(sim.inventory, dmtf, []);
+    m.sim.admin.resetStats();
+    const r = await reventlog(m.sim.inventory, m.dmtf, []);
     expect(r.code).toBe(0);
-    expect(r.lines.get(dmtf)).toEqual(expected);
+    expect(r.lines.get(m.dmtf)).toEqual(expected);
     // The self-referencing next link is never followed: Members@odata.count says both entries are in hand.
-    const e = endpoints(sim, dmtf);
+    const e = endpoints(m.sim, m.dmtf);
     expect(e['GET /redfish/v1/Systems/437XR1138R2/LogServices/Log1/Entries']).toBe(1);
     expect(Object.keys(e).filter((k) => k.includes('skiptoken'))).toEqual([]);
   });
 
   it("json: the capture's Created kept as sent, both logs described, nothing odd to note", async () => {
-    const r = await reventlog(sim.inventory, dmtf, ['all'], { output: 'json' });
+    const r = await reventlog(m.sim.inventory, m.dmtf, ['all'], { output: 'json' });
     const v = r.json!.results[0]!.value!;
     expect(v.count).toBe(3);
     expect(v.notes).toBeUndefined();
@@ -96,8 +85,8 @@ describe('DMTF rackmount1 capture', () => {
   });
 
   it('--log Log picks the Manager log only', async () => {
-    const r = await reventlog(sim.inventory, dmtf, [], { log: ['Log'] });
-    expect(r.lines.get(dmtf)).toEqual(manager.entries.map((e) => line(manager.id, e)));
+    const r = await reventlog(m.sim.inventory, m.dmtf, [], { log: ['Log'] });
+    expect(r.lines.get(m.dmtf)).toEqual(manager.entries.map((e) => line(manager.id, e)));
   });
 });
 
@@ -106,16 +95,16 @@ const journal = captureLog(BMCWEB, 'Managers/bmc/LogServices/Journal');
 describe('OpenBMC bmcweb capture', () => {
   it('the newest N of the Journal, read in one request (the empty EventLog and HostLogger add nothing)', async () => {
     expect(journal.entries).toHaveLength(654);
-    sim.admin.resetStats();
-    const r = await reventlog(sim.inventory, bmcweb, ['10']);
+    m.sim.admin.resetStats();
+    const r = await reventlog(m.sim.inventory, m.bmcweb, ['10']);
     expect(r.code).toBe(0);
     // The capture lists the journal oldest first.
-    expect(r.lines.get(bmcweb)).toEqual(journal.entries.slice(-10).map((e) => line(journal.id, e)));
-    expect(endpoints(sim, bmcweb)['GET /redfish/v1/Managers/bmc/LogServices/Journal/Entries']).toBe(1);
+    expect(r.lines.get(m.bmcweb)).toEqual(journal.entries.slice(-10).map((e) => line(journal.id, e)));
+    expect(endpoints(m.sim, m.bmcweb)['GET /redfish/v1/Managers/bmc/LogServices/Journal/Entries']).toBe(1);
   });
 
   it("all: every Journal entry, in the capture's order", async () => {
-    const r = await reventlog(sim.inventory, bmcweb, [], { output: 'json' });
+    const r = await reventlog(m.sim.inventory, m.bmcweb, [], { output: 'json' });
     const v = r.json!.results[0]!.value!;
     expect(v.count).toBe(654);
     expect((v.entries as Doc[]).map((e) => e.id)).toEqual(
@@ -131,24 +120,24 @@ describe('OpenBMC bmcweb capture', () => {
 
 describe('clear on the captures', () => {
   it('ClearLog where the capture offers it; logs without it are left alone and named in json', async () => {
-    const r = await reventlog(sim.inventory, `${dmtf},${bmcweb}`, ['clear'], { output: 'json' });
+    const r = await reventlog(m.sim.inventory, `${m.dmtf},${m.bmcweb}`, ['clear'], { output: 'json' });
     expect(r.code).toBe(0);
     const byNode = new Map(r.json!.results.map((x) => [x.node, x.value]));
-    expect(byNode.get(dmtf)).toEqual({ op: 'clear', cleared: ['Log1', 'Log'] });
-    expect(byNode.get(bmcweb)).toEqual({
+    expect(byNode.get(m.dmtf)).toEqual({ op: 'clear', cleared: ['Log1', 'Log'] });
+    expect(byNode.get(m.bmcweb)).toEqual({
       op: 'clear',
       cleared: ['EventLog'],
       skipped: ['HostLogger', 'Journal'],
     });
 
-    const after = await reventlog(sim.inventory, dmtf, [], { output: 'json' });
+    const after = await reventlog(m.sim.inventory, m.dmtf, [], { output: 'json' });
     const entries = after.json!.results[0]!.value!.entries as Doc[];
     // The captured entries are gone; only the BMC's own "log cleared" record remains.
     expect(entries.map((e) => e.message)).toEqual(['Event log cleared']);
-    const journalAfter = await reventlog(sim.inventory, bmcweb, ['1'], { log: ['Journal'] });
-    expect(journalAfter.lines.get(bmcweb)).toEqual([line(journal.id, journal.entries.at(-1)!)]);
-    const eventLog = await reventlog(sim.inventory, bmcweb, [], { log: ['EventLog'] });
-    expect(eventLog.lines.get(bmcweb)).toEqual([
+    const journalAfter = await reventlog(m.sim.inventory, m.bmcweb, ['1'], { log: ['Journal'] });
+    expect(journalAfter.lines.get(m.bmcweb)).toEqual([line(journal.id, journal.entries.at(-1)!)]);
+    const eventLog = await reventlog(m.sim.inventory, m.bmcweb, [], { log: ['EventLog'] });
+    expect(eventLog.lines.get(m.bmcweb)).toEqual([
       expect.stringMatching(/\[EventLog\/\d+\]: \(OK\) Event log cleared /),
     ]);
   });

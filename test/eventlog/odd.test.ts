@@ -4,7 +4,8 @@
  * newest first, duplicate log ids, dump logs; ClearLog and Resolved edge cases; OpenBMC refusals. Each must
  * give a clear per-node message or result and never a crash.
  */
-import { describe, it, expect, afterEach, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
+import { runOnContext, useNock } from '../helpers/nock-harness.js';
 import nock from 'nock';
 import {
   FakeRedfish,
@@ -28,13 +29,7 @@ import {
 } from '../../src/managers/eventlog.js';
 import { localStamp } from './stamp.js';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  // Take nock out of node:http for the test files that run next in this jest worker (real sockets).
-  nock.restore();
-});
+useNock();
 
 const SYS_LOGS = `${SYSTEM}/LogServices`;
 const MGR_LOGS = `${MANAGER}/LogServices`;
@@ -95,11 +90,7 @@ async function run(
   words: string[],
   more: { log?: string[] } = {},
 ): Promise<EventlogResult> {
-  try {
-    return await runEventlog(ex, parseEventlogArgs({ options: words, ...more }), ctx);
-  } finally {
-    await ctx.cleanup();
-  }
+  return runOnContext(ctx, (c) => runEventlog(ex, parseEventlogArgs({ options: words, ...more }), c));
 }
 
 const text = (r: EventlogResult) => eventlogView.text(r);

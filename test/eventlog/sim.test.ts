@@ -3,21 +3,13 @@
  * bmcweb-like openbmc) and the OpenBMC REST flavor. Entries are checked against the simulated machines'
  * logs, request counts against the simulator's stats, and no session may stay open after a run.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import type { LogEntry } from '../../src/sim/eventlog.js';
-import { endpoints, localStamp, reventlog, startKindFleet, type Kind, type KindFleet } from './harness.js';
+import { endpoints, startKindFleet, useFleet, type Kind } from '../helpers/sim-harness.js';
+import { reventlog } from './harness.js';
+import { localStamp } from './stamp.js';
 
-let f: KindFleet;
-
-beforeAll(async () => {
-  f = await startKindFleet({ logEntries: 3 });
-});
-afterAll(async () => {
-  await f?.sim.stop();
-});
-afterEach(() => {
-  expect(f.sim.stats().openSessions).toBe(0);
-});
+const f = useFleet(() => startKindFleet({ logEntries: 3 }));
 
 const inv = () => f.sim.inventory;
 

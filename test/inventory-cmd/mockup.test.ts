@@ -3,17 +3,17 @@
  * bladed, and an OpenBMC bmcweb capture. Every expected value is read from the capture files under
  * /work/shared/fixtures/redfish, never copied here.
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import {
   FIXTURES,
   fixture,
   fixtureAt,
   memberIds,
   requestsPerNode,
-  rinv,
   startFleet,
-  type Fleet,
-} from './harness.js';
+  useFleet,
+} from '../helpers/sim-harness.js';
+import { rinv } from './harness.js';
 
 const CAPTURES = [
   'dmtf-public-rackmount1',
@@ -25,14 +25,10 @@ type Capture = (typeof CAPTURES)[number];
 /** The bladed capture has four systems: the node is the first blade. */
 const BLADE = '529QB9450R6';
 
-let f: Fleet;
-beforeAll(async () => {
-  f = await startFleet(
-    { fromMockup: CAPTURES.map((c) => `${FIXTURES}/${c}`) },
-    { 'dmtf-public-bladed': BLADE },
-  );
-});
-afterAll(async () => f?.sim.stop());
+const f = useFleet(
+  () => startFleet({ fromMockup: CAPTURES.map((c) => `${FIXTURES}/${c}`) }, { 'dmtf-public-bladed': BLADE }),
+  { sessionsClosed: false },
+);
 
 /** The System document of a capture (the chosen blade for the bladed one). */
 function systemOf(c: Capture): Record<string, unknown> {

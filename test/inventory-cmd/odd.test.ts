@@ -4,7 +4,8 @@
  * `$expand` advertised but refused or ignored, a member that answers 500, and failures that must end
  * the node with a clear message (never a crash). OpenBMC REST: wrong formats.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
+import { runOnTestNode, useNock } from '../helpers/nock-harness.js';
 import nock from 'nock';
 import { FakeRedfish, MANAGER, SYSTEM, standardResources } from '../bmc/fake-redfish.js';
 import { recordingServices, testContext, testNode, rejection } from '../bmc/helpers.js';
@@ -18,14 +19,7 @@ import {
 } from '../../src/managers/inventory.js';
 import { MAX_PAGES } from '../../src/bmc/redfish-read.js';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  // Unpatch http for the test files that run after this one in the same jest worker (sockets to the
-  // simulator otherwise go through this file's torn-down interceptor and hang).
-  nock.restore();
-});
+useNock();
 
 const MEMORY = `${SYSTEM}/Memory`;
 const PROCS = `${SYSTEM}/Processors`;
@@ -52,18 +46,13 @@ function memoryFake(resources: Record<string, unknown>, root: Record<string, unk
 }
 
 async function inventory(words: string[], flavor: 'redfish' | 'openbmc' = 'redfish') {
-  const services = recordingServices({ requestTimeoutMs: 2000 });
-  const ctx = testContext(testNode({ mgt: flavor }), services);
-  try {
-    const result: InventoryResult = await runInventory(
-      flavor === 'redfish' ? redfishInventory : openbmcInventory,
-      parseInventoryArgs(words),
-      ctx,
-    );
-    return { result, lines: inventoryLines(result), warnings: services.warnings };
-  } finally {
-    await ctx.cleanup();
-  }
+  const executor = flavor === 'redfish' ? redfishInventory : openbmcInventory;
+  const { result, warnings } = await runOnTestNode(
+    (ctx): Promise<InventoryResult> => runInventory(executor, parseInventoryArgs(words), ctx),
+    flavor,
+    { requestTimeoutMs: 2000 },
+  );
+  return { result, lines: inventoryLines(result), warnings };
 }
 
 describe('Redfish collections', () => {

@@ -3,17 +3,18 @@
  * OpenBMC REST flavor. The values printed are the simulated machine's own; the requests each BMC
  * answered are counted so that request economy cannot regress (docs/performance.md).
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { rinv, startFleet, requestsPerNode, endpointsOf, type Fleet } from './harness.js';
+import { describe, it, expect } from '@jest/globals';
+import { endpoints, requestsPerNode, startFleet, useFleet } from '../helpers/sim-harness.js';
+import { rinv } from './harness.js';
 
-let f: Fleet;
 const REDFISH = ['generic', 'openbmc', 'idrac', 'ilo'] as const;
 
-beforeAll(async () => {
-  f = await startFleet({ nodes: 5, flavor: 'mixed', personality: 'mixed' });
-  for (const k of [...REDFISH, 'openbmc-rest']) if (!f.node[k]) throw new Error(`no ${k} node in the fleet`);
+const f = useFleet(async () => {
+  const fleet = await startFleet({ nodes: 5, flavor: 'mixed', personality: 'mixed' });
+  for (const k of [...REDFISH, 'openbmc-rest'])
+    if (!fleet.node[k]) throw new Error(`no ${k} node in the fleet`);
+  return fleet;
 });
-afterAll(async () => f?.sim.stop());
 
 const machine = (kind: string) => f.sim.machine(f.node[kind]!);
 
@@ -129,7 +130,7 @@ describe('rinv on OpenBMC REST', () => {
     f.sim.admin.resetStats();
     const r = await rinv(f.inventory, n, ['model', 'serial']);
     expect(r.lines(n)).toEqual([`SYSTEM Model : ${id.model}`, `SYSTEM SerialNumber : ${id.serialNumber}`]);
-    expect(Object.keys(endpointsOf(f.sim, n)).sort()).toEqual([
+    expect(Object.keys(endpoints(f.sim, n)).sort()).toEqual([
       'GET /xyz/openbmc_project/inventory/system',
       'POST /login',
       'POST /logout',
@@ -137,7 +138,7 @@ describe('rinv on OpenBMC REST', () => {
     f.sim.admin.resetStats();
     const c = await rinv(f.inventory, n, ['cpu']);
     expect(c.lines(n).every((l) => l.startsWith('CPU'))).toBe(true);
-    expect(endpointsOf(f.sim, n)).toHaveProperty(
+    expect(endpoints(f.sim, n)).toHaveProperty(
       ['GET /xyz/openbmc_project/inventory/system/chassis/motherboard/enumerate'],
       1,
     );
@@ -190,7 +191,7 @@ describe('requests per node (request economy)', () => {
         1;
       expect(await cost(kind, [])).toBe(want);
       // No resource read twice (templated keys like Processors/{n} group several members).
-      const twice = Object.entries(endpointsOf(f.sim, f.node[kind]!)).filter(
+      const twice = Object.entries(endpoints(f.sim, f.node[kind]!)).filter(
         ([k, c]) => !k.includes('{') && c > 1,
       );
       expect(twice).toEqual([]);

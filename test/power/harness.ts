@@ -1,96 +1,38 @@
 /**
- * Running rpower/rsetboot in-process against a simulator, as the command handlers do (parse, then the
- * shared node-command pipeline), with output captured.
+ * rpower/rsetboot in-process against a simulator (test/helpers/sim-harness.ts), with each node's last
+ * stdout line or stderr error; the kind fleet's power timing, and power-transition helpers.
  */
-// Loaded up front: jest's ESM loader fails on concurrent dynamic imports of modules that import node: builtins.
-import '../../src/executors/registry.js';
-import '../../src/executors/builtin.js';
-import '../../src/executors/redfish/power.js';
-import '../../src/executors/redfish/boot.js';
-import '../../src/executors/openbmc/power.js';
-import '../../src/executors/openbmc/boot.js';
-import '../../src/bmc/index.js';
-import '../../src/engine/run.js';
-import nock from 'nock';
-import type { GlobalArgs } from '../../src/cli/global-options.js';
-import { runNodeCommand } from '../../src/cli/node-command.js';
 import { bootRequest, bootView, parseBootArgs, DEFAULT_BOOT_TIMEOUT_MS } from '../../src/managers/boot.js';
 import { defaultPowerTimeoutMs, parsePowerArgs, powerRequest, powerView } from '../../src/managers/power.js';
-import type { OutputFormat } from '../../src/output/render.js';
+import type { Simulator, SimulatorOptions } from '../../src/sim/fleet.js';
+import {
+  runCommand,
+  startKindFleet as startAnyKindFleet,
+  type CommandRun,
+  type KindFleet,
+  type RunOpts as SimRunOpts,
+} from '../helpers/sim-harness.js';
 
-export interface Captured {
-  code: number;
-  out: string[];
-  err: string[];
-  /** stdout lines by node (`node: text`). */
+export interface Captured extends CommandRun {
+  /** Last line by node: stdout `node: text` → text, stderr `node: Error: ...` → `Error: ...`. */
   byNode: Map<string, string>;
-  /** Parsed json document when run with output json. */
-  json?: {
-    results: Array<{
-      node: string;
-      ok: boolean;
-      value?: Record<string, unknown>;
-      error?: { kind: string; message: string };
-    }>;
-  };
 }
 
-export interface RunOpts {
-  output?: OutputFormat;
-  timeout?: number;
-  fanout?: number;
+export interface RunOpts extends SimRunOpts {
   wait?: string;
   expect?: string;
   interval?: number;
   persistent?: boolean;
   uefi?: boolean;
-  extra?: Partial<GlobalArgs>;
 }
 
-// A nock test file that ran earlier in this jest worker may have left its interceptor in node:http
-// (jest shares core modules across test files): real sockets to the simulator need it gone.
-nock.restore();
-
-function globals(inventory: string, o: RunOpts): GlobalArgs {
-  return {
-    inventory,
-    output: o.output ?? 'text',
-    fanout: o.fanout ?? 64,
-    timeout: o.timeout,
-    collate: false,
-    quiet: true,
-    color: false,
-    debug: false,
-    verbose: false,
-    passwordStdin: false,
-    insecure: false,
-    ...o.extra,
-  };
-}
-
-function capture(): { sink: { out(t: string): void; err(t: string): void }; c: Captured } {
-  const c: Captured = { code: -1, out: [], err: [], byNode: new Map() };
-  return {
-    c,
-    sink: {
-      out: (t) => {
-        c.out.push(t);
-        const m = /^([^:\s]+): (.*)$/.exec(t);
-        if (m) c.byNode.set(m[1]!, m[2]!);
-      },
-      err: (t) => {
-        c.err.push(t);
-        const m = /^([^:\s]+): (Error: .*)$/.exec(t);
-        if (m) c.byNode.set(m[1]!, m[2]!);
-      },
-    },
-  };
-}
-
-function finish(c: Captured, code: number, o: RunOpts): Captured {
-  c.code = code;
-  if (o.output === 'json') c.json = JSON.parse(c.out.join('\n')) as Captured['json'];
-  return c;
+function byNode(run: CommandRun): Captured {
+  const last = new Map<string, string>();
+  for (const w of run.writes) {
+    const m = (w.stream === 'out' ? /^([^:\s]+): (.*)$/ : /^([^:\s]+): (Error: .*)$/).exec(w.text);
+    if (m) last.set(m[1]!, m[2]!);
+  }
+  return { ...run, byNode: last };
 }
 
 export async function rpower(
@@ -105,9 +47,8 @@ export async function rpower(
     expect: o.expect,
     interval: o.interval ?? 0.05,
   });
-  const { sink, c } = capture();
-  const code = await runNodeCommand(
-    globals(inventory, o),
+  const run = await runCommand(
+    inventory,
     {
       command: `rpower ${noderange} ${args.verb}`,
       noderange,
@@ -115,9 +56,9 @@ export async function rpower(
       view: powerView,
       defaultTimeoutMs: defaultPowerTimeoutMs(args),
     },
-    sink,
+    o,
   );
-  return finish(c, code, o);
+  return byNode(run);
 }
 
 export async function rsetboot(
@@ -127,9 +68,8 @@ export async function rsetboot(
   o: RunOpts = {},
 ): Promise<Captured> {
   const args = parseBootArgs({ actions: words, persistent: o.persistent, uefi: o.uefi });
-  const { sink, c } = capture();
-  const code = await runNodeCommand(
-    globals(inventory, o),
+  const run = await runCommand(
+    inventory,
     {
       command: `rsetboot ${noderange} ${args.device ?? 'stat'}`,
       noderange,
@@ -137,7 +77,28 @@ export async function rsetboot(
       view: bootView,
       defaultTimeoutMs: DEFAULT_BOOT_TIMEOUT_MS,
     },
-    sink,
+    o,
   );
-  return finish(c, code, o);
+  return byNode(run);
+}
+
+/** One BMC of each kind, with a BMC reboot longer than the BMC layer's GET retries (~1.5 s), so pollers see the BMC go down. */
+export function startKindFleet(extra: SimulatorOptions = {}): Promise<KindFleet> {
+  return startAnyKindFleet({ transitionMs: 60, bmcRebootMs: 2500, ...extra });
+}
+
+/** Wait until no machine is in a power transition. */
+export async function settle(sim: Simulator, limitMs = 3000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (sim.nodes.some((n) => sim.machine(n.name).inTransition())) {
+    if (Date.now() > end) throw new Error('machines did not settle');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Power actions: Redfish ComputerSystem.Reset POSTs and OpenBMC transition PUTs. */
+export const POWER_ACTIONS = /^(POST .*ComputerSystem\.Reset|PUT .*Requested(Host|Power)Transition)/;
+
+export function fill(nodes: readonly string[], v: number): Record<string, number> {
+  return Object.fromEntries(nodes.map((n) => [n, v]));
 }

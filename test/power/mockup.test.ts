@@ -2,14 +2,11 @@
  * rpower and rsetboot on real captures (DMTF's reference rack server, a stock OpenBMC bmcweb) served by
  * the simulator's mockup mode: `stat` gives what the capture files say, and changes read back.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../src/sim/fleet.js';
+import { describe, it, expect } from '@jest/globals';
+import { BMCWEB, DMTF_RACKMOUNT, fixture, startMockups, useFleet } from '../helpers/sim-harness.js';
 import { rpower, rsetboot } from './harness.js';
 
-const FIXTURES = join(process.cwd(), '..', 'shared', 'fixtures', 'redfish');
-const CAPTURES = ['dmtf-public-rackmount1', 'openbmc-bmcweb'];
+const CAPTURES = [DMTF_RACKMOUNT, BMCWEB];
 
 interface CapturedSystem {
   PowerState: string;
@@ -22,7 +19,7 @@ interface CapturedSystem {
 
 /** The System of a capture, found as a client would: the first member of /redfish/v1/Systems. */
 function capturedSystem(dir: string): CapturedSystem {
-  const read = (p: string): unknown => JSON.parse(readFileSync(join(FIXTURES, dir, p, 'index.json'), 'utf8'));
+  const read = (p: string): unknown => fixture(dir, p);
   const systems = read('Systems') as { Members: Array<{ '@odata.id': string }> };
   const path = systems.Members[0]!['@odata.id'].replace(/^\/redfish\/v1\//, '');
   return read(path) as CapturedSystem;
@@ -36,40 +33,24 @@ const BOOT_WORDS: Record<string, string> = {
   None: 'boot override inactive',
 };
 
-let sim: Simulator;
-const node: Record<string, string> = {};
-
-beforeAll(async () => {
-  sim = await startSimulator({
-    fromMockup: CAPTURES.map((c) => join(FIXTURES, c)),
-    transitionMs: 60,
-    adminPort: false,
-  });
-  for (const n of sim.nodes) node[n.mockupDir!.split('/').pop()!] = n.name;
-});
-afterAll(async () => {
-  await sim?.stop();
-});
-afterEach(() => {
-  expect(sim.stats().openSessions).toBe(0);
-});
+const m = useFleet(() => startMockups(CAPTURES, { transitionMs: 60 }));
 
 describe('real captures', () => {
   it('rpower stat and rsetboot stat give what the capture files say', async () => {
-    const power = await rpower(sim.inventory, 'all', ['stat']);
-    const boot = await rsetboot(sim.inventory, 'all', ['stat'], { output: 'json' });
+    const power = await rpower(m.sim.inventory, 'all', ['stat']);
+    const boot = await rsetboot(m.sim.inventory, 'all', ['stat'], { output: 'json' });
     expect(power.code).toBe(0);
     expect(boot.code).toBe(0);
     const bootBy = Object.fromEntries(boot.json!.results.map((x) => [x.node, x.value!]));
     for (const c of CAPTURES) {
       const sys = capturedSystem(c);
-      expect(power.byNode.get(node[c]!)).toBe(sys.PowerState.toLowerCase());
+      expect(power.byNode.get(m.node[c]!)).toBe(sys.PowerState.toLowerCase());
       const b = sys.Boot;
       const word =
         b.BootSourceOverrideEnabled === 'Disabled'
           ? 'boot override inactive'
           : BOOT_WORDS[b.BootSourceOverrideTarget];
-      expect(bootBy[node[c]!]).toMatchObject({
+      expect(bootBy[m.node[c]!]).toMatchObject({
         boot: word,
         raw: b.BootSourceOverrideTarget,
         mode: b.BootSourceOverrideMode,
@@ -81,30 +62,33 @@ describe('real captures', () => {
   });
 
   it('power changes read back (inline AllowableValues and ActionInfo)', async () => {
-    const off = await rpower(sim.inventory, 'all', ['off'], { wait: '5' });
+    const off = await rpower(m.sim.inventory, 'all', ['off'], { wait: '5' });
     expect(off.code).toBe(0);
-    for (const n of sim.nodes) expect(off.byNode.get(n.name)).toMatch(/^off \(/);
-    const on = await rpower(sim.inventory, 'all', ['on'], { wait: '5' });
+    for (const n of m.sim.nodes) expect(off.byNode.get(n.name)).toMatch(/^off \(/);
+    const on = await rpower(m.sim.inventory, 'all', ['on'], { wait: '5' });
     expect(on.code).toBe(0);
-    const stat = await rpower(sim.inventory, 'all', ['stat'], { expect: 'on' });
+    const stat = await rpower(m.sim.inventory, 'all', ['stat'], { expect: 'on' });
     expect(stat.code).toBe(0);
-    const reset = await rpower(sim.inventory, 'all', ['reset'], { wait: '5', output: 'json' });
+    const reset = await rpower(m.sim.inventory, 'all', ['reset'], { wait: '5', output: 'json' });
     expect(reset.code).toBe(0);
     for (const x of reset.json!.results)
       expect(x.value).toMatchObject({ state: 'on', action: 'ForceRestart' });
   });
 
   it('boot override changes read back, -p and -u included', async () => {
-    const hd = await rsetboot(sim.inventory, 'all', ['hd'], { persistent: true, output: 'json' });
+    const hd = await rsetboot(m.sim.inventory, 'all', ['hd'], { persistent: true, output: 'json' });
     expect(hd.code).toBe(0);
     for (const x of hd.json!.results) expect(x.value).toMatchObject({ boot: 'Hard Drive', persistent: true });
-    const cd = await rsetboot(sim.inventory, node['openbmc-bmcweb']!, ['cd'], { uefi: true, output: 'json' });
+    const cd = await rsetboot(m.sim.inventory, m.node['openbmc-bmcweb']!, ['cd'], {
+      uefi: true,
+      output: 'json',
+    });
     expect(cd.json!.results[0]!.value).toMatchObject({ boot: 'CD/DVD', persistent: false, mode: 'UEFI' });
-    const def = await rsetboot(sim.inventory, 'all', ['default']);
+    const def = await rsetboot(m.sim.inventory, 'all', ['default']);
     expect(def.code).toBe(0);
-    for (const n of sim.nodes) expect(def.byNode.get(n.name)).toBe('boot override inactive');
+    for (const n of m.sim.nodes) expect(def.byNode.get(n.name)).toBe('boot override inactive');
     // DMTF's capture has no Floppy target: refused with its own list.
-    const floppy = await rsetboot(sim.inventory, node['dmtf-public-rackmount1']!, ['floppy']);
+    const floppy = await rsetboot(m.sim.inventory, m.node['dmtf-public-rackmount1']!, ['floppy']);
     expect(floppy.code).toBe(1);
     expect(floppy.err.join('\n')).toContain(
       'it allows: None, Pxe, Cd, Usb, Hdd, BiosSetup, Utilities, Diags, SDCard, UefiTarget',

@@ -3,7 +3,8 @@
  * `{data}` value) and their order for every verb, rsetboot one-time vs persistent, and the dump purge
  * before a BMC reboot with a pending firmware image.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
+import { useNock } from '../helpers/nock-harness.js';
 import nock from 'nock';
 import { recordingServices, testContext, testNode } from '../bmc/helpers.js';
 import openbmcPower from '../../src/executors/openbmc/power.js';
@@ -17,13 +18,7 @@ const STATE = `/${X.replace(/\./g, '/')}/state`;
 const CONTROL = `/${X.replace(/\./g, '/')}/control/host0`;
 const ok = (data: unknown) => ({ data, message: '200 OK', status: 'ok' });
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  // Take nock out of node:http for the test files that run next in this worker (real sockets).
-  nock.restore();
-});
+useNock();
 
 interface Machine {
   chassis: 'On' | 'Off';

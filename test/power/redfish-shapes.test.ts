@@ -4,8 +4,8 @@
  * lists, no restart at all, AMI's settings object, BMCs that require the boot mode), and exactly which
  * requests each verb sends.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
-import nock from 'nock';
+import { describe, it, expect } from '@jest/globals';
+import { useNock } from '../helpers/nock-harness.js';
 import { FakeRedfish, MANAGER, SYSTEM, standardResources, type Handler } from '../bmc/fake-redfish.js';
 import { recordingServices, testContext, testNode, rejection } from '../bmc/helpers.js';
 import redfishPower from '../../src/executors/redfish/power.js';
@@ -13,13 +13,7 @@ import redfishBoot from '../../src/executors/redfish/boot.js';
 import { runPower, type PowerArgs } from '../../src/managers/power.js';
 import { runBoot, type BootArgs } from '../../src/managers/boot.js';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  // Take nock out of node:http for the test files that run next in this worker (real sockets).
-  nock.restore();
-});
+useNock();
 
 const RESET = `${SYSTEM}/Actions/ComputerSystem.Reset`;
 

@@ -3,21 +3,11 @@
  * States are checked against the simulated machines, request counts against the simulator's stats,
  * and no session may be left open after any run.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
-import { countRequests, fill, POWER_ACTIONS, settle, startKindFleet, type KindFleet } from './sim-fleet.js';
-import { rpower } from './harness.js';
+import { describe, it, expect } from '@jest/globals';
+import { countRequests, useFleet } from '../helpers/sim-harness.js';
+import { fill, POWER_ACTIONS, rpower, settle, startKindFleet } from './harness.js';
 
-let f: KindFleet;
-
-beforeAll(async () => {
-  f = await startKindFleet();
-});
-afterAll(async () => {
-  await f?.sim.stop();
-});
-afterEach(() => {
-  expect(f.sim.stats().openSessions).toBe(0);
-});
+const f = useFleet(() => startKindFleet());
 
 const inv = () => f.sim.inventory;
 

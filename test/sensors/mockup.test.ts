@@ -4,17 +4,17 @@
  * an OpenBMC bmcweb capture (empty collections). Expected readings, thresholds and LEDs are read from
  * the capture files under /work/shared/fixtures/redfish.
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import {
   FIXTURES,
   fixture,
   fixtureAt,
   memberIds,
   requestsPerNode,
-  rvitals,
   startFleet,
-  type Fleet,
-} from '../inventory-cmd/harness.js';
+  useFleet,
+} from '../helpers/sim-harness.js';
+import { rvitals } from '../inventory-cmd/harness.js';
 
 const CAPTURES = [
   'dmtf-public-rackmount1',
@@ -35,14 +35,10 @@ const UNIT: Record<string, string> = {
 };
 
 type Doc = Record<string, unknown>;
-let f: Fleet;
-beforeAll(async () => {
-  f = await startFleet(
-    { fromMockup: CAPTURES.map((c) => `${FIXTURES}/${c}`) },
-    { 'dmtf-public-bladed': BLADE },
-  );
-});
-afterAll(async () => f?.sim.stop());
+const f = useFleet(
+  () => startFleet({ fromMockup: CAPTURES.map((c) => `${FIXTURES}/${c}`) }, { 'dmtf-public-bladed': BLADE }),
+  { sessionsClosed: false },
+);
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 

@@ -4,21 +4,16 @@
  * empty Chassis collection, a missing Thermal; OpenBMC REST: no Value, no LED objects, wrong formats.
  * Each gives a reading of N/A or a warning naming what was skipped, never a crash.
  */
-import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
+import { runOnTestNode, useNock } from '../helpers/nock-harness.js';
 import nock from 'nock';
 import { CHASSIS, FakeRedfish, SYSTEM, standardResources } from '../bmc/fake-redfish.js';
-import { recordingServices, testContext, testNode, rejection } from '../bmc/helpers.js';
+import { rejection } from '../bmc/helpers.js';
 import redfishSensors from '../../src/executors/redfish/sensors.js';
 import openbmcSensors from '../../src/executors/openbmc/sensors.js';
 import { parseVitalsArgs, runVitals, vitalsLines } from '../../src/managers/sensors.js';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => {
-  nock.enableNetConnect();
-  // Unpatch http for the test files that run after this one in the same jest worker.
-  nock.restore();
-});
+useNock();
 
 const SENSORS = `${CHASSIS}/Sensors`;
 const refs = (...paths: string[]) => paths.map((p) => ({ '@odata.id': p }));
@@ -49,18 +44,13 @@ function chassisFake(
 }
 
 async function vitals(words: string[], flavor: 'redfish' | 'openbmc' = 'redfish') {
-  const services = recordingServices({ requestTimeoutMs: 2000 });
-  const ctx = testContext(testNode({ mgt: flavor }), services);
-  try {
-    const result = await runVitals(
-      flavor === 'redfish' ? redfishSensors : openbmcSensors,
-      parseVitalsArgs(words),
-      ctx,
-    );
-    return { result, lines: vitalsLines(result), warnings: services.warnings };
-  } finally {
-    await ctx.cleanup();
-  }
+  const executor = flavor === 'redfish' ? redfishSensors : openbmcSensors;
+  const { result, warnings } = await runOnTestNode(
+    (ctx) => runVitals(executor, parseVitalsArgs(words), ctx),
+    flavor,
+    { requestTimeoutMs: 2000 },
+  );
+  return { result, lines: vitalsLines(result), warnings };
 }
 
 describe('Redfish', () => {

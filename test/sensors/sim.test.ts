@@ -4,20 +4,25 @@
  * machine's own readings; a reading pushed past a threshold is marked on every flavor; LEDs; the
  * requests each BMC answered (request economy).
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect, afterAll } from '@jest/globals';
 import { ManualClock } from '../../src/sim/clock.js';
 import { pythonTitle } from '../../src/managers/inventory-format.js';
-import { rvitals, startFleet, requestsPerNode, type Fleet } from '../inventory-cmd/harness.js';
+import { rvitals } from '../inventory-cmd/harness.js';
+import { requestsPerNode, startFleet, useFleet } from '../helpers/sim-harness.js';
 
-let f: Fleet;
 const KINDS = ['generic', 'openbmc', 'idrac', 'ilo', 'openbmc-rest'] as const;
 const UNIT: Record<string, string> = { Cel: 'C', RPM: 'RPMS', V: 'Volts', W: 'Watts', A: 'Amps' };
 
-beforeAll(async () => {
-  f = await startFleet({ nodes: 5, flavor: 'mixed', personality: 'mixed', clock: new ManualClock() });
-  for (const k of KINDS) if (!f.node[k]) throw new Error(`no ${k} node in the fleet`);
+const f = useFleet(async () => {
+  const fleet = await startFleet({
+    nodes: 5,
+    flavor: 'mixed',
+    personality: 'mixed',
+    clock: new ManualClock(),
+  });
+  for (const k of KINDS) if (!fleet.node[k]) throw new Error(`no ${k} node in the fleet`);
+  return fleet;
 });
-afterAll(async () => f?.sim.stop());
 
 const machine = (kind: string) => f.sim.machine(f.node[kind]!);
 /** `label: value unit` of a line, the value as a number. */
