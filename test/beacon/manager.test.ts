@@ -1,6 +1,5 @@
 /** The flavor-neutral rbeacon logic (src/managers/beacon.ts): arguments, read-back checks, the view. */
 import { describe, it, expect } from '@jest/globals';
-import { HwctlUsageError } from '../../src/core/errors.js';
 import {
   beaconRequest,
   beaconView,
@@ -12,16 +11,7 @@ import {
   type BeaconTarget,
 } from '../../src/managers/beacon.js';
 import { fakeContext } from '../power/fake-context.js';
-
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HwctlUsageError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a usage error');
-}
+import { usage } from '../helpers/usage.js';
 
 describe('parseBeaconArgs', () => {
   it('on, off, blink, stat', () => {

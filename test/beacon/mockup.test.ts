@@ -9,7 +9,7 @@ import {
   DMTF_RACKMOUNT as DMTF,
   endpoints,
   fixture as read,
-  startMockups,
+  startRackmountAndBmcweb,
   useFleet,
 } from '../helpers/sim-harness.js';
 import { rbeacon } from '../eventlog/harness.js';
@@ -17,10 +17,7 @@ import { rbeacon } from '../eventlog/harness.js';
 /** What the captured values mean, written from the Redfish enums. */
 const INDICATOR: Record<string, string> = { Off: 'off', Lit: 'on', Blinking: 'blink' };
 
-const m = useFleet(async () => {
-  const { sim, node } = await startMockups([DMTF, BMCWEB]);
-  return { sim, dmtf: node[DMTF]!, bmcweb: node[BMCWEB]! };
-});
+const m = useFleet(startRackmountAndBmcweb);
 
 describe('captures', () => {
   const dmtfSystem = read(DMTF, 'Systems/437XR1138R2');

@@ -3,7 +3,7 @@
  * the line formats, newest N / -s, resolve outcomes, the request guard and the json shape.
  */
 import { describe, it, expect } from '@jest/globals';
-import { HwctlUsageError, NodeError } from '../../src/core/errors.js';
+import { NodeError } from '../../src/core/errors.js';
 import type { NodeDef } from '../../src/core/types.js';
 import {
   eventlogCommandWords,
@@ -23,19 +23,10 @@ import {
   type ResolveOutcome,
 } from '../../src/managers/eventlog.js';
 import { fakeContext } from '../power/fake-context.js';
+import { usage } from '../helpers/usage.js';
 import { localStamp } from './stamp.js';
 
 const parse = (...options: string[]) => parseEventlogArgs({ options });
-
-function usage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HwctlUsageError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a usage error');
-}
 
 describe('parseEventlogArgs', () => {
   it('defaults to all; numbers keep the newest N; 0 means all (xCAT)', () => {

@@ -10,7 +10,7 @@ import {
   DMTF_RACKMOUNT as DMTF,
   endpoints,
   fixture as read,
-  startMockups,
+  startRackmountAndBmcweb,
   useFleet,
 } from '../helpers/sim-harness.js';
 import { reventlog } from './harness.js';
@@ -32,10 +32,7 @@ function line(logId: string, e: Doc): string {
   return `${stamp} [${logId}/${e.Id as string}]: (${e.Severity as string}) ${e.Message as string}${messageId}`;
 }
 
-const m = useFleet(async () => {
-  const { sim, node } = await startMockups([DMTF, BMCWEB]);
-  return { sim, dmtf: node[DMTF]!, bmcweb: node[BMCWEB]! };
-});
+const m = useFleet(startRackmountAndBmcweb);
 
 describe('DMTF rackmount1 capture', () => {
   const system = captureLog(DMTF, 'Systems/437XR1138R2/LogServices/Log1');

@@ -50,3 +50,19 @@ export async function runOnTestNode<T>(
   const result = await runOnContext(testContext(testNode({ mgt }), services), op);
   return { result, warnings: services.warnings };
 }
+
+/** The fake BMC's origin (test/bmc/fake-redfish.ts, testNode's bmc). */
+export const ORIGIN = 'https://bmc01.test:443';
+
+/** A success in OpenBMC REST's `{data, message, status}` envelope. */
+export const openbmcOk = (data: unknown) => ({ data, message: '200 OK', status: 'ok' });
+
+/** An OpenBMC REST BMC on nock that accepts /login and /logout any number of times; add GETs to the scope. */
+export function fakeOpenbmcRest(): nock.Scope {
+  return nock(ORIGIN)
+    .persist()
+    .post('/login')
+    .reply(200, openbmcOk("User 'root' logged in"), { 'Set-Cookie': ['SESSION=s1; Path=/'] })
+    .post('/logout')
+    .reply(200, openbmcOk(null));
+}

@@ -230,6 +230,23 @@ export async function startMockups(
   return { sim, node };
 }
 
+/** DMTF rackmount1 and OpenBMC bmcweb in mockup mode, with their node names. */
+export async function startRackmountAndBmcweb(): Promise<{ sim: Simulator; dmtf: string; bmcweb: string }> {
+  const { sim, node } = await startMockups([DMTF_RACKMOUNT, BMCWEB]);
+  return { sim, dmtf: node[DMTF_RACKMOUNT]!, bmcweb: node[BMCWEB]! };
+}
+
+/** Every real capture: DMTF rackmount, tower and bladed (several systems), and OpenBMC bmcweb. */
+export const CAPTURES = [DMTF_RACKMOUNT, 'dmtf-public-tower', 'dmtf-public-bladed', BMCWEB] as const;
+export type Capture = (typeof CAPTURES)[number];
+/** The bladed capture has four systems: its node is the first blade. */
+export const BLADE = '529QB9450R6';
+
+/** Every capture served in mockup mode, with an inventory that picks BLADE on the bladed one. */
+export function startCaptureFleet(): Promise<Fleet> {
+  return startFleet({ fromMockup: CAPTURES.map((c) => join(FIXTURES, c)) }, { 'dmtf-public-bladed': BLADE });
+}
+
 /** A captured document: `<capture>/<path>/index.json` (path relative to /redfish/v1, '' = root). */
 export function fixture(capture: string, path = ''): Record<string, unknown> {
   const file = join(FIXTURES, capture, path, 'index.json');

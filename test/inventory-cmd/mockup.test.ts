@@ -5,30 +5,19 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import {
-  FIXTURES,
+  BLADE,
+  CAPTURES,
   fixture,
   fixtureAt,
   memberIds,
   requestsPerNode,
-  startFleet,
+  startCaptureFleet,
   useFleet,
+  type Capture,
 } from '../helpers/sim-harness.js';
 import { rinv } from './harness.js';
 
-const CAPTURES = [
-  'dmtf-public-rackmount1',
-  'dmtf-public-tower',
-  'dmtf-public-bladed',
-  'openbmc-bmcweb',
-] as const;
-type Capture = (typeof CAPTURES)[number];
-/** The bladed capture has four systems: the node is the first blade. */
-const BLADE = '529QB9450R6';
-
-const f = useFleet(
-  () => startFleet({ fromMockup: CAPTURES.map((c) => `${FIXTURES}/${c}`) }, { 'dmtf-public-bladed': BLADE }),
-  { sessionsClosed: false },
-);
+const f = useFleet(startCaptureFleet, { sessionsClosed: false });
 
 /** The System document of a capture (the chosen blade for the bladed one). */
 function systemOf(c: Capture): Record<string, unknown> {

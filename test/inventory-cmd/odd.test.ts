@@ -5,8 +5,7 @@
  * the node with a clear message (never a crash). OpenBMC REST: wrong formats.
  */
 import { describe, it, expect } from '@jest/globals';
-import { runOnTestNode, useNock } from '../helpers/nock-harness.js';
-import nock from 'nock';
+import { fakeOpenbmcRest, openbmcOk as ok, runOnTestNode, useNock } from '../helpers/nock-harness.js';
 import { FakeRedfish, MANAGER, SYSTEM, standardResources } from '../bmc/fake-redfish.js';
 import { recordingServices, testContext, testNode, rejection } from '../bmc/helpers.js';
 import redfishInventory from '../../src/executors/redfish/inventory.js';
@@ -334,15 +333,8 @@ describe('Redfish firmware', () => {
 });
 
 describe('OpenBMC REST wrong formats', () => {
-  const ORIGIN = 'https://bmc01.test:443';
-  const ok = (data: unknown) => ({ data, message: '200 OK', status: 'ok' });
   function fake(routes: Record<string, unknown>) {
-    const s = nock(ORIGIN)
-      .persist()
-      .post('/login')
-      .reply(200, ok("User 'root' logged in"), { 'Set-Cookie': ['SESSION=s1; Path=/'] })
-      .post('/logout')
-      .reply(200, ok(null));
+    const s = fakeOpenbmcRest();
     for (const [path, data] of Object.entries(routes)) s.get(path).reply(200, ok(data));
   }
 

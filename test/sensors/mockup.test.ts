@@ -6,23 +6,17 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import {
-  FIXTURES,
+  BLADE,
+  CAPTURES,
   fixture,
   fixtureAt,
   memberIds,
   requestsPerNode,
-  startFleet,
+  startCaptureFleet,
   useFleet,
 } from '../helpers/sim-harness.js';
 import { rvitals } from '../inventory-cmd/harness.js';
 
-const CAPTURES = [
-  'dmtf-public-rackmount1',
-  'dmtf-public-tower',
-  'dmtf-public-bladed',
-  'openbmc-bmcweb',
-] as const;
-const BLADE = '529QB9450R6';
 const UNIT: Record<string, string> = {
   Cel: 'C',
   V: 'Volts',
@@ -35,10 +29,7 @@ const UNIT: Record<string, string> = {
 };
 
 type Doc = Record<string, unknown>;
-const f = useFleet(
-  () => startFleet({ fromMockup: CAPTURES.map((c) => `${FIXTURES}/${c}`) }, { 'dmtf-public-bladed': BLADE }),
-  { sessionsClosed: false },
-);
+const f = useFleet(startCaptureFleet, { sessionsClosed: false });
 
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 

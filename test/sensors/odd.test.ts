@@ -5,7 +5,7 @@
  * Each gives a reading of N/A or a warning naming what was skipped, never a crash.
  */
 import { describe, it, expect } from '@jest/globals';
-import { runOnTestNode, useNock } from '../helpers/nock-harness.js';
+import { fakeOpenbmcRest, openbmcOk as ok, runOnTestNode, useNock } from '../helpers/nock-harness.js';
 import nock from 'nock';
 import { CHASSIS, FakeRedfish, SYSTEM, standardResources } from '../bmc/fake-redfish.js';
 import { rejection } from '../bmc/helpers.js';
@@ -164,16 +164,9 @@ describe('Redfish', () => {
 });
 
 describe('OpenBMC REST', () => {
-  const ORIGIN = 'https://bmc01.test:443';
-  const ok = (data: unknown) => ({ data, message: '200 OK', status: 'ok' });
   const unit = (u: string) => `xyz.openbmc_project.Sensor.Value.Unit.${u}`;
   function fake(routes: Record<string, [number, unknown]>) {
-    const s = nock(ORIGIN)
-      .persist()
-      .post('/login')
-      .reply(200, ok("User 'root' logged in"), { 'Set-Cookie': ['SESSION=s1; Path=/'] })
-      .post('/logout')
-      .reply(200, ok(null));
+    const s = fakeOpenbmcRest();
     for (const [path, [status, body]] of Object.entries(routes)) s.get(path).reply(status, body as nock.Body);
   }
 
