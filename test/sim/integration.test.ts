@@ -6,8 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { startSimulator, type Simulator } from '../../src/sim/fleet.js';
 import { http, waitFor } from './http.js';
-
-const FIXTURES = '/work/shared/fixtures/redfish';
+import { FIXTURES } from '../helpers/fixtures.js';
 
 let sim: Simulator;
 let ca: string;

@@ -6,7 +6,7 @@ import type { Frontend, Personality, SimRequest, SimResponse } from '../../../sr
 
 export const USER = 'root';
 export const PASS = '0penBmc';
-export const FIXTURES = `${process.cwd()}/../shared/fixtures/redfish`;
+export { FIXTURES } from '../../helpers/fixtures.js';
 export const CAPTURES = [
   'dmtf-public-rackmount1',
   'dmtf-public-bladed',
