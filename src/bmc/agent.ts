@@ -130,57 +130,50 @@ function idleTimeout(socket: Duplex, idle: boolean): void {
   if (socket instanceof net.Socket) socket.setTimeout(idle ? IDLE_MS : 0);
 }
 
-class BmcHttpsAgent extends https.Agent {
-  constructor(
-    private readonly cfg: AgentConfig,
-    readonly state: { notify: PinNotifier; node: string },
-  ) {
-    super({ keepAlive: true, maxSockets: cfg.perBmc, maxFreeSockets: cfg.perBmc, scheduling: 'lifo' });
-  }
-  override createConnection(options: ConnectOptions, cb: Callback): undefined {
-    openSocket(this.cfg, this.state, options, cb);
-    return undefined;
-  }
-  override keepSocketAlive(socket: Duplex): void {
-    // Node returns whether to keep the socket (typed void); it also resets the socket timeout.
-    const keep: unknown = super.keepSocketAlive(socket);
-    idleTimeout(socket, true);
-    return keep as void;
-  }
-  override reuseSocket(socket: Duplex, request: http.ClientRequest): void {
-    idleTimeout(socket, false);
-    super.reuseSocket(socket, request);
-  }
+interface AgentState {
+  notify: PinNotifier;
+  node: string;
 }
 
-class BmcHttpAgent extends http.Agent {
-  constructor(
-    private readonly cfg: AgentConfig,
-    readonly state: { notify: PinNotifier; node: string },
-  ) {
-    super({ keepAlive: true, maxSockets: cfg.perBmc, maxFreeSockets: cfg.perBmc, scheduling: 'lifo' });
-  }
-  override createConnection(options: ConnectOptions, cb: Callback): undefined {
-    openSocket(this.cfg, this.state, options, cb);
-    return undefined;
-  }
-  override keepSocketAlive(socket: Duplex): void {
-    // Node returns whether to keep the socket (typed void); it also resets the socket timeout.
-    const keep: unknown = super.keepSocketAlive(socket);
-    idleTimeout(socket, true);
-    return keep as void;
-  }
-  override reuseSocket(socket: Duplex, request: http.ClientRequest): void {
-    idleTimeout(socket, false);
-    super.reuseSocket(socket, request);
-  }
-}
+export type BmcAgent = (http.Agent | https.Agent) & { readonly state: AgentState };
 
-export type BmcAgent = BmcHttpsAgent | BmcHttpAgent;
+/**
+ * The keep-alive agent of one BMC origin: Node's https or http agent (each accepts only its own
+ * protocol's URLs) with our connect (TLS policy, pinning, connect timeout) and the idle limit on pooled
+ * sockets. The same three methods for both protocols, so they are set on the instance.
+ */
+function bmcAgent(cfg: AgentConfig, state: AgentState): BmcAgent {
+  const options = {
+    keepAlive: true,
+    maxSockets: cfg.perBmc,
+    maxFreeSockets: cfg.perBmc,
+    scheduling: 'lifo' as const,
+  };
+  const agent = cfg.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+  const keepSocketAlive = agent.keepSocketAlive.bind(agent);
+  const reuseSocket = agent.reuseSocket.bind(agent);
+  return Object.assign(agent, {
+    state,
+    createConnection(opts: ConnectOptions, cb: Callback): undefined {
+      openSocket(cfg, state, opts, cb);
+      return undefined;
+    },
+    keepSocketAlive(socket: Duplex): void {
+      // Node returns whether to keep the socket (typed void); it also resets the socket timeout.
+      const keep: unknown = keepSocketAlive(socket);
+      idleTimeout(socket, true);
+      return keep as void;
+    },
+    reuseSocket(socket: Duplex, request: http.ClientRequest): void {
+      idleTimeout(socket, false);
+      reuseSocket(socket, request);
+    },
+  });
+}
 
 /** The agent in the shape got takes. */
 export function gotAgents(agent: BmcAgent): { http?: http.Agent; https?: https.Agent } {
-  return agent instanceof BmcHttpsAgent ? { https: agent } : { http: agent };
+  return agent instanceof https.Agent ? { https: agent } : { http: agent };
 }
 
 const agents = new Map<string, BmcAgent>();
@@ -198,8 +191,7 @@ export function agentFor(cfg: AgentConfig, node: string, notify: PinNotifier): B
   ].join('\u0000');
   let agent = agents.get(key);
   if (!agent) {
-    const state = { notify, node };
-    agent = cfg.protocol === 'https:' ? new BmcHttpsAgent(cfg, state) : new BmcHttpAgent(cfg, state);
+    agent = bmcAgent(cfg, { notify, node });
     agents.set(key, agent);
   } else {
     // The latest run's notifier and node name are used for pins made from now on.
