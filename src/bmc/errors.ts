@@ -36,7 +36,8 @@ const UNTRUSTED = new Set([
   'CERT_REJECTED',
 ]);
 
-function codeOf(e: unknown): string | undefined {
+/** The innermost error code of a (got-wrapped) socket or TLS error, e.g. ECONNRESET. */
+export function errorCode(e: unknown): string | undefined {
   let cur: unknown = e;
   // got wraps the socket error (RequestError.cause); the innermost code is the informative one.
   let found: string | undefined;
@@ -64,7 +65,7 @@ function seconds(ms: number): string {
 
 /** A transport failure (no HTTP status): refused, reset, DNS, TLS, timeouts, pin mismatch. */
 export function transportError(e: unknown, ctx: ErrorContext): NodeError {
-  const code = codeOf(e);
+  const code = errorCode(e);
   const inner = innermost(e);
   const detail = inner instanceof Error ? inner.message : String(inner);
   const make = (kind: NodeErrorKind, message: string) =>

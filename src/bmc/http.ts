@@ -12,7 +12,7 @@ import type { NodeDef } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
 import { agentFor, gotAgents } from './agent.js';
 import type { AgentConfig } from './agent.js';
-import { transportError, wrongFormat } from './errors.js';
+import { errorCode, transportError, wrongFormat } from './errors.js';
 import type { ErrorContext } from './errors.js';
 import { limiterFor } from './limiter.js';
 import type { Limiter } from './limiter.js';
@@ -317,17 +317,6 @@ export function missingCredentials(): NodeError {
     'auth',
     'No username or password for this BMC: set username and password (env:, file: or stdin reference) in the inventory (docs/security.md)',
   );
-}
-
-function errorCode(e: unknown): string | undefined {
-  let cur: unknown = e;
-  let found: string | undefined;
-  for (let depth = 0; depth < 4 && cur && typeof cur === 'object'; depth++) {
-    const c = (cur as { code?: unknown }).code;
-    if (typeof c === 'string' && c !== 'ERR_GOT_REQUEST_ERROR') found = c;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return found;
 }
 
 function retryableError(policy: RetryPolicy, e: unknown): boolean {

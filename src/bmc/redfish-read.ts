@@ -10,7 +10,7 @@
 import { NodeError, isNodeError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import { isRecord } from './errors.js';
-import { lastSegment, samePath } from './redfish.js';
+import { lastSegment, samePath, severalSystems, systemNotFound } from './redfish.js';
 import type { RedfishClient, RedfishResource } from './types.js';
 
 /** Most pages followed in one collection, whatever the nextLinks say. */
@@ -384,16 +384,10 @@ export async function readSystem(
       return (id !== undefined && (lastSegment(id) === want || samePath(id, want))) || s.Id === want;
     });
     if (found) return found;
-    throw new NodeError(
-      'failed',
-      `System '${want}' not found on this BMC; it has: ${ids.map(lastSegment).join(', ')} (fix system: in the inventory)`,
-    );
+    throw systemNotFound(want, ids);
   }
   if (systems.length > 1) {
-    throw new NodeError(
-      'failed',
-      `This BMC has ${systems.length} systems (${ids.map(lastSegment).join(', ')}): choose one with system: <id> in the inventory`,
-    );
+    throw severalSystems(ids);
   }
   return systems[0]!;
 }

@@ -36,6 +36,22 @@ export function lastSegment(id: string): string {
   return decodeURIComponent(id.replace(/\/+$/, '').split('/').pop() ?? '');
 }
 
+/** The inventory's `system:` names no System of this BMC: say which it has. */
+export function systemNotFound(want: string, ids: readonly string[]): NodeError {
+  return new NodeError(
+    'failed',
+    `System '${want}' not found on this BMC; it has: ${ids.map(lastSegment).join(', ')} (fix system: in the inventory)`,
+  );
+}
+
+/** Several Systems and no `system:` in the inventory: the node cannot guess which one is meant. */
+export function severalSystems(ids: readonly string[]): NodeError {
+  return new NodeError(
+    'failed',
+    `This BMC has ${ids.length} systems (${ids.map(lastSegment).join(', ')}): choose one with system: <id> in the inventory`,
+  );
+}
+
 function odataId(v: unknown): string | undefined {
   return isRecord(v) && typeof v['@odata.id'] === 'string' ? v['@odata.id'] : undefined;
 }
@@ -391,16 +407,10 @@ export class Redfish implements RedfishClient {
         const r: RedfishResource = await this.get(m);
         if (r.Id === want) return m;
       }
-      throw new NodeError(
-        'failed',
-        `System '${want}' not found on this BMC; it has: ${members.map(lastSegment).join(', ')} (fix system: in the inventory)`,
-      );
+      throw systemNotFound(want, members);
     }
     if (members.length > 1) {
-      throw new NodeError(
-        'failed',
-        `This BMC has ${members.length} systems (${members.map(lastSegment).join(', ')}): choose one with system: <id> in the inventory`,
-      );
+      throw severalSystems(members);
     }
     return members[0]!;
   }
