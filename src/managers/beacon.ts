@@ -11,6 +11,7 @@ import type { NodeDef } from '../core/types.js';
 import type { Executor, NodeContext } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
 import type { ResultView } from '../output/view.js';
+import { requireOps } from './executor-ops.js';
 
 export const BEACON_VERBS = ['on', 'off', 'blink', 'stat'] as const;
 export type BeaconVerb = (typeof BEACON_VERBS)[number];
@@ -105,15 +106,7 @@ export function beaconRequest(
 }
 
 function asBeaconExecutor(executor: Executor): BeaconExecutor {
-  const ex = executor as unknown as Record<string, unknown>;
-  const missing = ['getBeacon', 'setBeacon'].filter((op) => typeof ex[op] !== 'function');
-  if (missing.length > 0) {
-    throw new NodeError(
-      'unsupported',
-      `the ${executor.flavor} beacon executor does not implement ${missing.join(', ')}`,
-    );
-  }
-  return executor as BeaconExecutor;
+  return requireOps<BeaconExecutor>(executor, 'beacon', ['getBeacon', 'setBeacon']);
 }
 
 function resultOf(verb: BeaconVerb, s: BeaconStatus, sent?: string): BeaconResult {

@@ -5,11 +5,12 @@
  * Executors (src/executors/<flavor>/boot.ts) read and write the override in their protocol; they also
  * reject, in `validate`, what their flavor cannot do (e.g. `setup` on OpenBMC), before any BMC is touched.
  */
-import { HwctlUsageError, NodeError } from '../core/errors.js';
+import { HwctlUsageError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import type { Executor, NodeContext } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
 import type { ResultView } from '../output/view.js';
+import { requireOps } from './executor-ops.js';
 
 export const BOOT_VERBS = ['hd', 'net', 'cd', 'def', 'default', 'setup', 'floppy', 'stat'] as const;
 export type BootVerbWord = (typeof BOOT_VERBS)[number];
@@ -107,14 +108,7 @@ export function bootRequest(nodes: readonly NodeDef[], args: BootArgs): RunReque
 }
 
 function asBootExecutor(executor: Executor): BootExecutor {
-  const e = executor as unknown as Record<string, unknown>;
-  if (typeof e.getBoot !== 'function' || typeof e.setBoot !== 'function') {
-    throw new NodeError(
-      'unsupported',
-      `the ${executor.flavor} boot executor does not implement getBoot/setBoot`,
-    );
-  }
-  return executor as BootExecutor;
+  return requireOps<BootExecutor>(executor, 'boot', ['getBoot', 'setBoot']);
 }
 
 /** One node's rsetboot. Exported for tests; the engine calls it through bootRequest. */

@@ -12,6 +12,7 @@ import type { NodeDef } from '../core/types.js';
 import type { Executor, NodeContext } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
 import type { ResultView } from '../output/view.js';
+import { requireOps } from './executor-ops.js';
 
 // ------------------------------------------------------------------------------------------ arguments
 
@@ -364,16 +365,7 @@ export function eventlogRequest(
 const REQUIRED_OPS = ['listEntries', 'clearEntries', 'resolveEntries'] as const;
 
 function asEventlogExecutor(executor: Executor): EventlogExecutor {
-  const missing = REQUIRED_OPS.filter(
-    (op) => typeof (executor as unknown as Record<string, unknown>)[op] !== 'function',
-  );
-  if (missing.length > 0) {
-    throw new NodeError(
-      'unsupported',
-      `the ${executor.flavor} eventlog executor does not implement ${missing.join(', ')}`,
-    );
-  }
-  return executor as EventlogExecutor;
+  return requireOps<EventlogExecutor>(executor, 'eventlog', REQUIRED_OPS);
 }
 
 /** One node's reventlog. Exported for tests; the engine calls it through eventlogRequest. */

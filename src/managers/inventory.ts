@@ -6,12 +6,13 @@
  * allows, and return everything they read; this module picks what the keywords ask for, orders it and
  * says `No attributes returned from the BMC.` when nothing is left, as xCAT does.
  */
-import { HwctlUsageError, NodeError } from '../core/errors.js';
+import { HwctlUsageError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import type { Executor, NodeContext } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
 import type { ResultView } from '../output/view.js';
 import { formatPropertyValue, naturalCompare } from './inventory-format.js';
+import { requireOps } from './executor-ops.js';
 
 export const INVENTORY_KEYWORDS = [
   'model',
@@ -292,13 +293,7 @@ export function inventoryRequest(
 }
 
 function asInventoryExecutor(executor: Executor): InventoryExecutor {
-  if (typeof (executor as Partial<InventoryExecutor>).inventory !== 'function') {
-    throw new NodeError(
-      'unsupported',
-      `the ${executor.flavor} inventory executor does not implement inventory`,
-    );
-  }
-  return executor as InventoryExecutor;
+  return requireOps<InventoryExecutor>(executor, 'inventory', ['inventory']);
 }
 
 /** One node's rinv. Notes become warnings (`node: ...` on stderr) as well as json `notes`. */

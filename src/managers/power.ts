@@ -20,6 +20,7 @@ import type { RunRequest } from '../engine/run.js';
 import type { ResultView } from '../output/view.js';
 import { formatSeconds, pollUntil, type PollOutcome } from './poll.js';
 import { RenewableContext } from './renewable-context.js';
+import { requireOps } from './executor-ops.js';
 
 // ------------------------------------------------------------------------------------------ verbs
 
@@ -235,16 +236,7 @@ export function powerRequest(nodes: readonly NodeDef[], args: PowerArgs): RunReq
 const REQUIRED_OPS = ['getState', 'setState', 'getBmcState', 'rebootBmc'] as const;
 
 function asPowerExecutor(executor: Executor): PowerExecutor {
-  const missing = REQUIRED_OPS.filter(
-    (op) => typeof (executor as unknown as Record<string, unknown>)[op] !== 'function',
-  );
-  if (missing.length > 0) {
-    throw new NodeError(
-      'unsupported',
-      `the ${executor.flavor} power executor does not implement ${missing.join(', ')}`,
-    );
-  }
-  return executor as PowerExecutor;
+  return requireOps<PowerExecutor>(executor, 'power', REQUIRED_OPS);
 }
 
 /** One node's power verb. Exported for tests; the engine calls it through powerRequest. */

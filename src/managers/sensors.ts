@@ -7,13 +7,14 @@
  * category and the unit word xCAT prints; this module keeps the categories asked for, marks a reading
  * past a threshold (` [CRITICAL > 45]`), natural-sorts the lines and appends the LED report.
  */
-import { HwctlUsageError, NodeError } from '../core/errors.js';
+import { HwctlUsageError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import type { Executor, NodeContext } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
 import type { ResultView } from '../output/view.js';
 import { formatG, naturalCompare } from './inventory-format.js';
 import { NO_ATTRIBUTES } from './inventory.js';
+import { requireOps } from './executor-ops.js';
 
 export const VITALS_KEYWORDS = [
   'temp',
@@ -312,10 +313,7 @@ export function vitalsRequest(
 }
 
 function asSensorsExecutor(executor: Executor): SensorsExecutor {
-  if (typeof (executor as Partial<SensorsExecutor>).vitals !== 'function') {
-    throw new NodeError('unsupported', `the ${executor.flavor} sensors executor does not implement vitals`);
-  }
-  return executor as SensorsExecutor;
+  return requireOps<SensorsExecutor>(executor, 'sensors', ['vitals']);
 }
 
 /** One node's rvitals. Notes become warnings (`node: ...` on stderr) as well as json `notes`. */
