@@ -19,7 +19,7 @@ export { createFlavorDetector, detectFlavor } from './detect.js';
 export { trustNodes, trustNode } from './trust.js';
 export { openSessions, closeAllSessions } from './ledger.js';
 export { destroyAgents } from './agent.js';
-export { NO_RESPONSE } from './errors.js';
+export { NO_RESPONSE, isRecord } from './errors.js';
 
 /** The node's transport (one per node per run). */
 function transport(ctx: NodeContext): BmcTransport {

@@ -6,6 +6,7 @@
  * replaces every secret value it was told about in any text (error messages built from a BMC's
  * answer, debug lines), in case a BMC echoes one back.
  */
+import { isRecord } from './errors.js';
 
 export const MASK = 'xxxxxx';
 
@@ -52,10 +53,6 @@ function maskDeep(v: unknown): unknown {
       SECRET_KEY.test(k) && (typeof val === 'string' || typeof val === 'number') ? MASK : maskDeep(val);
   }
   return out;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** What `--debug` needs to know about a request to print it as curl. */

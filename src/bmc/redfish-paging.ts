@@ -8,6 +8,7 @@
  * Members are returned as found: inline resources or bare `{ "@odata.id" }` links.
  */
 import type { RedfishClient, RedfishResource, RequestOptions } from './types.js';
+import { isRecord } from './errors.js';
 
 export const DEFAULT_MAX_PAGES = 1000;
 
@@ -52,10 +53,6 @@ export interface PagedMembers {
   stopped?: PageStop;
   /** The first page has no `Members` array at all (not a collection, or a broken one). */
   noMembers?: boolean;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** The next page's link, in either form, when it is a non-empty string. */

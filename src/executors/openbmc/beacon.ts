@@ -8,17 +8,13 @@
  */
 import { NodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
-import { openbmcClient, type OpenBmcClient } from '../../bmc/index.js';
+import { openbmcClient, type OpenBmcClient, isRecord } from '../../bmc/index.js';
 import type { BeaconExecutor, BeaconSetOutcome, BeaconStatus, BeaconTarget } from '../../managers/beacon.js';
 
 const LED = '/xyz/openbmc_project/led';
 const GROUPS = `${LED}/groups`;
 export const IDENTIFY_GROUP = `${GROUPS}/enclosure_identify`;
 export const BLINK_GROUP = `${GROUPS}/enclosure_identify_blink`;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function objects(data: unknown, what: string): Record<string, unknown> {
   if (!isRecord(data))

@@ -11,7 +11,7 @@
 import { readFile, access } from 'node:fs/promises';
 import { HwctlUsageError, NodeError, isNodeError } from '../../core/errors.js';
 import type { GroupContext, NodeContext } from '../../engine/executor.js';
-import { openbmcClient } from '../../bmc/index.js';
+import { openbmcClient, isRecord } from '../../bmc/index.js';
 import type {
   ClearOutcome,
   EntryListing,
@@ -31,10 +31,6 @@ const GPU_CALLOUT = '/xyz/openbmc_project/inventory/system/chassis/motherboard/g
 export const DEFAULT_POLICY_TABLE = '/opt/ibm/ras/lib/policyTable.json';
 
 type Props = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Props {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** `AdditionalData` as key/value pairs: phosphor sends `["KEY=VALUE", ...]`; newer ones a map. */
 function additionalData(v: unknown): Array<[string, string]> {

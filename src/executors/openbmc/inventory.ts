@@ -13,7 +13,7 @@
  */
 import { NodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
-import { openbmcClient } from '../../bmc/index.js';
+import { openbmcClient, isRecord } from '../../bmc/index.js';
 import type {
   FirmwareImage,
   InventoryArgs,
@@ -33,10 +33,6 @@ export const SOFTWARE = '/xyz/openbmc_project/software';
 const FUNCTIONAL = `${SOFTWARE}/functional`;
 
 type Props = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Props {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** A D-Bus value as a typed property value; structured values (associations...) as JSON text. */
 export function toPropertyValue(v: unknown): PropertyValue {

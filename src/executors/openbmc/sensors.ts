@@ -11,7 +11,7 @@
  */
 import { NodeError, isNodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
-import { openbmcClient } from '../../bmc/index.js';
+import { openbmcClient, isRecord } from '../../bmc/index.js';
 import { naturalCompare, pythonTitle } from '../../managers/inventory-format.js';
 import type {
   Alarm,
@@ -29,10 +29,6 @@ export const SENSORS = '/xyz/openbmc_project/sensors';
 export const LEDS = '/xyz/openbmc_project/led/physical';
 
 type Props = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Props {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** phosphor Sensor.Value units: category and the word xCAT prints. */
 export const OPENBMC_UNITS: Record<string, { category: SensorCategory; word: string }> = {

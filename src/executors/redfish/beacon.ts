@@ -9,7 +9,7 @@
  */
 import { NodeError, isNodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
-import { redfishClient, type RedfishClient, type RedfishResource } from '../../bmc/index.js';
+import { redfishClient, type RedfishClient, type RedfishResource, isRecord } from '../../bmc/index.js';
 import type { BeaconExecutor, BeaconSetOutcome, BeaconStatus, BeaconTarget } from '../../managers/beacon.js';
 
 const LIA = 'LocationIndicatorActive';
@@ -17,10 +17,6 @@ const LED = 'IndicatorLED';
 type LedProperty = typeof LIA | typeof LED;
 
 const INDICATOR_VALUE: Record<BeaconTarget, string> = { on: 'Lit', off: 'Off', blink: 'Blinking' };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function links(v: unknown): string[] {
   return Array.isArray(v)

@@ -12,7 +12,7 @@
  */
 import { NodeError, isNodeError } from '../../core/errors.js';
 import type { GroupContext, NodeContext } from '../../engine/executor.js';
-import { redfishClient, type RedfishClient, type RedfishResource } from '../../bmc/index.js';
+import { redfishClient, type RedfishClient, type RedfishResource, isRecord } from '../../bmc/index.js';
 import { describeStop, readMembers, withQuery, type WalkState } from '../../bmc/redfish-paging.js';
 import {
   mergeByTime,
@@ -30,10 +30,6 @@ import {
 
 const CLEAR_LOG = 'LogService.ClearLog';
 const COLLECT_DIAGNOSTIC = 'LogService.CollectDiagnosticData';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function odataId(v: unknown): string | undefined {
   return isRecord(v) && typeof v['@odata.id'] === 'string' ? v['@odata.id'] : undefined;

@@ -9,7 +9,7 @@
  * (RedfishReader). Only what the keywords need is read: `rinv model` is one GET after login.
  */
 import type { NodeContext } from '../../engine/executor.js';
-import { redfishClient } from '../../bmc/index.js';
+import { redfishClient, isRecord } from '../../bmc/index.js';
 import {
   RedfishReader,
   isResolved,
@@ -33,10 +33,6 @@ import type {
 } from '../../managers/inventory.js';
 
 type Resource = RedfishResource;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** A scalar (or list of scalars) of a resource by dotted path; undefined when absent or structured. */
 export function valueAt(r: Resource, dotted: string): PropertyValue | undefined {

@@ -13,7 +13,7 @@
  * two GETs after login. Without $expand: each chassis, each Sensors member (or Thermal and Power).
  */
 import type { NodeContext } from '../../engine/executor.js';
-import { redfishClient } from '../../bmc/index.js';
+import { redfishClient, isRecord } from '../../bmc/index.js';
 import {
   RedfishReader,
   lastSegment,
@@ -34,10 +34,6 @@ import type {
 } from '../../managers/sensors.js';
 
 type Resource = RedfishResource;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function num(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
