@@ -9,7 +9,9 @@
  */
 import { NodeError, isNodeError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
+import type { NodeContext } from '../engine/executor.js';
 import { isRecord } from './errors.js';
+import { redfishClient } from './index.js';
 import { lastSegment, samePath, severalSystems, systemNotFound } from './redfish.js';
 import type { RedfishClient, RedfishResource } from './types.js';
 
@@ -348,6 +350,12 @@ export class RedfishReader {
     }
     return this.resolveAll(list, what);
   }
+}
+
+/** The reader of a node's BMC: its Redfish session, with `--debug` lines attributed to the node. */
+export async function nodeReader(ctx: NodeContext): Promise<RedfishReader> {
+  const client = await redfishClient(ctx);
+  return new RedfishReader(client, { debug: (l) => ctx.services.debug?.(ctx.node.name, l) });
 }
 
 // ---------------------------------------------------------------------------------------------

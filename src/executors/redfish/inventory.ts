@@ -9,9 +9,10 @@
  * (RedfishReader). Only what the keywords need is read: `rinv model` is one GET after login.
  */
 import type { NodeContext } from '../../engine/executor.js';
-import { redfishClient, isRecord } from '../../bmc/index.js';
+import { isRecord } from '../../bmc/index.js';
 import {
   RedfishReader,
+  nodeReader,
   isResolved,
   lastSegment,
   odataIdOf,
@@ -218,8 +219,7 @@ class RedfishInventoryExecutor implements InventoryExecutor {
   readonly flavor = 'redfish';
 
   async inventory(args: InventoryArgs, ctx: NodeContext): Promise<InventoryReport> {
-    const client = await redfishClient(ctx);
-    const reader = new RedfishReader(client, { debug: (l) => ctx.services.debug?.(ctx.node.name, l) });
+    const reader = await nodeReader(ctx);
     const needs = needsOf(args.keywords);
     const system = await readSystem(reader, ctx.node, systemLevels(needs));
 

@@ -13,9 +13,10 @@
  * two GETs after login. Without $expand: each chassis, each Sensors member (or Thermal and Power).
  */
 import type { NodeContext } from '../../engine/executor.js';
-import { redfishClient, isRecord } from '../../bmc/index.js';
+import { isRecord } from '../../bmc/index.js';
 import {
   RedfishReader,
+  nodeReader,
   lastSegment,
   odataIdOf,
   readChassis,
@@ -321,8 +322,7 @@ class RedfishSensorsExecutor implements SensorsExecutor {
   readonly flavor = 'redfish';
 
   async vitals(args: VitalsArgs, ctx: NodeContext): Promise<VitalsReport> {
-    const client = await redfishClient(ctx);
-    const reader = new RedfishReader(client, { debug: (l) => ctx.services.debug?.(ctx.node.name, l) });
+    const reader = await nodeReader(ctx);
     const wantSensors = args.categories.length > 0;
     const [system, allChassis] = await Promise.all([
       readSystem(reader, ctx.node, 0),
