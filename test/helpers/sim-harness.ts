@@ -283,6 +283,17 @@ export function requestsMatching(sim: Simulator, node: string, re: RegExp): numb
     .reduce((a, [, v]) => a + v, 0);
 }
 
+/** Requests one node's BMC answered for `run` (stats reset first): login and logout included. */
+export async function requestsFor(
+  sim: Simulator,
+  node: string,
+  run: () => Promise<unknown>,
+): Promise<number> {
+  sim.admin.resetStats();
+  await run();
+  return sim.stats().perNode[node]?.requests ?? 0;
+}
+
 /** Requests each node's BMC answered since the last resetStats. */
 export function requestsPerNode(sim: Simulator): Record<string, number> {
   const out: Record<string, number> = {};

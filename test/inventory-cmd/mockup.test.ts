@@ -10,7 +10,7 @@ import {
   fixture,
   fixtureAt,
   memberIds,
-  requestsPerNode,
+  requestsFor,
   startCaptureFleet,
   useFleet,
   type Capture,
@@ -180,11 +180,8 @@ describe('mockup specifics', () => {
 
   it('requests per node: one expanded read of the Systems tree where the capture advertises $expand', async () => {
     const cost: Record<string, number> = {};
-    for (const c of CAPTURES) {
-      f.sim.admin.resetStats();
-      await rinv(f.inventory, f.node[c]!, []);
-      cost[c] = requestsPerNode(f.sim)[f.node[c]!]!;
-    }
+    for (const c of CAPTURES)
+      cost[c] = await requestsFor(f.sim, f.node[c]!, () => rinv(f.inventory, f.node[c]!, []));
     expect(cost).toEqual({
       // root, session, Systems?$expand(levels 4), Manager, UpdateService?$expand(levels 2), DELETE
       'dmtf-public-rackmount1': 6,

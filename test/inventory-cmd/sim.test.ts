@@ -4,7 +4,7 @@
  * answered are counted so that request economy cannot regress (docs/performance.md).
  */
 import { describe, it, expect } from '@jest/globals';
-import { endpoints, requestsPerNode, startFleet, useFleet } from '../helpers/sim-harness.js';
+import { endpoints, requestsFor, startFleet, useFleet } from '../helpers/sim-harness.js';
 import { rinv } from './harness.js';
 
 const REDFISH = ['generic', 'openbmc', 'idrac', 'ilo'] as const;
@@ -159,10 +159,7 @@ describe('requests per node (request economy)', () => {
   /** Requests of `rinv <words>` on one node, login and logout included. */
   async function cost(kind: string, words: string[]): Promise<number> {
     const n = f.node[kind]!;
-    f.sim.admin.resetStats();
-    const r = await rinv(f.inventory, n, words);
-    expect(r.code).toBe(0);
-    return requestsPerNode(f.sim)[n]!;
+    return requestsFor(f.sim, n, async () => expect((await rinv(f.inventory, n, words)).code).toBe(0));
   }
 
   it('$expand personalities: rinv all in 7 requests (generic) / 6 (openbmc), rinv model in 4', async () => {

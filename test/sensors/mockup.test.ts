@@ -11,7 +11,7 @@ import {
   fixture,
   fixtureAt,
   memberIds,
-  requestsPerNode,
+  requestsFor,
   startCaptureFleet,
   useFleet,
 } from '../helpers/sim-harness.js';
@@ -240,9 +240,7 @@ describe('requests per node', () => {
   it('one expanded Chassis read where the capture offers $expand; Sensors, Thermal and Power otherwise', async () => {
     const cost: Record<string, number> = {};
     for (const c of CAPTURES) {
-      f.sim.admin.resetStats();
-      await rvitals(f.inventory, f.node[c]!, []);
-      cost[c] = requestsPerNode(f.sim)[f.node[c]!]!;
+      cost[c] = await requestsFor(f.sim, f.node[c]!, () => rvitals(f.inventory, f.node[c]!, []));
     }
     expect(cost).toEqual({
       // root, session, Systems?$expand, Chassis?$expand=.($levels=3), DELETE

@@ -8,7 +8,7 @@ import { describe, it, expect, afterAll } from '@jest/globals';
 import { ManualClock } from '../../src/sim/clock.js';
 import { pythonTitle } from '../../src/managers/inventory-format.js';
 import { rvitals } from '../inventory-cmd/harness.js';
-import { requestsPerNode, startFleet, useFleet } from '../helpers/sim-harness.js';
+import { requestsFor, startFleet, useFleet } from '../helpers/sim-harness.js';
 
 const KINDS = ['generic', 'openbmc', 'idrac', 'ilo', 'openbmc-rest'] as const;
 const UNIT: Record<string, string> = { Cel: 'C', RPM: 'RPMS', V: 'Volts', W: 'Watts', A: 'Amps' };
@@ -151,10 +151,7 @@ describe('LEDs', () => {
 describe('requests per node (request economy)', () => {
   async function cost(kind: string, words: string[]): Promise<number> {
     const n = f.node[kind]!;
-    f.sim.admin.resetStats();
-    const r = await rvitals(f.inventory, n, words);
-    expect(r.code).toBe(0);
-    return requestsPerNode(f.sim)[n]!;
+    return requestsFor(f.sim, n, async () => expect((await rvitals(f.inventory, n, words)).code).toBe(0));
   }
 
   it('$expand personalities: root, session, Systems, Chassis?$expand (3 levels), DELETE = 5', async () => {
