@@ -234,22 +234,19 @@ describe('Redfish $expand', () => {
   const expanding = {
     ProtocolFeaturesSupported: { ExpandQuery: { NoLinks: true, Levels: true, MaxLevels: 3 } },
   };
+  const twoDimms = {
+    [MEMORY]: { Members: refs(`${MEMORY}/DIMM1`, `${MEMORY}/DIMM2`) },
+    [`${MEMORY}/DIMM1`]: dimm(1),
+    [`${MEMORY}/DIMM2`]: dimm(2),
+  };
 
   it('advertised but refused (400): the same data with plain reads, and no further $expand asked', async () => {
-    const fake = memoryFake(
-      {
-        [MEMORY]: { Members: refs(`${MEMORY}/DIMM1`, `${MEMORY}/DIMM2`) },
-        [`${MEMORY}/DIMM1`]: dimm(1),
-        [`${MEMORY}/DIMM2`]: dimm(2),
-      },
-      expanding,
-      {
-        'GET /redfish/v1/Systems': (req: { path: string }) =>
-          req.path.includes('$expand')
-            ? [400, { error: { code: 'Base.1.8.QueryNotSupported', message: 'Querying is not supported' } }]
-            : undefined,
-      },
-    );
+    const fake = memoryFake(twoDimms, expanding, {
+      'GET /redfish/v1/Systems': (req: { path: string }) =>
+        req.path.includes('$expand')
+          ? [400, { error: { code: 'Base.1.8.QueryNotSupported', message: 'Querying is not supported' } }]
+          : undefined,
+    });
     const r = await inventory(['dimm']);
     expect(r.lines).toHaveLength(4);
     expect(r.warnings).toEqual([]);
@@ -258,14 +255,7 @@ describe('Redfish $expand', () => {
   });
 
   it('advertised but ignored (references come back): members are read one by one, $expand not asked again', async () => {
-    const fake = memoryFake(
-      {
-        [MEMORY]: { Members: refs(`${MEMORY}/DIMM1`, `${MEMORY}/DIMM2`) },
-        [`${MEMORY}/DIMM1`]: dimm(1),
-        [`${MEMORY}/DIMM2`]: dimm(2),
-      },
-      expanding,
-    );
+    const fake = memoryFake(twoDimms, expanding);
     const r = await inventory(['dimm']);
     expect(r.lines).toEqual([
       'DIMM1 CapacityMiB : 16384',
