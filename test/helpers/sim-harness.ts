@@ -29,6 +29,7 @@ import { runNodeCommand, type NodeCommandSpec } from '../../src/cli/node-command
 import type { OutputFormat } from '../../src/output/render.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/fleet.js';
 import { unpatchHttp } from './nock-harness.js';
+import { FIXTURES } from './fixtures.js';
 
 // Real sockets to the simulator: no nock from an earlier test file of this worker may stay in node:http.
 unpatchHttp();
@@ -211,7 +212,7 @@ export async function startFleet(
 
 // ------------------------------------------------------------------------------------ captures
 
-export const FIXTURES = '/work/shared/fixtures/redfish';
+export { FIXTURES };
 export const DMTF_RACKMOUNT = 'dmtf-public-rackmount1';
 export const BMCWEB = 'openbmc-bmcweb';
 
