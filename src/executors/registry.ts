@@ -7,7 +7,7 @@
  * which is how a vendor flavor is added without forking hwctl.
  */
 import { pathToFileURL } from 'node:url';
-import { HwctlUsageError } from '../core/errors.js';
+import { HwctlUsageError, NodeError } from '../core/errors.js';
 import type { Capability, Executor } from '../engine/executor.js';
 
 type Loader = () => Promise<Executor>;
@@ -49,13 +49,33 @@ export function clearRegistry(): void {
 }
 
 /**
- * Import site plugins named in the inventory. A plugin that fails to load is a usage error: running a
- * command with half the site's executors missing would give misleading `unsupported` results.
+ * What a plugin is handed. Plugins receive the registry rather than importing it, because the installed
+ * hwctl is a bundle: a plugin importing hwctl's modules by path would get a second, unused registry.
+ */
+export interface PluginApi {
+  registerExecutor: typeof registerExecutor;
+  NodeError: typeof NodeError;
+  /** The plugin API version; bumped only when this interface changes incompatibly. */
+  version: 1;
+}
+
+/**
+ * Import site plugins named in the inventory and call each one's default export (or `register`) with the
+ * PluginApi. A plugin that fails to load is a usage error: running a command with half the site's
+ * executors missing would give misleading `unsupported` results.
  */
 export async function loadPlugins(paths: readonly string[]): Promise<void> {
+  const api: PluginApi = { registerExecutor, NodeError, version: 1 };
   for (const p of paths) {
     try {
-      await import(pathToFileURL(p).href);
+      const mod = (await import(pathToFileURL(p).href)) as { default?: unknown; register?: unknown };
+      const register = typeof mod.default === 'function' ? mod.default : mod.register;
+      if (typeof register !== 'function') {
+        throw new Error(
+          'it exports no function (export default function (api) { api.registerExecutor(...) })',
+        );
+      }
+      await (register as (api: PluginApi) => unknown)(api);
     } catch (e) {
       throw new HwctlUsageError(`cannot load plugin ${p}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -261,3 +261,40 @@ describe('hwctl sim', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('site plugins', () => {
+  it('adds a flavor from the inventory’s plugins: without forking; other flavors still report unsupported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hwctl-plugin-'));
+    writeFileSync(
+      join(dir, 'acme.mjs'),
+      `export default function (api) {
+        api.registerExecutor('power', 'acme', {
+          capability: 'power',
+          flavor: 'acme',
+          async getState(_args, ctx) { return { phase: 'on', display: 'on (acme ' + ctx.node.attrs.rack + ')' }; },
+          async setState() { throw new api.NodeError('unsupported', 'acme BMCs are read-only'); },
+          async getBmcState() { return { ready: true, display: 'BMC Ready' }; },
+          async rebootBmc() { throw new api.NodeError('unsupported', 'acme BMCs are read-only'); },
+        });
+      }\n`,
+    );
+    writeFileSync(
+      join(dir, 'hwctl.yaml'),
+      'plugins: [./acme.mjs]\nnodes:\n  a[1-2]: {bmc: "127.0.0.1:9", mgt: acme, attrs: {rack: r7}}\n  b1: {bmc: "127.0.0.1:9", mgt: vendorx}\n',
+    );
+    const r = await runCli(['rpower', 'all', 'stat', '-i', join(dir, 'hwctl.yaml')]);
+    expect(r.stdout).toBe('a1: on (acme r7)\na2: on (acme r7)\n');
+    expect(r.stderr).toMatch(/b1: Error: power is not supported for mgt=vendorx \(supported: .*acme/);
+    expect(r.code).toBe(1);
+
+    writeFileSync(join(dir, 'broken.mjs'), 'export const nothing = 1;\n');
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'plugins: [./broken.mjs]\nnodes:\n  a1: {bmc: "127.0.0.1:9", mgt: acme}\n',
+    );
+    const bad = await runCli(['rpower', 'all', 'stat', '-i', join(dir, 'bad.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/cannot load plugin .*broken\.mjs: it exports no function/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
