@@ -177,6 +177,7 @@ export function gotAgents(agent: BmcAgent): { http?: http.Agent; https?: https.A
 }
 
 const agents = new Map<string, BmcAgent>();
+const agentKeys = new WeakMap<BmcAgent, string>();
 
 /** The process-wide agent for a BMC origin and TLS setting. */
 export function agentFor(cfg: AgentConfig, node: string, notify: PinNotifier): BmcAgent {
@@ -193,6 +194,7 @@ export function agentFor(cfg: AgentConfig, node: string, notify: PinNotifier): B
   if (!agent) {
     agent = bmcAgent(cfg, { notify, node });
     agents.set(key, agent);
+    agentKeys.set(agent, key);
   } else {
     // The latest run's notifier and node name are used for pins made from now on.
     agent.state.notify = notify;
@@ -201,8 +203,33 @@ export function agentFor(cfg: AgentConfig, node: string, notify: PinNotifier): B
   return agent;
 }
 
+/**
+ * Agents are shared by every node that talks to the same BMC origin (blades behind one manager), so they
+ * are counted: each transport retains the agents it used and releases them when its node is done. The last
+ * release closes the agent's pooled sockets, so a 5,000-node run does not hold 5,000 idle TLS connections
+ * (and their buffers) until it exits.
+ */
+const agentUsers = new Map<BmcAgent, number>();
+
+export function retainAgent(agent: BmcAgent): void {
+  agentUsers.set(agent, (agentUsers.get(agent) ?? 0) + 1);
+}
+
+export function releaseAgent(agent: BmcAgent): void {
+  const users = (agentUsers.get(agent) ?? 1) - 1;
+  if (users > 0) {
+    agentUsers.set(agent, users);
+    return;
+  }
+  agentUsers.delete(agent);
+  const key = agentKeys.get(agent);
+  if (key !== undefined && agents.get(key) === agent) agents.delete(key);
+  agent.destroy();
+}
+
 /** Close every pooled connection (end of a run, tests). */
 export function destroyAgents(): void {
+  agentUsers.clear();
   for (const a of agents.values()) a.destroy();
   agents.clear();
 }

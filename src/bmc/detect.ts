@@ -51,15 +51,19 @@ export async function detectNodeFlavor(
   services: RunServices,
 ): Promise<string> {
   const t = new BmcTransport({ node, settings: resolveSettings(node, services.options), services, signal });
-  const redfish = await t.request({ method: 'GET', path: '/redfish/v1/' });
-  if (isRedfishRoot(redfish)) return 'redfish';
-  const rest = await t.request({ method: 'GET', path: '/xyz/openbmc_project/' });
-  if (isOpenBmcRoot(rest)) return 'openbmc';
-  throw new NodeError(
-    'unsupported',
-    `Cannot detect the BMC flavor: GET /redfish/v1/ answered ${redfish.status} and GET /xyz/openbmc_project/ answered ${rest.status}; ` +
-      'set mgt: redfish or mgt: openbmc for this node',
-  );
+  try {
+    const redfish = await t.request({ method: 'GET', path: '/redfish/v1/' });
+    if (isRedfishRoot(redfish)) return 'redfish';
+    const rest = await t.request({ method: 'GET', path: '/xyz/openbmc_project/' });
+    if (isOpenBmcRoot(rest)) return 'openbmc';
+    throw new NodeError(
+      'unsupported',
+      `Cannot detect the BMC flavor: GET /redfish/v1/ answered ${redfish.status} and GET /xyz/openbmc_project/ answered ${rest.status}; ` +
+        'set mgt: redfish or mgt: openbmc for this node',
+    );
+  } finally {
+    t.release();
+  }
 }
 
 export function createFlavorDetector(services: RunServices): FlavorDetector {

@@ -10,8 +10,8 @@ import got from 'got';
 import { NodeError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
-import { agentFor, gotAgents } from './agent.js';
-import type { AgentConfig } from './agent.js';
+import { agentFor, gotAgents, releaseAgent, retainAgent } from './agent.js';
+import type { AgentConfig, BmcAgent } from './agent.js';
 import { errorCode, transportError, wrongFormat } from './errors.js';
 import type { ErrorContext } from './errors.js';
 import { limiterFor } from './limiter.js';
@@ -96,6 +96,8 @@ export interface TransportInit {
 }
 
 export class BmcTransport {
+  /** Agents this transport used, released (and closed when nobody else uses them) by release(). */
+  private readonly usedAgents = new Set<BmcAgent>();
   readonly node: NodeDef;
   readonly settings: NodeTransportSettings;
   readonly origin: string;
@@ -161,6 +163,12 @@ export class BmcTransport {
     this.limiter = limiterFor(this.origin, s.perBmc);
   }
 
+  /** The node is done with this BMC: let go of its pooled connections (after the logout). */
+  release(): void {
+    for (const agent of this.usedAgents) releaseAgent(agent);
+    this.usedAgents.clear();
+  }
+
   /** A path (with query) on this BMC, from a path or an absolute URL a BMC handed out. */
   toPath(pathOrUrl: string): string {
     if (/^https?:\/\//i.test(pathOrUrl)) {
@@ -215,6 +223,10 @@ export class BmcTransport {
         `Pinned the TLS certificate of ${hostport} (${this.node.name}) on first use: SHA256 ${fp} (${file})`,
       ),
     );
+    if (!this.usedAgents.has(agent)) {
+      this.usedAgents.add(agent);
+      retainAgent(agent);
+    }
 
     for (let attempt = 1; ; attempt++) {
       if (this.debugging) {

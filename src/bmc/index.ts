@@ -23,17 +23,18 @@ export { NO_RESPONSE, isRecord } from './errors.js';
 
 /** The node's transport (one per node per run). */
 function transport(ctx: NodeContext): BmcTransport {
-  return ctx.shared(
-    'bmc:transport',
-    () =>
-      new BmcTransport({
-        node: ctx.node,
-        settings: resolveSettings(ctx.node, ctx.services.options),
-        services: ctx.services,
-        signal: ctx.signal,
-        ...(ctx.password !== undefined ? { password: ctx.password } : {}),
-      }),
-  );
+  return ctx.shared('bmc:transport', () => {
+    const t = new BmcTransport({
+      node: ctx.node,
+      settings: resolveSettings(ctx.node, ctx.services.options),
+      services: ctx.services,
+      signal: ctx.signal,
+      ...(ctx.password !== undefined ? { password: ctx.password } : {}),
+    });
+    // Registered before any client's logout, so it runs after it (cleanups run most recent first).
+    ctx.defer(() => t.release());
+    return t;
+  });
 }
 
 /** The logged-in Redfish client for this node, created once per node per run (ctx.shared) and
