@@ -3,7 +3,7 @@
  * ComputerSystem.Reset action, Boot override and LED PATCHes. Each validates the whole request
  * before changing anything, and answers the way the personality's real BMCs do.
  */
-import { MachineError, type BootOverride, type ResetType, type SimMachine } from '../machine.js';
+import { MachineError, RESET_TYPES, type BootOverride, type ResetType, type SimMachine } from '../machine.js';
 import { RedfishError, vendorMessage, type ErrorFactory } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
 
@@ -12,17 +12,7 @@ export interface ResetQuirks {
   resetWhenOff: 'base409' | 'ilo400';
 }
 
-const MACHINE_RESETS = new Set<string>([
-  'On',
-  'ForceOn',
-  'ForceOff',
-  'GracefulShutdown',
-  'GracefulRestart',
-  'ForceRestart',
-  'PowerCycle',
-  'Nmi',
-  'PushPowerButton',
-]);
+const MACHINE_RESETS = new Set<string>(RESET_TYPES);
 
 /** Non-standard values seen in real allowable lists, mapped to what they do. */
 const ALIASES: Record<string, ResetType> = { Off: 'ForceOff', FullPowerCycle: 'PowerCycle' };

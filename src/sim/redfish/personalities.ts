@@ -78,7 +78,8 @@ export interface Profile {
   update: { simpleUpdate: boolean; multipartUri?: string; httpPushUri?: string };
 }
 
-const ALL_RESET: readonly ResetType[] = [
+/** Every ResetType, in the DMTF schema's order (what a BMC lists when it allows them all). */
+export const ALL_RESET: readonly ResetType[] = [
   'On',
   'ForceOff',
   'GracefulShutdown',

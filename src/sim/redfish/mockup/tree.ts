@@ -12,7 +12,7 @@
  *  - sessions are live (handled by the shell), whatever the capture holds under Sessions.
  * Dangling links answer 404; a static `nextLink` is served as captured (query strings are ignored).
  */
-import { SimMachine, type LogEntry } from '../../machine.js';
+import { BOOT_TARGETS, SimMachine, type LogEntry } from '../../machine.js';
 import {
   applyBootPatch,
   applyLed,
@@ -24,40 +24,12 @@ import {
 } from '../actions.js';
 import type { ErrorFactory } from '../errors.js';
 import { isObject, isRef, isoTime, obj, str, strings, type Json, type JsonObject } from '../json.js';
-import type { ExpandSupport } from '../personalities.js';
+import { ALL_RESET, type ExpandSupport } from '../personalities.js';
 import { normalizePath } from '../shell.js';
 import { parseJsonBody, type RequestContext, type ResourceNode, type ResourceTree } from '../tree.js';
 import type { Capture } from './capture.js';
 
 const ROOT = '/redfish/v1';
-const STANDARD_RESETS = [
-  'On',
-  'ForceOff',
-  'GracefulShutdown',
-  'GracefulRestart',
-  'ForceRestart',
-  'Nmi',
-  'ForceOn',
-  'PushPowerButton',
-  'PowerCycle',
-];
-const ALL_TARGETS = [
-  'None',
-  'Pxe',
-  'Floppy',
-  'Cd',
-  'Usb',
-  'Hdd',
-  'BiosSetup',
-  'Utilities',
-  'Diags',
-  'UefiShell',
-  'UefiTarget',
-  'SDCard',
-  'UefiHttp',
-  'RemoteDrive',
-  'UefiBootNext',
-];
 const QUIRKS = { onWhenOn: 'noop', resetWhenOff: 'base409' } as const;
 
 /** `@odata.id` of a reference (absolute URLs reduced to their path), normalised. */
@@ -396,7 +368,7 @@ export class MockupTree implements ResourceTree {
             const system = this.systems.get(a.owner) ?? this.chassis.get(a.owner)?.system;
             const value = readResetType(
               body,
-              this.allowed(a.def, 'ResetType', STANDARD_RESETS),
+              this.allowed(a.def, 'ResetType', ALL_RESET),
               a.name,
               this.errors,
             );
@@ -454,7 +426,7 @@ export class MockupTree implements ResourceTree {
                 targets:
                   strings(boot, 'BootSourceOverrideTarget@Redfish.AllowableValues') ??
                   strings(boot, 'BootSourceOverrideSupported') ??
-                  ALL_TARGETS,
+                  BOOT_TARGETS,
                 enabled: strings(boot, 'BootSourceOverrideEnabled@Redfish.AllowableValues') ?? [
                   'Disabled',
                   'Once',
