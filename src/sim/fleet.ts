@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import pMap from 'p-map';
 import { expandNoderange } from '../noderange/noderange.js';
 import { SimCertificateAuthority } from './certs.js';
 import { systemClock, type SimClock } from './clock.js';
@@ -198,15 +199,6 @@ async function ensurePassword(
   await writeFile(file, `${password}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
   return { file, password };
-}
-
-/** Run `fn` over `items` with at most `limit` in flight. */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  });
-  await Promise.all(workers);
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -466,16 +458,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const all = [...bmcs.values()];
   let adminServer: AdminServer | undefined;
   try {
-    await eachLimited(all, 256, async (b) => {
-      try {
-        await b.start();
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new SimulatorError(
-          `${b.name}: cannot listen on ${listen}:${b.port}: ${code === 'EADDRINUSE' ? 'port already in use' : code === 'EMFILE' ? 'too many open files (raise ulimit -n)' : (e as Error).message}`,
-        );
-      }
-    });
+    await pMap(
+      all,
+      async (b) => {
+        try {
+          await b.start();
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          throw new SimulatorError(
+            `${b.name}: cannot listen on ${listen}:${b.port}: ${code === 'EADDRINUSE' ? 'port already in use' : code === 'EMFILE' ? 'too many open files (raise ulimit -n)' : (e as Error).message}`,
+          );
+        }
+      },
+      { concurrency: 256 },
+    );
   } catch (e) {
     await Promise.all(all.map((b) => b.stop()));
     if (ownStateDir) await rm(stateDir, { recursive: true, force: true });
