@@ -14,7 +14,7 @@ import pMap from 'p-map';
 import { expandNoderange } from '../noderange/noderange.js';
 import { SimCertificateAuthority } from './certs.js';
 import { systemClock, type SimClock } from './clock.js';
-import { FleetStats } from './stats.js';
+import { FleetStats, summarizeCriticalPaths, type CriticalPathSummary } from './stats.js';
 import { isEmptyFaultSpec, mergeFaults, parseFaultSpec, type FaultSpec } from './faults.js';
 import { loadFrontendFactory } from './frontends.js';
 import { writeInventory, type InventoryNode } from './inventory-writer.js';
@@ -117,6 +117,11 @@ export interface NodeStats {
   host: HostState;
   bmc: BmcState;
   requests: number;
+  /**
+   * Requests on this node's critical path: the longest chain of its requests that did not overlap in
+   * time (requests in flight together count once). Equals `requests` for a strictly sequential client.
+   */
+  criticalPath: number;
   sessions: number;
   statuses: Record<string, number>;
   faults: Record<string, number>;
@@ -134,6 +139,8 @@ export interface SimStats {
   faults: Record<string, number>;
   /** Fleet totals per endpoint (`GET /redfish/v1/Systems/{n}`). */
   endpoints: Record<string, number>;
+  /** Per-node critical paths summed up over the fleet's nodes that served requests. */
+  criticalPath: CriticalPathSummary;
   perNode: Record<string, NodeStats>;
 }
 
@@ -435,6 +442,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         host: b.machine.hostState(),
         bmc: b.machine.bmcState(),
         requests: c?.requests ?? 0,
+        criticalPath: c?.criticalPath ?? 0,
         sessions,
         statuses: Object.fromEntries(c?.statuses ?? []),
         faults: Object.fromEntries(c?.faults ?? []),
@@ -450,6 +458,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       power,
       faults: Object.fromEntries(stats.faults),
       endpoints,
+      criticalPath: summarizeCriticalPaths(stats.perNode.values()),
       perNode,
     };
   };

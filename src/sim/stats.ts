@@ -1,6 +1,6 @@
 /**
- * Request accounting for the fleet: per node and per endpoint, injected faults, and the recent
- * request rate (a ring of one-second buckets).
+ * Request accounting for the fleet: per node and per endpoint, injected faults, the recent request
+ * rate (a ring of one-second buckets), and per node the critical path in requests.
  */
 
 /** `/redfish/v1/Systems/1/LogServices/Log/Entries/17` → `/redfish/v1/Systems/1/LogServices/Log/Entries/{n}`. */
@@ -11,9 +11,39 @@ export function endpointKey(method: string, path: string): string {
 
 export class NodeCounters {
   requests = 0;
+  /**
+   * Length, in requests, of the longest chain of requests on this node that did not overlap in time:
+   * the requests a client had to wait for one after the other. Kept online by the greedy that is exact
+   * for intervals taken in order of their end (see `FleetStats.finished`), so it costs two numbers per
+   * node whatever the request count.
+   */
+  criticalPath = 0;
+  /** End (performance.now() ms) of the last request counted in `criticalPath`. */
+  lastChainEnd = Number.NEGATIVE_INFINITY;
   readonly endpoints = new Map<string, number>();
   readonly statuses = new Map<number, number>();
   readonly faults = new Map<string, number>();
+}
+
+/** The critical path over the nodes that served at least one request since the last reset. */
+export interface CriticalPathSummary {
+  /** Nodes counted (those with no request are left out: they were not part of the run). */
+  nodes: number;
+  /** Median chain length in requests (mean of the two middle values for an even count); 0 with no node. */
+  median: number;
+  max: number;
+  mean: number;
+}
+
+export function summarizeCriticalPaths(counters: Iterable<NodeCounters>): CriticalPathSummary {
+  const chains: number[] = [];
+  for (const c of counters) if (c.requests > 0) chains.push(c.criticalPath);
+  if (chains.length === 0) return { nodes: 0, median: 0, max: 0, mean: 0 };
+  chains.sort((a, b) => a - b);
+  const mid = chains.length >> 1;
+  const median = chains.length % 2 === 1 ? chains[mid]! : (chains[mid - 1]! + chains[mid]!) / 2;
+  const sum = chains.reduce((a, b) => a + b, 0);
+  return { nodes: chains.length, median, max: chains[chains.length - 1]!, mean: sum / chains.length };
 }
 
 const WINDOW_S = 10;
@@ -25,6 +55,8 @@ export class FleetStats {
   private bucketSecond = 0;
   readonly perNode = new Map<string, NodeCounters>();
   readonly faults = new Map<string, number>();
+  /** Bumped by `reset()`: a request counted before a reset must not extend a chain after it. */
+  private generation = 0;
 
   constructor(private readonly now: () => number = Date.now) {
     this.startedAt = now();
@@ -37,7 +69,8 @@ export class FleetStats {
     return c;
   }
 
-  request(node: string, method: string, path: string): void {
+  /** Counts one request; returns the token to hand to `finished` when it is done. */
+  request(node: string, method: string, path: string): number {
     this.total++;
     const c = this.node(node);
     c.requests++;
@@ -46,6 +79,22 @@ export class FleetStats {
     this.advance();
     const i = this.bucketSecond % this.buckets.length;
     this.buckets[i] = (this.buckets[i] ?? 0) + 1;
+    return this.generation;
+  }
+
+  /**
+   * A request of `node` counted by `request` (which gave `token`) is done: it arrived at `startMs` and
+   * its response was handed to the socket at `endMs` (both performance.now(), any injected latency in
+   * between). Called in finish order, i.e. by increasing `endMs`; the request extends the node's chain
+   * when it started no earlier than the chain's last request ended, so requests in flight together
+   * count once and a strictly sequential client counts every request.
+   */
+  finished(node: string, token: number, startMs: number, endMs: number): void {
+    if (token !== this.generation) return;
+    const c = this.node(node);
+    if (startMs < c.lastChainEnd) return;
+    c.criticalPath++;
+    c.lastChainEnd = endMs;
   }
 
   status(node: string, status: number): void {
@@ -72,6 +121,7 @@ export class FleetStats {
   }
 
   reset(): void {
+    this.generation++;
     this.total = 0;
     this.buckets.fill(0);
     this.perNode.clear();

@@ -341,6 +341,7 @@ export class VirtualBmc {
     const method = req.method ?? 'GET';
     let status = 0;
     let faultName: RateFault | undefined;
+    let statsToken: number | undefined; // set once the request is counted: it then belongs to the critical path
     try {
       let body: Buffer;
       try {
@@ -360,7 +361,7 @@ export class VirtualBmc {
         await this.send(res, { status, body: { error: `malformed path ${url.pathname}` } }, undefined);
         return;
       }
-      this.o.stats.request(this.name, method, path);
+      statsToken = this.o.stats.request(this.name, method, path);
       const decision = decideFault(this.o.faults(), this.o.rng, path);
       faultName = decision.fault;
       if (faultName) this.o.stats.fault(this.name, faultName);
@@ -368,7 +369,10 @@ export class VirtualBmc {
         tcp.resetAndDestroy();
         return;
       }
-      if (faultName === 'hang') return; // never answered; the socket is destroyed at stop or by the client
+      if (faultName === 'hang') {
+        statsToken = undefined; // never finishes, so never part of a chain
+        return; // never answered; the socket is destroyed at stop or by the client
+      }
       if (decision.delayMs > 0) await delay(decision.delayMs);
       if (!this.reachable() || res.destroyed) {
         tcp.destroy();
@@ -407,6 +411,8 @@ export class VirtualBmc {
       await this.send(res, resp, faultName);
     } finally {
       this.busy.delete(tcp);
+      // after send(): the interval holds the injected latency and the response write
+      if (statsToken !== undefined) this.o.stats.finished(this.name, statsToken, started, performance.now());
       if (status) this.o.stats.status(this.name, status);
       if (!this.reachable()) tcp.destroy();
       if (this.o.log) {
