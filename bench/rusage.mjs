@@ -1,6 +1,6 @@
-// Loaded with `node --import ./bench/rusage.mjs`: at exit, writes the process's own CPU time and peak
-// RSS to the file named by HWCTL_RUSAGE_OUT (the benchmark reads it; a child's rusage is not otherwise
-// visible from Node).
+// The benchmark loads this into hwctl through NODE_OPTIONS=--import=<this file> (hwctl itself is started by
+// its shebang, as an admin starts it): at exit, writes the process's own CPU time and peak RSS to the file
+// named by HWCTL_RUSAGE_OUT (the benchmark reads it; a child's rusage is not otherwise visible from Node).
 import { writeFileSync } from 'node:fs';
 
 const out = process.env.HWCTL_RUSAGE_OUT;
