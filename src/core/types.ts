@@ -69,3 +69,15 @@ export interface NodeFailed {
   error: { kind: NodeErrorKind; message: string; status?: number };
   elapsedMs: number;
 }
+
+/**
+ * A node's outcome once its value has been handed on (rendered) and dropped: the engine keeps only this
+ * with `retainValues: false`, so memory does not grow with the values. A `NodeResult` is also one.
+ */
+export type NodeOutcome = NodeOkOutcome | NodeFailed;
+
+export interface NodeOkOutcome {
+  node: string;
+  ok: true;
+  elapsedMs: number;
+}

@@ -7,12 +7,13 @@
  *  - a node that throws, hangs past its deadline or is interrupted never affects the others;
  *  - cleanups registered by a node (ctx.defer: closing BMC sessions) run on every path, even after the
  *    deadline or an interrupt, each bounded by `cleanupTimeoutMs`;
- *  - validate → pre → op (per node) → post, hooks once per flavor group.
+ *  - validate → pre → op (per node) → post, hooks once per flavor group;
+ *  - with `retainValues: false` a node's value is only handed to `onResult`, not kept (see RunOptions).
  */
 import { setMaxListeners } from 'node:events';
 import pMap from 'p-map';
 import { HwctlUsageError, NodeError, isNodeError } from '../core/errors.js';
-import type { NodeDef, NodeFailed, NodeResult } from '../core/types.js';
+import type { NodeDef, NodeFailed, NodeOkOutcome, NodeOutcome, NodeResult } from '../core/types.js';
 import { findExecutor, flavorsFor } from '../executors/registry.js';
 import { getOperation } from './executor.js';
 import type { Capability, Executor, GroupContext, NodeContext, RunServices } from './executor.js';
@@ -44,8 +45,15 @@ export interface RunOptions {
   /** Resolved passwords by node name. */
   passwords?: ReadonlyMap<string, string | undefined>;
   detectFlavor?: FlavorDetector;
-  /** Called as each node finishes (streaming output). */
+  /** Called as each node finishes (streaming output), with its value. */
   onResult?: (result: NodeResult) => void;
+  /**
+   * Keep each node's value for the returned results (default true). With false, a value is handed to
+   * `onResult` and then dropped: successes come back as `{ node, ok, elapsedMs }` (failures whole), so a
+   * run's memory does not grow with its values (an inventory is tens of KB per node). Nodes of a flavor
+   * whose executor has a `post` hook keep their values until that hook has seen them.
+   */
+  retainValues?: boolean;
   cleanupTimeoutMs?: number;
 }
 
@@ -57,24 +65,35 @@ interface NodeRun {
   signal: AbortSignal;
   cleanups: Array<() => unknown>;
   sharedValues: Map<string, unknown>;
+  /** Whether `result` keeps the value (RunOptions.retainValues, or a post hook still needs it). */
+  keepValue: boolean;
   /** The node takes its first step: its deadline starts. Idempotent. */
   start(): void;
   /** Stop the deadline timer and detach from the run's signal (the node is done). */
   release(): void;
-  result?: NodeResult;
+  /** A NodeResult while `keepValue`, otherwise the outcome without its value. */
+  result?: NodeResult | NodeOutcome;
 }
 
 const INTERRUPTED = 'interrupted before completion';
 
-export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions): Promise<NodeResult<R>[]> {
+/** Every node's result, with its value (the default, `retainValues` true or absent). */
+export function runOperation<A, R>(
+  req: RunRequest<A, R>,
+  opts: RunOptions & { retainValues?: true },
+): Promise<NodeResult<R>[]>;
+/** Every node's outcome; values only when `retainValues` is not false (they went to `onResult`). */
+export function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions): Promise<NodeOutcome[]>;
+export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions): Promise<NodeOutcome[]> {
   const fanout = Math.max(1, opts.fanout ?? DEFAULT_FANOUT);
   const runSignal = opts.signal ?? new AbortController().signal;
+  const retain = opts.retainValues ?? true;
   // Thousands of nodes each listen on the run's signal: that is by design, not a leak.
   setMaxListeners(0, runSignal);
-  const runs = req.nodes.map((node) => newRun(node, runSignal, opts.timeoutMs));
+  const runs = req.nodes.map((node) => newRun(node, runSignal, retain, opts.timeoutMs));
   const finish = (run: NodeRun, result: NodeResult) => {
     if (run.result) return; // exactly one result per node
-    run.result = result;
+    run.result = run.keepValue ? result : withoutValue(result);
     opts.onResult?.(result);
   };
 
@@ -126,6 +145,7 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
       signal: runSignal,
       services: opts.services,
     };
+    if (executor.post) for (const run of groupRuns) run.keepValue = true;
     active.push({ executor, group, runs: groupRuns });
   }
 
@@ -181,21 +201,30 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
   for (const a of active) {
     if (!a.executor.post) continue;
     try {
+      // keepValue was set for every node of a group with a post hook: these are whole results.
       await a.executor.post(
         req.op,
         req.args,
         a.group,
-        a.runs.map((r) => r.result!),
+        a.runs.map((r) => r.result as NodeResult),
       );
     } catch (e) {
       opts.services.warn(`${a.group.flavor} ${req.op}: ${e instanceof Error ? e.message : String(e)}`);
     }
+    if (!retain) for (const run of a.runs) run.result = withoutValue(run.result!);
   }
 
-  return runs.map((r) => r.result as NodeResult<R>);
+  return runs.map((r) => r.result!);
 }
 
-function newRun(node: NodeDef, runSignal: AbortSignal, timeoutMs?: number): NodeRun {
+/** The outcome without its value (failures carry none and stay whole). */
+function withoutValue(r: NodeResult | NodeOutcome): NodeOutcome {
+  if (!r.ok) return r;
+  const slim: NodeOkOutcome = { node: r.node, ok: true, elapsedMs: r.elapsedMs };
+  return slim;
+}
+
+function newRun(node: NodeDef, runSignal: AbortSignal, keepValue: boolean, timeoutMs?: number): NodeRun {
   // Our own controller and timer rather than AbortSignal.any + AbortSignal.timeout: on Node 20 the
   // timeout signal is only weakly held by the combined one and can be garbage-collected before it
   // fires, leaving a hung node without its deadline.
@@ -213,6 +242,7 @@ function newRun(node: NodeDef, runSignal: AbortSignal, timeoutMs?: number): Node
     signal: controller.signal,
     cleanups: [],
     sharedValues: new Map(),
+    keepValue,
     // The deadline runs from the node's first step, not from the start of the command: a node queued
     // behind the fan-out limit has not used any of its time yet.
     start: () => {
