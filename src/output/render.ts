@@ -2,17 +2,26 @@
  * Renderers: text (xCAT's `node: value`), table (cli-table3), json (one document) and ndjson (a line
  * per node as it completes, then a summary line). The JSON shapes are a public contract:
  * docs/output.md documents them and test/output checks them against golden files.
+ *
+ * Memory stays flat with the fleet: each result is rendered when it arrives and its value is not kept.
+ * text and json write a node as soon as every node before it (in `nodes` order) has been written, holding
+ * only the rendered text of nodes that finished early; table keeps rendered cells (it needs every row for
+ * its widths) and collation keeps one rendered sample per group.
  */
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
-import type { NodeResult } from '../core/types.js';
+import type { NodeOutcome, NodeResult } from '../core/types.js';
 import { foldNodes } from '../noderange/nodeset.js';
+import { Collator, type CollatedGroup } from './collate.js';
+import { JsonDocumentWriter, groupJson } from './json-document.js';
+import { NodeOrder, ReorderBuffer } from './node-order.js';
 import type { RunSummary } from './summary.js';
 import type { ResultView } from './view.js';
 
 import type { OutputFormat } from './formats.js';
 
 export { OUTPUT_FORMATS, type OutputFormat } from './formats.js';
+export type { CollatedGroup } from './collate.js';
 export const JSON_SCHEMA_ID = 'hwctl/v1';
 
 /** Where output goes: stdout and stderr, one call per line (or block). */
@@ -30,15 +39,26 @@ export interface RenderOptions<T> {
   /** chalk instance; level 0 when colour is off. */
   color: ChalkInstance;
   sink: Sink;
+  /**
+   * The nodes in the order text, table and json list them (the command's node order). Results may
+   * arrive in any order. Without it, nodes are listed in the order their results arrive.
+   */
+  nodes?: readonly string[];
 }
 
 export interface Renderer {
-  /** One node finished (ndjson streams it; others buffer). */
+  /**
+   * One node finished. Rendered at once, the value is not kept: ndjson writes it, text and json as soon
+   * as every earlier node has been written, table and collated output hold the rendered form.
+   */
   result(r: NodeResult): void;
   /** A node's transitional state while it works (`powering-on`): ndjson streams it, text shows it with -V. */
   progress?(node: string, state: string): void;
-  /** Every node finished: write what was buffered. */
-  end(results: readonly NodeResult[], summary: RunSummary): void;
+  /**
+   * Every node finished: write what is still held (table, groups, the json summary). `results` is not
+   * read (each node came through `result()`); a caller may pass the run's outcomes or nothing (`[]`).
+   */
+  end(results: readonly NodeOutcome[], summary: RunSummary): void;
 }
 
 export function createRenderer<T>(o: RenderOptions<T>): Renderer {
@@ -57,49 +77,40 @@ export function createRenderer<T>(o: RenderOptions<T>): Renderer {
 /** Error text as xCAT prints it after `node: `. */
 const errorText = (r: Extract<NodeResult, { ok: false }>) => `Error: ${r.error.message}`;
 
+/** A node's output lines without the `node: ` prefix (what collation compares). */
+const textLines = <T>(r: NodeResult, view: ResultView<T>) =>
+  r.ok ? view.text(r.value as T) : [errorText(r)];
+
 function textRenderer<T>(o: RenderOptions<T>): Renderer {
   const c = o.color;
+  const queue = new ReorderBuffer<{ err: boolean; lines: string[] }>(new NodeOrder(o.nodes), (x) => {
+    for (const line of x.lines) {
+      if (x.err) o.sink.err(line);
+      else o.sink.out(line);
+    }
+  });
   return {
-    result: () => undefined,
-    end(results) {
-      for (const r of results) {
-        if (r.ok) {
-          for (const line of o.view.text(r.value as T)) o.sink.out(`${c.bold(r.node)}: ${line}`);
-        } else {
-          o.sink.err(`${c.bold(r.node)}: ${c.red(errorText(r))}`);
-        }
-      }
+    result(r) {
+      const name = c.bold(r.node);
+      if (r.ok)
+        queue.add(r.node, { err: false, lines: o.view.text(r.value as T).map((l) => `${name}: ${l}`) });
+      else queue.add(r.node, { err: true, lines: [`${name}: ${c.red(errorText(r))}`] });
+    },
+    end() {
+      queue.flush();
     },
   };
 }
 
-export interface CollatedGroup {
-  nodes: string[];
-  ok: boolean;
-  lines: string[];
-  /** A representative result (identical output across the group). */
-  sample: NodeResult;
-}
-
-/** Nodes with identical output, grouped; groups in order of their first node. */
-export function collate<T>(results: readonly NodeResult[], view: ResultView<T>): CollatedGroup[] {
-  const groups = new Map<string, CollatedGroup>();
-  for (const r of results) {
-    const lines = r.ok ? view.text(r.value as T) : [errorText(r)];
-    const key = `${r.ok ? 'ok' : 'err'}\u0000${lines.join('\n')}`;
-    const g = groups.get(key);
-    if (g) g.nodes.push(r.node);
-    else groups.set(key, { nodes: [r.node], ok: r.ok, lines, sample: r });
-  }
-  return [...groups.values()];
-}
-
 function collatedTextRenderer<T>(o: RenderOptions<T>): Renderer {
   const c = o.color;
+  const collator = new Collator<undefined>(new NodeOrder(o.nodes));
   return {
-    result: () => undefined,
-    end(results) {
-      for (const g of collate(results, o.view)) {
+    result(r) {
+      collator.add(r.node, r.ok, textLines(r, o.view), () => undefined);
+    },
+    end() {
+      for (const g of collator.groups()) {
         const title = `${foldNodes(g.nodes)} (${g.nodes.length})`;
         const rule = '='.repeat(Math.min(Math.max(title.length, 20), 78));
         const write = g.ok ? o.sink.out : o.sink.err;
@@ -116,22 +127,31 @@ function tableRenderer<T>(o: RenderOptions<T>): Renderer {
   const c = o.color;
   const columns = o.view.columns ?? [{ header: 'RESULT', value: (v: T) => o.view.text(v).join('\n') }];
   const style = { head: c.level > 0 ? ['bold'] : [], border: c.level > 0 ? ['grey'] : [], compact: true };
+  const cellsFor = (r: NodeResult): Table.Cell[] =>
+    r.ok
+      ? columns.map((k) => k.value(r.value as T))
+      : [{ colSpan: columns.length, content: c.red(errorText(r)) }];
+  const order = new NodeOrder(o.nodes);
+  // The table needs every row for its column widths: keep the rendered cells, in node order.
+  const rows: Table.Cell[][] = [];
+  const queue = new ReorderBuffer<Table.Cell[]>(order, (row) => rows.push(row));
+  const collator = new Collator<Table.Cell[]>(order);
   return {
-    result: () => undefined,
-    end(results) {
+    result(r) {
+      if (o.collate) collator.add(r.node, r.ok, textLines(r, o.view), () => cellsFor(r));
+      else queue.add(r.node, [r.node, ...cellsFor(r)]);
+    },
+    end() {
+      queue.flush();
       const head = o.collate
         ? ['NODES', 'COUNT', ...columns.map((k) => k.header)]
         : ['NODE', ...columns.map((k) => k.header)];
       const table = new Table({ head, style });
-      const rowFor = (r: NodeResult): Table.Cell[] =>
-        r.ok
-          ? columns.map((k) => k.value(r.value as T))
-          : [{ colSpan: columns.length, content: c.red(errorText(r)) }];
       if (o.collate) {
-        for (const g of collate(results, o.view))
-          table.push([foldNodes(g.nodes), String(g.nodes.length), ...rowFor(g.sample)]);
+        for (const g of collator.groups())
+          table.push([foldNodes(g.nodes), String(g.nodes.length), ...g.sample]);
       } else {
-        for (const r of results) table.push([r.node, ...rowFor(r)]);
+        table.push(...rows);
       }
       o.sink.out(table.toString());
     },
@@ -152,25 +172,27 @@ export function resultJson<T>(r: NodeResult, view: ResultView<T>): Record<string
 }
 
 function jsonRenderer<T>(o: RenderOptions<T>): Renderer {
+  const order = new NodeOrder(o.nodes);
+  const doc = new JsonDocumentWriter(o.sink, JSON_SCHEMA_ID, o.command);
+  const queue = new ReorderBuffer<string>(order, (json) => doc.result(json));
+  // A group's shared part ({ ok, value } or { ok, error }) as JSON text, from its first node.
+  const collator = o.collate ? new Collator<string>(order) : undefined;
   return {
-    result: () => undefined,
-    end(results, summary) {
-      const doc: Record<string, unknown> = {
-        schema: JSON_SCHEMA_ID,
-        command: o.command,
-        results: results.map((r) => resultJson(r, o.view)),
-        summary,
-      };
-      if (o.collate) {
-        doc.groups = collate(results, o.view).map((g) => ({
-          nodes: foldNodes(g.nodes),
-          count: g.nodes.length,
-          ...withoutNode(resultJson(g.sample, o.view)),
-        }));
-      }
-      o.sink.out(JSON.stringify(doc, null, 2));
+    result(r) {
+      const element = resultJson(r, o.view);
+      queue.add(r.node, JSON.stringify(element, null, 2));
+      collator?.add(r.node, r.ok, textLines(r, o.view), () => JSON.stringify(withoutNode(element), null, 2));
+    },
+    end(_results, summary) {
+      queue.flush();
+      doc.end(summary, collator && groupsJson(collator.groups()));
     },
   };
+}
+
+/** Each group's JSON text, made as it is written (a fleet's worth of groups is not copied at once). */
+function* groupsJson(groups: Iterable<CollatedGroup<string>>): Iterable<string> {
+  for (const g of groups) yield groupJson(foldNodes(g.nodes), g.nodes.length, g.sample);
 }
 
 function ndjsonRenderer<T>(o: RenderOptions<T>): Renderer {

@@ -1,4 +1,4 @@
-import type { NodeResult } from '../core/types.js';
+import type { NodeOutcome } from '../core/types.js';
 import { foldNodes } from '../noderange/nodeset.js';
 
 export interface RunSummary {
@@ -12,7 +12,7 @@ export interface RunSummary {
   elapsedMs: number;
 }
 
-export function summarize(results: readonly NodeResult[], elapsedMs: number): RunSummary {
+export function summarize(results: readonly NodeOutcome[], elapsedMs: number): RunSummary {
   const failedNames: string[] = [];
   let interrupted = 0;
   for (const r of results) {

@@ -46,7 +46,8 @@ const results: NodeResult<Power>[] = [
   },
 ];
 
-function render(format: OutputFormat, collate = false, streamed: NodeResult[] = []) {
+/** Render `results` delivered in `arrival` order (the engine's completion order); listed in node order. */
+function render(format: OutputFormat, collate = false, arrival: readonly NodeResult[] = results) {
   const out: string[] = [];
   const err: string[] = [];
   const r = createRenderer({
@@ -56,8 +57,9 @@ function render(format: OutputFormat, collate = false, streamed: NodeResult[] = 
     collate,
     color: new Chalk({ level: 0 }),
     sink: { out: (t) => out.push(t), err: (t) => err.push(t) },
+    nodes: results.map((x) => x.node),
   });
-  for (const x of streamed) r.result(x);
+  for (const x of arrival) r.result(x);
   r.end(results, summarize(results, 30123));
   return { out: out.join('\n') + '\n', err: err.join('\n') + '\n' };
 }
@@ -111,6 +113,25 @@ describe('renderers', () => {
     expect(doc.groups[0]).toEqual({ nodes: 'node[01-02,05]', count: 3, ok: true, value: { state: 'on' } });
   });
 
+  it('every format lists nodes in node order whatever order their results arrive in', () => {
+    const shuffled = [3, 0, 5, 1, 4, 2].map((i) => results[i]!);
+    const goldens: Array<[OutputFormat, boolean, string[]]> = [
+      ['text', false, ['text.stdout', 'text.stderr']],
+      ['text', true, ['text-collate.stdout', 'text-collate.stderr']],
+      ['table', false, ['table.stdout']],
+      ['table', true, ['table-collate.stdout']],
+      ['json', false, ['json.stdout']],
+    ];
+    for (const arrival of [shuffled, [...results].reverse()]) {
+      for (const [format, collate, [outFile, errFile]] of goldens) {
+        const { out, err } = render(format, collate, arrival);
+        expect(out).toBe(readFileSync(golden(outFile!), 'utf8'));
+        if (errFile) expect(err).toBe(readFileSync(golden(errFile), 'utf8'));
+      }
+      expect(render('json', true, arrival).out).toBe(render('json', true).out);
+    }
+  });
+
   it('ndjson: a line per node as it completes, then the summary', () => {
     const { out } = render('ndjson', false, [results[3]!, results[0]!]);
     const lines = out
@@ -119,6 +140,7 @@ describe('renderers', () => {
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ type: 'result', schema: 'hwctl/v1', node: 'node04', ok: true });
+    expect(lines[1]).toMatchObject({ type: 'result', node: 'node01' });
     expect(lines[2]).toMatchObject({
       type: 'summary',
       command: 'rpower node[01-07] stat',
@@ -166,7 +188,8 @@ describe('renderers', () => {
       color: new Chalk({ level: 1 }),
       sink: { out: (t) => out.push(t), err: () => undefined },
     });
-    r.end(results.slice(0, 1), summarize(results.slice(0, 1), 1));
+    r.result(results[0]!);
+    r.end([], summarize(results.slice(0, 1), 1));
     expect(out[0]).toContain('\u001b[1m');
     expect(render('text').out).not.toContain('\u001b[');
   });
