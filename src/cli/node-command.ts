@@ -5,10 +5,10 @@
  */
 import { Chalk } from 'chalk';
 import { HwctlUsageError } from '../core/errors.js';
-import type { NodeDef, NodeResult } from '../core/types.js';
+import type { NodeDef, NodeOutcome, NodeResult } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
-import { EXIT, exitCodeFor } from './exit-codes.js';
+import { EXIT } from './exit-codes.js';
 import { bmcOptionsFrom, type GlobalArgs } from './global-options.js';
 import { openInventory, selectNodes } from './select.js';
 import { resolvePasswords } from '../inventory/index.js';
@@ -138,31 +138,46 @@ export async function runNodeCommand<A, R>(
     collate: args.collate,
     color,
     sink,
+    nodes: nodes.map((n) => n.name),
   });
+  const engineOptions = {
+    fanout: args.fanout,
+    timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : spec.defaultTimeoutMs,
+    signal: controller.signal,
+    services,
+    passwords,
+    detectFlavor,
+  };
+  const run = (onResult?: (r: NodeResult) => void) =>
+    spec.execute
+      ? spec.execute(nodes, { services, signal: controller.signal, fanout: args.fanout, onResult })
+      : runOperation(spec.request!(nodes), { ...engineOptions, onResult });
   try {
-    const onResult = spec.postProcess ? undefined : (r: NodeResult) => renderer.result(r);
-    let results = spec.execute
-      ? await spec.execute(nodes, { services, signal: controller.signal, fanout: args.fanout, onResult })
-      : await runOperation(spec.request!(nodes), {
-          fanout: args.fanout,
-          timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : spec.defaultTimeoutMs,
-          signal: controller.signal,
-          services,
-          passwords,
-          detectFlavor,
-          onResult,
-        });
+    let outcomes: readonly NodeOutcome[];
     if (spec.postProcess) {
-      results = spec.postProcess(results);
+      // postProcess needs every value first (rpower --expect); those values are small.
+      const results = spec.postProcess(await run());
       for (const r of results) renderer.result(r);
+      outcomes = results;
+    } else if (spec.execute) {
+      outcomes = await run((r) => renderer.result(r));
+    } else {
+      // Each value goes to the renderer as its node finishes and is not kept: memory stays flat with
+      // the fleet (a 5,000-node rinv would otherwise hold every node's inventory until the end).
+      outcomes = await runOperation(spec.request!(nodes), {
+        ...engineOptions,
+        onResult: (r) => renderer.result(r),
+        retainValues: false,
+      });
     }
-    const summary = summarize(results, Date.now() - started);
-    renderer.end(results, summary);
-    if (results.length > 1 && !args.quiet) {
+    const summary = summarize(outcomes, Date.now() - started);
+    renderer.end(outcomes, summary);
+    if (outcomes.length > 1 && !args.quiet) {
       const line = summaryLine(summary);
       sink.err(summary.failed ? color.red(line) : color.green(line));
     }
-    return controller.signal.aborted ? EXIT.interrupted : exitCodeFor(results);
+    if (controller.signal.aborted) return EXIT.interrupted;
+    return summary.failed ? EXIT.nodeFailed : EXIT.ok;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
