@@ -711,8 +711,20 @@ export class SimMachine extends EventEmitter<MachineEvents> {
     );
   }
 
+  /** One sensor as it reads now (an expanded Sensors collection asks for each: reading all is O(n²)). */
   sensor(id: string): SensorReading | undefined {
-    return this.sensors().find((s) => s.id === id);
+    const defs = this.sensorDefs();
+    const i = defs.findIndex((d) => d.id === id);
+    if (i < 0) return undefined;
+    const salt = hashString(this.name) ^ this.seed;
+    return readSensor(
+      defs[i]!,
+      i,
+      salt,
+      this.host !== 'Off',
+      this.clock.now(),
+      this.sensorOverrides?.get(id),
+    );
   }
 
   /** Fault/test hook: pin a sensor to a value (undefined releases it). Crossing a threshold logs an entry. */

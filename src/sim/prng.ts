@@ -3,9 +3,9 @@
  * the same serial numbers, MACs, sensor drift and fault decisions.
  */
 
-/** 32-bit FNV-1a hash of a string. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
+/** 32-bit FNV-1a hash of a string (`basis`: another offset basis gives an independent hash). */
+export function hashString(text: string, basis = 0x811c9dc5): number {
+  let h = basis;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
