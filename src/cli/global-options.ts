@@ -141,7 +141,7 @@ export const globalOptions: Record<string, Options> = {
   },
   'per-bmc': {
     type: 'number',
-    describe: 'Requests in flight per BMC (default 2)',
+    describe: 'Requests in flight per BMC (default 2; a second connection opens only for a queue of 3)',
     group: BMC_GROUP,
   },
 };
