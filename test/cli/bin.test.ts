@@ -69,6 +69,18 @@ describe('hwctl executable', () => {
     expect(r.stdout).toMatch(/Exit codes: 0 all nodes ok/);
   });
 
+  it('wraps help to the terminal width (80 when piped), for --help and for a usage error alike', async () => {
+    const widest = (text: string) => Math.max(...text.split('\n').map((l) => l.length));
+    const help = await runCli(['rpower', '--help']);
+    expect(help.stdout).toMatch(/Power on\/off/);
+    expect(widest(help.stdout)).toBeLessThanOrEqual(80);
+    const usage = await runCli(['rpower']); // no noderange: usage error with the help text
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/Not enough non-option arguments/);
+    expect(usage.stderr).toMatch(/--inventory/);
+    expect(widest(usage.stderr)).toBeLessThanOrEqual(80);
+  });
+
   it('rejects an unknown command and an unknown option with usage and exit 2', async () => {
     const a = await runCli(['frobnicate', 'node01']);
     expect(a.code).toBe(2);
