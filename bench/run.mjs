@@ -2,7 +2,8 @@
 // `npm run bench`: hwctl at fleet scale against the simulator (a benchmark, not a test: CI does not run it).
 //
 //   node bench/run.mjs [--nodes 100,1000,5000] [--latency 50] [--fanout 64] [--commands stat,on,rinv,rvitals]
-//                      [--runs 1] [--startup-runs 30] [--skip-startup] [--out bench/results/latest.json]
+//                      [--runs 1] [--startup-runs 30] [--skip-startup] [--no-floor]
+//                      [--out bench/results/latest.json]
 //
 // For each fleet size N, the simulator (in this process) serves N BMCs with a per-request latency L, and
 // each hwctl command runs as a child process exactly as an admin runs it: `bin/hwctl` executed directly,
@@ -14,7 +15,8 @@
 // the hwctl process, the ideal time ceil(N / fanout) × (median critical path × L + the hardware's own time)
 // and the efficiency ideal / median wall, and the simulator's request rate beside it. Start-up:
 // `bin/hwctl --version` and `bin/hwctl rpower --help` against `node -e 0`. With Debian's redfishtool
-// installed, the same `stat` is run with `xargs -P <fanout>` for comparison.
+// installed, the same `stat` is run with `xargs -P <fanout>` for comparison. The floor (bench/floor.mjs):
+// `stat`'s very requests made without hwctl, with node's https and with got, same fan-out and TLS.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -34,6 +36,8 @@ const { values: opt } = parseArgs({
     runs: { type: 'string', default: '1' },
     'startup-runs': { type: 'string', default: '30' },
     'skip-startup': { type: 'boolean', default: false },
+    // the platform's floor for `stat` (bench/floor.mjs): the same requests without hwctl's engine
+    floor: { type: 'boolean', default: true },
     out: { type: 'string', default: join(root, 'bench', 'results', 'latest.json') },
   },
 });
@@ -177,6 +181,62 @@ async function redfishtoolStat(sim) {
 }
 
 /**
+ * `stat`'s requests without hwctl (bench/floor.mjs, a child process as hwctl is), with Node's https or
+ * got used directly: the floor this machine and those libraries set. Efficiency against the same ideal.
+ */
+async function floorStat(sim, n, client) {
+  const tmp = mkdtempSync(join(tmpdir(), 'hwctl-floor-'));
+  const fleetFile = join(tmp, 'fleet.json');
+  const rusageFile = join(tmp, 'rusage.json');
+  writeFileSync(
+    fleetFile,
+    JSON.stringify({
+      hosts: sim.nodes.map((x) => new URL(x.url).host),
+      ca: sim.caFile,
+      username: sim.username,
+      passwordFile: sim.passwordFile,
+    }),
+  );
+  sim.admin.power('all', 'On');
+  sim.admin.resetStats();
+  const t0 = process.hrtime.bigint();
+  const code = await new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(root, 'bench', 'floor.mjs'), '--client', client, '--fanout', String(fanout)],
+      {
+        stdio: 'ignore',
+        env: {
+          ...process.env,
+          NODE_OPTIONS: hookedNodeOptions,
+          HWCTL_RUSAGE_OUT: rusageFile,
+          HWCTL_FLOOR_FLEET: fleetFile,
+        },
+      },
+    );
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const usage = JSON.parse(readFileSync(rusageFile, 'utf8'));
+  rmSync(tmp, { recursive: true, force: true });
+  const st = sim.stats();
+  const idealMs = Math.ceil(n / fanout) * st.criticalPath.median * latencyMs;
+  return {
+    nodes: n,
+    command: `floor: stat's requests with ${client === 'got' ? 'got' : "node's https"}, no hwctl`,
+    exit: code,
+    wallMs: Math.round(wallMs),
+    cpuMs: Math.round(usage.userMs + usage.systemMs),
+    peakRssMB: +(usage.maxRssKb / 1024).toFixed(1),
+    requestsPerNode: +(st.totalRequests / n).toFixed(2),
+    criticalPathPerNode: st.criticalPath.median,
+    idealMs: Math.round(idealMs),
+    efficiency: +(idealMs / wallMs).toFixed(2),
+  };
+}
+
+/**
  * One run of command `c` on a fresh stats slate: wall, CPU, RSS and the simulator's view of it.
  * `noderange` replaces the command's `all` (the calibration runs on a few nodes).
  */
@@ -295,6 +355,13 @@ for (const n of sizes) {
       const row = summarize(n, c, samples, criticalPath);
       results.runs.push(row);
       console.log(JSON.stringify(row));
+    }
+    if (opt.floor && opt.commands.split(',').includes('stat')) {
+      for (const client of ['https', 'got']) {
+        const row = await floorStat(sim, n, client);
+        results.runs.push(row);
+        console.log(JSON.stringify(row));
+      }
     }
     const rt = await redfishtoolStat(sim);
     if (rt) {
