@@ -104,10 +104,11 @@ function textRenderer<T>(o: RenderOptions<T>): Renderer {
 
 function collatedTextRenderer<T>(o: RenderOptions<T>): Renderer {
   const c = o.color;
-  const collator = new Collator<undefined>(new NodeOrder(o.nodes));
+  const collator = new Collator<string[]>(new NodeOrder(o.nodes));
   return {
     result(r) {
-      collator.add(r.node, r.ok, textLines(r, o.view), () => undefined);
+      const lines = textLines(r, o.view);
+      collator.add(r.node, r.ok, lines, () => lines);
     },
     end() {
       for (const g of collator.groups()) {
@@ -117,7 +118,7 @@ function collatedTextRenderer<T>(o: RenderOptions<T>): Renderer {
         write(c.cyan(rule));
         write(c.cyan.bold(title));
         write(c.cyan(rule));
-        for (const line of g.lines) write(g.ok ? line : c.red(line));
+        for (const line of g.sample) write(g.ok ? line : c.red(line));
       }
     },
   };
