@@ -1,5 +1,3 @@
-import type { NodeResult } from '../core/types.js';
-
 /** Exit codes (docs/output.md). */
 export const EXIT = {
   /** every node succeeded */
@@ -11,7 +9,3 @@ export const EXIT = {
   /** interrupted by SIGINT/SIGTERM */
   interrupted: 130,
 } as const;
-
-export function exitCodeFor(results: readonly NodeResult[]): number {
-  return results.every((r) => r.ok) ? EXIT.ok : EXIT.nodeFailed;
-}

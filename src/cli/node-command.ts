@@ -171,7 +171,7 @@ export async function runNodeCommand<A, R>(
       });
     }
     const summary = summarize(outcomes, Date.now() - started);
-    renderer.end(outcomes, summary);
+    renderer.end(summary);
     if (outcomes.length > 1 && !args.quiet) {
       const line = summaryLine(summary);
       sink.err(summary.failed ? color.red(line) : color.green(line));

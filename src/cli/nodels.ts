@@ -44,6 +44,6 @@ export async function runNodels(
     sink,
   });
   for (const r of results) renderer.result(r);
-  renderer.end(results, summarize(results, Date.now() - started));
+  renderer.end(summarize(results, Date.now() - started));
   return 0;
 }

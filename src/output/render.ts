@@ -10,7 +10,7 @@
  */
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
-import type { NodeOutcome, NodeResult } from '../core/types.js';
+import type { NodeResult } from '../core/types.js';
 import { foldNodes } from '../noderange/nodeset.js';
 import { Collator, type CollatedGroup } from './collate.js';
 import { JsonDocumentWriter, groupJson } from './json-document.js';
@@ -54,11 +54,8 @@ export interface Renderer {
   result(r: NodeResult): void;
   /** A node's transitional state while it works (`powering-on`): ndjson streams it, text shows it with -V. */
   progress?(node: string, state: string): void;
-  /**
-   * Every node finished: write what is still held (table, groups, the json summary). `results` is not
-   * read (each node came through `result()`); a caller may pass the run's outcomes or nothing (`[]`).
-   */
-  end(results: readonly NodeOutcome[], summary: RunSummary): void;
+  /** Every node finished (each came through `result()`): write what is still held (table, groups, summary). */
+  end(summary: RunSummary): void;
 }
 
 export function createRenderer<T>(o: RenderOptions<T>): Renderer {
@@ -184,7 +181,7 @@ function jsonRenderer<T>(o: RenderOptions<T>): Renderer {
       queue.add(r.node, JSON.stringify(element, null, 2));
       collator?.add(r.node, r.ok, textLines(r, o.view), () => JSON.stringify(withoutNode(element), null, 2));
     },
-    end(_results, summary) {
+    end(summary) {
       queue.flush();
       doc.end(summary, collator && groupsJson(collator.groups()));
     },
@@ -204,7 +201,7 @@ function ndjsonRenderer<T>(o: RenderOptions<T>): Renderer {
     progress(node, state) {
       o.sink.out(JSON.stringify({ type: 'progress', schema: JSON_SCHEMA_ID, node, state }));
     },
-    end(_results, summary) {
+    end(summary) {
       o.sink.out(JSON.stringify({ type: 'summary', schema: JSON_SCHEMA_ID, command: o.command, summary }));
     },
   };

@@ -60,7 +60,7 @@ function render(format: OutputFormat, collate = false, arrival: readonly NodeRes
     nodes: results.map((x) => x.node),
   });
   for (const x of arrival) r.result(x);
-  r.end(results, summarize(results, 30123));
+  r.end(summarize(results, 30123));
   return { out: out.join('\n') + '\n', err: err.join('\n') + '\n' };
 }
 
@@ -189,7 +189,7 @@ describe('renderers', () => {
       sink: { out: (t) => out.push(t), err: () => undefined },
     });
     r.result(results[0]!);
-    r.end([], summarize(results.slice(0, 1), 1));
+    r.end(summarize(results.slice(0, 1), 1));
     expect(out[0]).toContain('\u001b[1m');
     expect(render('text').out).not.toContain('\u001b[');
   });

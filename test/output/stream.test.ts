@@ -78,7 +78,7 @@ function wholeDocument(results: NodeResult<Inv>[], v: ResultView<Inv>, collate: 
 function streamedDocument(arrival: NodeResult<Inv>[], nodes: string[], v: ResultView<Inv>, collate: boolean) {
   const { renderer, text } = capture('json', nodes, collate, v);
   for (const r of arrival) renderer.result(r);
-  renderer.end([], summarize(arrival, 4321));
+  renderer.end(summarize(arrival, 4321));
   return text();
 }
 
@@ -95,7 +95,7 @@ describe('node order with results arriving in any order', () => {
       ['err', 'n2: Error: operation timed out after 30 s'],
       ['out', 'n3: model: C'],
     ]);
-    renderer.end([], summarize([], 0));
+    renderer.end(summarize([], 0));
     expect(log).toHaveLength(3);
   });
 
@@ -117,7 +117,7 @@ describe('node order with results arriving in any order', () => {
     expect(log.map(([, t]) => t).join('\n')).toContain('"node": "n1"');
     expect(text()).not.toContain('"node": "n2"');
     expect(text()).toMatch(/},\n$/);
-    renderer.end([], summarize([ok('n1', { model: 'A' }), ok('n2', { model: 'B' })], 1));
+    renderer.end(summarize([ok('n1', { model: 'A' }), ok('n2', { model: 'B' })], 1));
     expect(JSON.parse(text()).results.map((r: { node: string }) => r.node)).toEqual(['n1', 'n2']);
   });
 
@@ -203,7 +203,7 @@ describe('values are not kept once rendered', () => {
         renderer.result(result);
         revoke();
       }
-      renderer.end([], summarize([], 1));
+      renderer.end(summarize([], 1));
       expect(text()).toContain(format === 'table' ? 'B' : 'model');
     });
   }
