@@ -2,7 +2,7 @@
 // `npm run bench`: hwctl at fleet scale against the simulator (a benchmark, not a test: CI does not run it).
 //
 //   node bench/run.mjs [--nodes 100,1000,5000] [--latency 50] [--fanout 64] [--commands stat,on,rinv,rvitals]
-//                      [--runs 1] [--startup-runs 30] [--skip-startup] [--no-floor] [--no-redfishtool]
+//                      [--runs 1] [--startup-runs 30] [--skip-startup] [--skip-floor] [--skip-redfishtool]
 //                      [--out bench/results/latest.json]
 //
 // For each fleet size N, the simulator (in this process) serves N BMCs with a per-request latency L, and
@@ -37,9 +37,9 @@ const { values: opt } = parseArgs({
     'startup-runs': { type: 'string', default: '30' },
     'skip-startup': { type: 'boolean', default: false },
     // the platform's floor for `stat` (bench/floor.mjs): the same requests without hwctl's engine
-    floor: { type: 'boolean', default: true },
-    // redfishtool under xargs takes ~0.1 s a node: --no-redfishtool for big fleets
-    redfishtool: { type: 'boolean', default: true },
+    'skip-floor': { type: 'boolean', default: false },
+    // redfishtool under xargs takes ~0.1 s a node: --skip-redfishtool for big fleets
+    'skip-redfishtool': { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench', 'results', 'latest.json') },
   },
 });
@@ -358,14 +358,14 @@ for (const n of sizes) {
       results.runs.push(row);
       console.log(JSON.stringify(row));
     }
-    if (opt.floor && opt.commands.split(',').includes('stat')) {
+    if (!opt['skip-floor'] && opt.commands.split(',').includes('stat')) {
       for (const client of ['https', 'got']) {
         const row = await floorStat(sim, n, client);
         results.runs.push(row);
         console.log(JSON.stringify(row));
       }
     }
-    const rt = opt.redfishtool ? await redfishtoolStat(sim) : undefined;
+    const rt = !opt['skip-redfishtool'] ? await redfishtoolStat(sim) : undefined;
     if (rt) {
       const ours = results.runs.find((x) => x.nodes === n && x.command.startsWith('rpower all stat'));
       results.runs.push({
@@ -375,7 +375,7 @@ for (const n of sizes) {
         ratioVsHwctl: ours ? +(rt.wallMs / ours.wallMs).toFixed(2) : undefined,
       });
       console.log(JSON.stringify(results.runs.at(-1)));
-    } else if (opt.redfishtool) {
+    } else if (!opt['skip-redfishtool']) {
       console.log('redfishtool not installed: comparison skipped (apt-get install redfishtool)');
     }
   } finally {
