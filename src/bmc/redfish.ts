@@ -86,6 +86,8 @@ export class Redfish implements RedfishClient {
   private loginDone: Promise<void> | undefined;
   private closed = false;
   private systemPath: Promise<string> | undefined;
+  /** The System as last read (see system()). */
+  private lastSystem: RedfishResource | undefined;
   private managerPath: Promise<string> | undefined;
   private chassisPaths: Promise<string[]> | undefined;
 
@@ -388,10 +390,18 @@ export class Redfish implements RedfishClient {
     return id;
   }
 
-  async system(): Promise<RedfishResource> {
+  /**
+   * The node's ComputerSystem, read now; with `reuse`, the one this client read last if any. An action
+   * needs only the System's Actions and their AllowableValues, which do not change with its state, and
+   * power managers read the state just before acting: reusing that read saves a request per node.
+   */
+  async system(opts: { reuse?: boolean } = {}): Promise<RedfishResource> {
+    if (opts.reuse && this.lastSystem) return this.lastSystem;
     await this.login();
     this.systemPath ??= this.findSystem();
-    return this.get(await this.systemPath);
+    const system = await this.get(await this.systemPath);
+    this.lastSystem = system;
+    return system;
   }
 
   private async findSystem(): Promise<string> {

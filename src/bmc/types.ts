@@ -68,8 +68,9 @@ export interface RedfishClient {
   patch(path: string, body: unknown, opts?: PatchOptions): Promise<RedfishResponse>;
   delete(path: string, opts?: RequestOptions): Promise<void>;
   /** The chosen ComputerSystem, read fresh on each call (ids discovered once by walking Members;
-   *  `node.system` selects one; several and none chosen → NodeError listing them). */
-  system(): Promise<RedfishResource>;
+   *  `node.system` selects one; several and none chosen → NodeError listing them). `reuse`: the System
+   *  as this client last read it, if it did (an action needs only its Actions, which do not change). */
+  system(opts?: { reuse?: boolean }): Promise<RedfishResource>;
   /** The Manager of that system (Links.ManagedBy, else the only/first BMC manager), read fresh. */
   manager(): Promise<RedfishResource>;
   /** The system's chassis (Links.Chassis), else every Chassis member, read fresh. */

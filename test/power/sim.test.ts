@@ -76,6 +76,29 @@ describe('rpower against every kind of BMC', () => {
     expect(countRequests(f.sim, POWER_ACTIONS)).toEqual(fill(f.all, 0));
   });
 
+  it('an action reuses the state read: off costs what stat costs plus the action itself', async () => {
+    const nodes = f.redfish.join(',');
+    f.sim.admin.power(nodes, 'On');
+    await settle(f.sim);
+    const requests = () => Object.fromEntries(f.redfish.map((n) => [n, f.sim.stats().perNode[n]!.requests]));
+    f.sim.admin.resetStats();
+    expect((await rpower(inv(), nodes, ['stat'])).code).toBe(0);
+    const stat = requests();
+    f.sim.admin.resetStats();
+    expect((await rpower(inv(), nodes, ['off'])).code).toBe(0);
+    const actions = countRequests(f.sim, /ComputerSystem\.Reset/);
+    // where the allowed ResetTypes live in an ActionInfo resource, that one read comes on top
+    const actionInfo = countRequests(f.sim, /^GET .*ActionInfo/);
+    for (const n of f.redfish) {
+      expect(actions[n]).toBe(1);
+      expect({ node: n, requests: requests()[n]! - actionInfo[n]! }).toEqual({
+        node: n,
+        requests: stat[n]! + 1,
+      });
+    }
+    await settle(f.sim); // leave them off, as the tests below expect
+  });
+
   it('reset on nodes that are off prints off and sends nothing (no iLO 400, no 409)', async () => {
     f.sim.admin.resetStats();
     const r = await rpower(inv(), 'all', ['reset']);
