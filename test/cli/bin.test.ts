@@ -105,6 +105,41 @@ describe('hwctl executable', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/rpower/);
   });
+
+  it('executed directly (as installed), starts node with its memory settings, also under an xCAT name', async () => {
+    // The bin's sh line execs node with the V8 flags docs/performance.md measured; a hook loaded through
+    // NODE_OPTIONS reports the flags node actually got.
+    const hook = join(tmp, 'exec-argv.mjs');
+    writeFileSync(
+      hook,
+      "process.on('exit', () => process.stderr.write('ARGV ' + process.execArgv.join(' ') + '\\n'));\n",
+    );
+    const link = join(tmp, 'rinv');
+    symlinkSync(BIN, link);
+    for (const [file, args, expected] of [
+      [BIN, ['--version'], /^\d+\.\d+\.\d+/],
+      [link, ['--help'], /hwctl rinv/],
+    ] as const) {
+      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+        (resolve, reject) => {
+          const child = spawn(file, [...args], {
+            env: { ...process.env, NODE_OPTIONS: `--import=${hook}` },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (d) => (stdout += d));
+          child.stderr.on('data', (d) => (stderr += d));
+          child.on('error', reject);
+          child.on('close', (code) => resolve({ code, stdout, stderr }));
+        },
+      );
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(expected);
+      expect(r.stderr).toMatch(/ARGV .*--max-semi-space-size=4/);
+      expect(r.stderr).toMatch(/ARGV .*--heap-growing-percent=75/);
+    }
+  });
 });
 
 describe('hwctl nodels', () => {
