@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import type { LogEntry } from '../../src/sim/eventlog.js';
-import { endpoints, startKindFleet, useFleet, type Kind } from '../helpers/sim-harness.js';
+import { endpoints, requestsMatching, startKindFleet, useFleet, type Kind } from '../helpers/sim-harness.js';
 import { reventlog } from './harness.js';
 import { localStamp } from './stamp.js';
 
@@ -220,21 +220,39 @@ describe('reventlog on every kind of BMC', () => {
     expect(none.errors.get(n)).toBe('No event log entries needed to be resolved');
   });
 
-  it('Redfish resolve finds the entry in its log; a BMC that refuses the PATCH fails that node only, as unsupported', async () => {
-    const e = f.sim.machine(f.node.generic).addLog('Warning', 'HwctlSim.1.0.Test', 'to resolve');
-    f.sim.admin.resetStats();
-    const r = await reventlog(inv(), f.node.generic, [`resolved=Log/${e.id}`], { output: 'json' });
+  it('Redfish resolve PATCHes Resolved on the entry it finds (generic, bmcweb); the machine log shows it', async () => {
+    for (const kind of ['generic', 'bmcweb'] as const) {
+      const node = f.node[kind];
+      const e = f.sim.machine(node).addLog('Warning', 'HwctlSim.1.0.Test', 'to resolve');
+      f.sim.admin.resetStats();
+      const r = await reventlog(inv(), node, [`resolved=${LOG_ID[kind]}/${e.id}`]);
+      expect({ kind, code: r.code, lines: r.lines.get(node) }).toEqual({
+        kind,
+        code: 0,
+        lines: [`Resolved ${LOG_ID[kind]}/${e.id}`],
+      });
+      expect(f.sim.machine(node).log.get(e.id)!.resolved).toBe(true);
+      // A named log costs one GET of the entry before the PATCH; bmcweb answers the PATCH with 204, so
+      // the entry is read back once more to see Resolved.
+      expect(requestsMatching(f.sim, node, /^GET .*\/Entries\/[^/]+$/)).toBe(kind === 'bmcweb' ? 2 : 1);
+      expect(requestsMatching(f.sim, node, /^PATCH .*\/Entries\/[^/]+$/)).toBe(1);
+      const again = await reventlog(inv(), node, [`resolved=${LOG_ID[kind]}/${e.id}`]);
+      expect(again.code).toBe(0);
+      expect(again.lines.get(node)).toEqual([
+        `Not resolving already resolved eventlog ID ${LOG_ID[kind]}/${e.id}`,
+      ]);
+    }
+  });
+
+  it('a BMC that keeps Resolved to itself (iDRAC SEL: 405) fails that node only, as unsupported', async () => {
+    const e = f.sim.machine(f.node.idrac).addLog('Warning', 'HwctlSim.1.0.Test', 'to resolve');
+    const r = await reventlog(inv(), f.node.idrac, [`resolved=Sel/${e.id}`], { output: 'json' });
     expect(r.code).toBe(1);
     expect(r.json!.results[0]!.error).toEqual({
       kind: 'unsupported',
-      message: expect.stringMatching(new RegExp(`^Log/${e.id}: \\[405\\] `)),
+      message: expect.stringMatching(new RegExp(`^Sel/${e.id}: \\[405\\] `)),
     });
-    expect(f.sim.machine(f.node.generic).log.get(e.id)!.resolved).toBe(false);
-    // A named log costs one GET of the entry before the PATCH.
-    expect(endpoints(f.sim, f.node.generic)).toMatchObject({
-      'GET /redfish/v1/Systems/{n}/LogServices/Log/Entries/{n}': 1,
-      'PATCH /redfish/v1/Systems/{n}/LogServices/Log/Entries/{n}': 1,
-    });
+    expect(f.sim.machine(f.node.idrac).log.get(e.id)!.resolved).toBe(false);
     const missing = await reventlog(inv(), f.node.idrac, ['resolved=99999']);
     expect(missing.code).toBe(1);
     expect(missing.errors.get(f.node.idrac)).toBe('Invalid ID: 99999');

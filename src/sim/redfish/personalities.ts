@@ -24,6 +24,11 @@ export interface LogServiceProfile {
   /** Members per page; more entries give `Members@odata.nextLink`. */
   pageSize: number;
   entryType: 'SEL' | 'Event' | 'Oem';
+  /**
+   * Clients may PATCH an entry's `Resolved` (bmcweb's EventLog does; iDRAC's SEL and iLO's IML answer 405:
+   * they show the property but keep it to themselves).
+   */
+  resolvable: boolean;
 }
 
 export type SuccessStyle = 'noContent' | 'resource' | 'idracMessage' | 'iloMessage';
@@ -137,6 +142,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
       description: 'System event log',
       pageSize: 50,
       entryType: 'Event',
+      resolvable: true,
     },
     ifaceId: (id) => id,
     processorId: (i) => `CPU${i + 1}`,
@@ -192,6 +198,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
       description: 'System Event Log Service',
       pageSize: 1000,
       entryType: 'Event',
+      resolvable: true,
     },
     ifaceId: (id) => id,
     processorId: (i) => `cpu${i}`,
@@ -268,6 +275,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
       description: 'SEL Log Service',
       pageSize: 50,
       entryType: 'SEL',
+      resolvable: false,
     },
     ifaceId: (_id, i) => `NIC.${i + 1}`,
     processorId: (i) => `CPU.Socket.${i + 1}`,
@@ -332,6 +340,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
       description: 'Integrated Management Log',
       pageSize: 40,
       entryType: 'Oem',
+      resolvable: false,
     },
     ifaceId: (_id, i) => String(i + 1),
     processorId: (i) => String(i + 1),

@@ -3,7 +3,7 @@ import type { LogEntry } from '../../machine.js';
 import { isObject, isoTime, type JsonObject } from '../json.js';
 import type { Router } from '../router.js';
 import { parseJsonBody } from '../tree.js';
-import { collection, type Gen } from './context.js';
+import { collection, rejectProperty, type Gen } from './context.js';
 
 function logPaths(g: Gen): { parent: string; services: string; log: string; entries: string } {
   const parent = g.p.log.parent === 'system' ? g.sys : g.mgr;
@@ -57,6 +57,20 @@ export function logEntryDoc(g: Gen, e: LogEntry): JsonObject {
   return doc;
 }
 
+/** `Resolved` is the one writable property of an entry (bmcweb: PATCH {"Resolved": true}). */
+function patchEntry(g: Gen, e: LogEntry, body: JsonObject): undefined {
+  const doc = logEntryDoc(g, e);
+  let resolved: boolean | undefined;
+  for (const [k, v] of Object.entries(body)) {
+    if (k !== 'Resolved') rejectProperty(g, doc, k);
+    if (typeof v !== 'boolean')
+      throw g.errors.error('PropertyValueTypeError', [JSON.stringify(v), k], { related: ['#/Resolved'] });
+    resolved = v;
+  }
+  if (resolved !== undefined) e.resolved = resolved;
+  return undefined;
+}
+
 export function addLogRoutes(r: Router, g: Gen): void {
   const p = logPaths(g);
   r.node(p.services, () => ({
@@ -77,7 +91,9 @@ export function addLogRoutes(r: Router, g: Gen): void {
   r.add(`${p.entries}/:id`, ({ id }) => {
     const n = /^\d+$/.test(id ?? '') ? Number(id) : NaN;
     const e = g.m.log.get(n);
-    return e ? { get: () => logEntryDoc(g, g.m.log.get(n) ?? e) } : undefined;
+    if (!e) return undefined;
+    const get = () => logEntryDoc(g, g.m.log.get(n) ?? e);
+    return g.p.log.resolvable ? { get, patch: (body) => patchEntry(g, e, body) } : { get };
   });
   r.node(`${p.log}/Actions/LogService.ClearLog`, () => ({
     post: (ctx) => {
