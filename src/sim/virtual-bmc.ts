@@ -188,6 +188,9 @@ export class VirtualBmc {
   /** Binds the port (the first time: learns the ephemeral port). */
   async start(): Promise<void> {
     this.sync();
+    // A BMC that starts down (a `down` fault) still gets its port, bound once and let go: the inventory
+    // then names an address that refuses connections, as an unplugged BMC's does, instead of port 0.
+    if (!this.reachable() && !this.everListened) await this.open();
     await this.opening;
     if (!this.listening && this.reachable())
       throw new Error(`${this.name}: could not listen on ${this.o.listen}:${this.port}`);
@@ -267,12 +270,12 @@ export class VirtualBmc {
       }
       const addr = server.address();
       if (addr && typeof addr === 'object') this.port = addr.port;
+      this.everListened = true;
       if (!this.reachable()) {
         server.close();
         return;
       }
       this.listener = server;
-      this.everListened = true;
       return;
     }
   }

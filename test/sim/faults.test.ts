@@ -208,3 +208,31 @@ describe('faults over the wire', () => {
     expect(new Set(runs[0])).toEqual(new Set([200, 503]));
   });
 });
+
+describe('a BMC that starts down', () => {
+  it('still has its port in the inventory: refused until the fault is cleared, then served there', async () => {
+    const fleet = await startSimulator({
+      nodes: 3,
+      flavor: 'openbmc',
+      seed: 4,
+      nodeFaults: { sim002: { down: true } },
+    });
+    try {
+      const ports = fleet.nodes.map((n) => Number(new URL(n.url).port));
+      expect(ports.every((p) => p > 0)).toBe(true);
+      expect(new Set(ports).size).toBe(3);
+      const inventory = await readFile(fleet.inventory, 'utf8');
+      expect(inventory).not.toMatch(/:0["}]/);
+      const fleetCa = await readFile(fleet.caFile ?? '', 'utf8');
+      const fleetAuth = { user: 'root', password: (await readFile(fleet.passwordFile, 'utf8')).trim() };
+      const url = `${fleet.url('sim002')}${STATE}`;
+      expect(await transportError(url, { ca: fleetCa, auth: fleetAuth })).toBe('ECONNREFUSED');
+      fleet.admin.clearFaults('sim002');
+      await sleep(50);
+      expect(fleet.url('sim002')).toBe(`https://127.0.0.1:${ports[1]}`);
+      expect((await http(url, { ca: fleetCa, auth: fleetAuth, timeoutMs: 3000 })).status).toBe(200);
+    } finally {
+      await fleet.stop();
+    }
+  });
+});
