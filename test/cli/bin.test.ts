@@ -120,20 +120,11 @@ describe('hwctl executable', () => {
       [BIN, ['--version'], /^\d+\.\d+\.\d+/],
       [link, ['--help'], /hwctl rinv/],
     ] as const) {
-      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-        (resolve, reject) => {
-          const child = spawn(file, [...args], {
-            env: { ...process.env, NODE_OPTIONS: `--import=${hook}` },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (d) => (stdout += d));
-          child.stderr.on('data', (d) => (stderr += d));
-          child.on('error', reject);
-          child.on('close', (code) => resolve({ code, stdout, stderr }));
-        },
-      );
+      const r = await runCli([...args], {
+        bin: file,
+        direct: true,
+        env: { NODE_OPTIONS: `--import=${hook}` },
+      });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(expected);
       expect(r.stderr).toMatch(/ARGV .*--max-semi-space-size=4/);

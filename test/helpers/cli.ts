@@ -12,13 +12,27 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run the real executable (built dist/) in a child process. */
+/**
+ * Run the real executable (built dist/) in a child process: `node <bin>` by default, or with `direct` the
+ * bin itself, as an installed command runs (through its `#!/bin/sh` line).
+ */
 export function runCli(
   args: string[],
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string; nodeArgs?: string[]; bin?: string } = {},
+  opts: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    input?: string;
+    nodeArgs?: string[];
+    bin?: string;
+    direct?: boolean;
+  } = {},
 ): Promise<CliRun> {
+  const bin = opts.bin ?? BIN;
+  const [file, argv] = opts.direct
+    ? [bin, args]
+    : [process.execPath, [...(opts.nodeArgs ?? []), bin, ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.bin ?? BIN, ...args], {
+    const child = spawn(file, argv, {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', HWCTL_INVENTORY: '', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
