@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { getEventListeners } from 'node:events';
 import { HwctlUsageError, NodeError } from '../../src/core/errors.js';
 import type { NodeResult } from '../../src/core/types.js';
 import type { Executor, NodeContext, RunServices } from '../../src/engine/executor.js';
@@ -88,6 +89,73 @@ describe('runOperation', () => {
     );
     expect(results.every((r) => r.ok)).toBe(true);
     expect(peak).toBe(7);
+  });
+
+  it('only working nodes listen on the run’s signal (at most the fan-out), through detection and the operation', async () => {
+    // An EventTarget scans its listeners on every add: all nodes listening from the start made a run
+    // quadratic in the fleet size.
+    const controller = new AbortController();
+    const listeners = () => getEventListeners(controller.signal, 'abort').length;
+    let peak = 0;
+    registerExecutor('power', 'a', {
+      capability: 'power',
+      flavor: 'a',
+      ping: async () => {
+        peak = Math.max(peak, listeners());
+        await sleep(1);
+        return 'ok';
+      },
+    } as Executor);
+    const results = await runOperation(
+      {
+        capability: 'power',
+        op: 'ping',
+        args: {},
+        nodes: fakeNodes(
+          Array.from({ length: 300 }, (_, i) => `n${i}`),
+          'auto',
+        ),
+      },
+      {
+        services: services(),
+        fanout: 6,
+        signal: controller.signal,
+        detectFlavor: async () => {
+          peak = Math.max(peak, listeners());
+          await sleep(1);
+          return 'a';
+        },
+      },
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(6);
+    expect(listeners()).toBe(0);
+  });
+
+  it('a node started after the run was interrupted is interrupted, and one interrupted while working stops', async () => {
+    const controller = new AbortController();
+    registerExecutor('power', 'a', {
+      capability: 'power',
+      flavor: 'a',
+      ping: async (_a: unknown, ctx: NodeContext) => {
+        if (ctx.node.name === 'n0') controller.abort(new Error('SIGINT'));
+        await sleep(1000, ctx.signal);
+        return 'ok';
+      },
+    } as Executor);
+    const t0 = Date.now();
+    const results = await runOperation(
+      { capability: 'power', op: 'ping', args: {}, nodes: fakeNodes(['n0', 'n1', 'n2', 'n3'], 'a') },
+      { services: services(), fanout: 2, signal: controller.signal },
+    );
+    expect(Date.now() - t0).toBeLessThan(900);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.kind))).toEqual([
+      'interrupted',
+      'interrupted',
+      'interrupted',
+      'interrupted',
+    ]);
   });
 
   it('keeps a failing or throwing node from affecting the others, one result each', async () => {
