@@ -148,27 +148,25 @@ export async function runNodeCommand<A, R>(
     passwords,
     detectFlavor,
   };
-  const run = (onResult?: (r: NodeResult) => void) =>
-    spec.execute
-      ? spec.execute(nodes, { services, signal: controller.signal, fanout: args.fanout, onResult })
-      : runOperation(spec.request!(nodes), { ...engineOptions, onResult });
+  const executeOptions = { services, signal: controller.signal, fanout: args.fanout };
   try {
     let outcomes: readonly NodeOutcome[];
     if (spec.postProcess) {
       // postProcess needs every value first (rpower --expect); those values are small.
-      const results = spec.postProcess(await run());
+      const results = spec.postProcess(
+        spec.execute
+          ? await spec.execute(nodes, executeOptions)
+          : await runOperation(spec.request!(nodes), engineOptions),
+      );
       for (const r of results) renderer.result(r);
       outcomes = results;
-    } else if (spec.execute) {
-      outcomes = await run((r) => renderer.result(r));
     } else {
       // Each value goes to the renderer as its node finishes and is not kept: memory stays flat with
       // the fleet (a 5,000-node rinv would otherwise hold every node's inventory until the end).
-      outcomes = await runOperation(spec.request!(nodes), {
-        ...engineOptions,
-        onResult: (r) => renderer.result(r),
-        retainValues: false,
-      });
+      const onResult = (r: NodeResult) => renderer.result(r);
+      outcomes = spec.execute
+        ? await spec.execute(nodes, { ...executeOptions, onResult })
+        : await runOperation(spec.request!(nodes), { ...engineOptions, onResult, retainValues: false });
     }
     const summary = summarize(outcomes, Date.now() - started);
     renderer.end(summary);
