@@ -4,16 +4,21 @@
 // still loads only what it runs. Measured in docs/performance.md: resolving ~110 separate module files
 // was a third of `hwctl --version`'s time.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+const outdir = join(root, 'dist/bundle');
+// Chunk names carry a content hash: without a clean slate every rebuild leaves the previous chunks
+// behind (a working tree had gathered ~380 of them), and they would ship in a package.
+rmSync(outdir, { recursive: true, force: true });
+
 await build({
   entryPoints: [join(root, 'src/cli/main.ts')],
-  outdir: join(root, 'dist/bundle'),
+  outdir,
   bundle: true,
   splitting: true,
   format: 'esm',
