@@ -2,6 +2,8 @@
 import { describe, it, expect } from '@jest/globals';
 import { useNock } from '../helpers/nock-harness.js';
 import nock from 'nock';
+import { getEventListeners } from 'node:events';
+import { Readable } from 'node:stream';
 import { BmcTransport } from '../../src/bmc/http.js';
 import type { BmcRequest } from '../../src/bmc/http.js';
 import { resolveSettings } from '../../src/bmc/options.js';
@@ -136,6 +138,64 @@ describe('timeouts and errors', () => {
     expect(() => transport({ ca: '/nonexistent/ca.pem' })).toThrow(
       /Cannot read the CA bundle \/nonexistent\/ca.pem \(ENOENT\)/,
     );
+  });
+});
+
+describe('one exchange', () => {
+  it('leaves nothing on the node signal once the answer is read (it lives as long as the run)', async () => {
+    // got listens on the request's signal until its stream is destroyed; a stream whose GET side is
+    // never ended by us is not destroyed by itself, and 1,000 nodes × 5 requests kept alive through
+    // their signals doubled a run's memory.
+    nock(ORIGIN)
+      .get('/a')
+      .times(3)
+      .reply(200, '{"a":1}')
+      .post('/b')
+      .reply(201, '{}')
+      .get('/c')
+      .reply(404, 'no');
+    nock(ORIGIN).get('/d').delay(1000).reply(200, '{}');
+    const signal = new AbortController().signal;
+    const node = testNode();
+    const services = recordingServices({ requestTimeoutMs: 60_000 });
+    const t = new BmcTransport({ node, settings: resolveSettings(node, services.options), services, signal });
+    await t.request({ method: 'GET', path: '/a' });
+    await t.request({ method: 'POST', path: '/b', json: { x: 1 } });
+    await t.request({ method: 'GET', path: '/c' });
+    await expect(t.request({ method: 'GET', path: '/d', retry: 'none', timeoutMs: 100 })).rejects.toThrow(
+      /no response within/,
+    );
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    t.release();
+  });
+
+  it('a DELETE or POST without a body is sent complete and answered', async () => {
+    const scope = nock(ORIGIN)
+      .delete('/s/1')
+      .reply(function () {
+        return [204, '', { 'x-got-length': String(this.req.headers['content-length'] ?? 'none') }];
+      })
+      .post('/reset')
+      .reply(200, '{}');
+    const t = transport({ requestTimeoutMs: 2000 });
+    const del = await t.request({ method: 'DELETE', path: '/s/1', retry: 'none' });
+    expect([del.status, del.text]).toEqual([204, '']);
+    expect((await t.request({ method: 'POST', path: '/reset' })).status).toBe(200);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('a body sent in many chunks comes back whole, with status, reason and headers', async () => {
+    const big = JSON.stringify({
+      Members: Array.from({ length: 3000 }, (_, i) => ({ '@odata.id': `/m/${i}` })),
+    });
+    nock(ORIGIN)
+      .get('/big')
+      .reply(200, () => Readable.from([big.slice(0, 1000), big.slice(1000)]), {
+        etag: 'W/"1"',
+      });
+    const res = await transport().request({ method: 'GET', path: '/big' });
+    expect(res.text).toBe(big);
+    expect([res.status, res.statusText, res.headers.etag]).toEqual([200, 'OK', 'W/"1"']);
   });
 });
 
