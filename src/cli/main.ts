@@ -26,6 +26,26 @@ export function effectiveArgv(argv: string[], invokedAs: string): string[] {
   return (XCAT_COMMAND_NAMES as readonly string[]).includes(name) ? [name, ...argv] : argv;
 }
 
+/** The first word of each command's yargs definition (`rpower <noderange> [action]` → `rpower`). */
+const IMPLEMENTED = COMMANDS.map(
+  (c) => String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0],
+);
+
+/**
+ * xCAT commands hwctl does not implement yet are named as such, rather than left to yargs' "Unknown
+ * argument", which reads as a typo. package.json installs only the names hwctl serves, so that an xCAT
+ * installation's own rflash or rspconfig is never shadowed by one that cannot do the job.
+ */
+export function rejectUnimplemented(argv: readonly string[]): void {
+  const word = argv[0];
+  if (word === undefined || IMPLEMENTED.includes(word)) return;
+  if (!(XCAT_COMMAND_NAMES as readonly string[]).includes(word)) return;
+  const served = XCAT_COMMAND_NAMES.filter((n) => IMPLEMENTED.includes(n));
+  throw new HwctlUsageError(
+    `${word} is not implemented by hwctl ${version}; it implements ${served.join(', ')} (hwctl --help)`,
+  );
+}
+
 const helpWidth = () => Math.min(110, process.stdout.columns || 80);
 
 /** Whether this command line shows help (flags, the `help` word, or no command at all). */
@@ -79,7 +99,9 @@ export async function main(
     });
   }
   try {
-    await buildCli(effectiveArgv(argv, invokedAs)).parseAsync();
+    const args = effectiveArgv(argv, invokedAs);
+    rejectUnimplemented(args);
+    await buildCli(args).parseAsync();
   } catch (e) {
     if (e instanceof HwctlUsageError) {
       process.stderr.write(`Error: ${e.message}\n`);

@@ -91,6 +91,33 @@ describe('hwctl executable', () => {
     expect(b.stdout).toBe('');
   });
 
+  it('names the xCAT commands it does not implement, as a command and under their own name', async () => {
+    const a = await runCli(['rflash', 'node01', '-c']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(
+      /^Error: rflash is not implemented by hwctl [\d.]+; it implements rpower, rsetboot, rinv, rvitals, reventlog, rbeacon/m,
+    );
+    expect(a.stdout).toBe('');
+    const link = join(tmp, 'rspconfig');
+    symlinkSync(BIN, link);
+    const b = await runCli(['node01', 'ip'], { bin: link });
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/rspconfig is not implemented/);
+    // package.json installs only the names hwctl serves: an xCAT rflash on the PATH stays reachable.
+    const { bin } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+    };
+    expect(Object.keys(bin).sort()).toEqual([
+      'hwctl',
+      'rbeacon',
+      'reventlog',
+      'rinv',
+      'rpower',
+      'rsetboot',
+      'rvitals',
+    ]);
+  });
+
   it('prints a shell completion script', async () => {
     const r = await runCli(['completion']);
     expect(r.code).toBe(0);
