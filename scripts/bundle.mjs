@@ -12,6 +12,27 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const outdir = join(root, 'dist/bundle');
+
+/**
+ * yargs, cliui and wrap-ansi get scripts/lazy-string-width.mjs for `string-width` (why: in that file),
+ * which loads yargs' own string-width only for text that is not printable ASCII. cli-table3 keeps its
+ * own (a CommonJS version loaded only with table output).
+ */
+const SHIM = join(root, 'scripts', 'lazy-string-width.mjs');
+const YARGS_DIR = join(root, 'node_modules', 'yargs');
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(build) {
+    build.onResolve({ filter: /^string-width$/ }, (args) => {
+      if (args.pluginData === 'real') return undefined;
+      if (args.importer === SHIM) {
+        return build.resolve('string-width', { kind: args.kind, resolveDir: YARGS_DIR, pluginData: 'real' });
+      }
+      if (!/[/\\]node_modules[/\\](yargs|cliui|wrap-ansi)[/\\]/.test(args.importer)) return undefined;
+      return { path: SHIM };
+    });
+  },
+};
 // Chunk names carry a content hash: without a clean slate every rebuild leaves the previous chunks
 // behind (a working tree had gathered ~380 of them), and they would ship in a package.
 rmSync(outdir, { recursive: true, force: true });
@@ -30,5 +51,6 @@ await build({
   banner: {
     js: "import { createRequire as __hwctlCreateRequire } from 'node:module'; const require = __hwctlCreateRequire(import.meta.url);",
   },
+  plugins: [lazyStringWidth],
   logLevel: 'warning',
 });
