@@ -1,11 +1,12 @@
 // The platform's floor for `rpower all stat` (run by bench/run.mjs as a child, like hwctl): the very
 // requests hwctl makes for a Redfish node — service root, session login, Systems, the System, logout — in
 // sequence over one keep-alive TLS connection per BMC, the same fan-out and CA, but none of hwctl's
-// engine, and with Node's own https (`--client https`) or got used directly (`--client got`). What
+// engine, and with Node's own https (`--client https`) or got used directly: its promise interface
+// (`--client got`) or its stream interface as hwctl calls it (`--client got-stream`). What
 // hwctl costs beyond these two is its own overhead; what these cost is Node's TLS and HTTP (and got).
 //
 //   HWCTL_FLOOR_FLEET=<json file: { hosts: ["127.0.0.1:port"...], ca, username, passwordFile }>
-//   node bench/floor.mjs --client https|got --fanout 64
+//   node bench/floor.mjs --client https|got|got-stream --fanout 64
 import https from 'node:https';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
@@ -46,9 +47,40 @@ const clients = {
       followRedirect: false,
       responseType: 'text',
     }).then((r) => ({ status: r.statusCode, headers: r.headers, text: r.body })),
+  // got's stream interface, as hwctl calls it since the third pass (src/bmc/http.ts `exchange`)
+  'got-stream': (agent, host, method, path, headers, body) =>
+    new Promise((resolve, reject) => {
+      const stream = got.stream(`https://${host}${path}`, {
+        method,
+        headers,
+        body,
+        agent: { https: agent },
+        timeout: { request: 30_000 },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        followRedirect: false,
+      });
+      const chunks = [];
+      let head;
+      stream.once('response', (r) => (head = r));
+      stream.on('data', (c) => chunks.push(c));
+      stream.once('end', () => {
+        stream.destroy();
+        resolve({
+          status: head.statusCode,
+          headers: head.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+      stream.once('error', (e) => {
+        stream.destroy();
+        reject(e);
+      });
+      if (body === undefined && method !== 'GET') stream.end();
+    }),
 };
 const send = clients[opt.client];
-if (!send) throw new Error(`--client https|got, not ${opt.client}`);
+if (!send) throw new Error(`--client https|got|got-stream, not ${opt.client}`);
 
 let failed = 0;
 await pMap(

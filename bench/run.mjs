@@ -186,6 +186,12 @@ async function redfishtoolStat(sim) {
  * `stat`'s requests without hwctl (bench/floor.mjs, a child process as hwctl is), with Node's https or
  * got used directly: the floor this machine and those libraries set. Efficiency against the same ideal.
  */
+const FLOOR_CLIENTS = {
+  https: "node's https",
+  got: "got's promise interface",
+  'got-stream': "got's stream interface (as hwctl)",
+};
+
 async function floorStat(sim, n, client) {
   const tmp = mkdtempSync(join(tmpdir(), 'hwctl-floor-'));
   const fleetFile = join(tmp, 'fleet.json');
@@ -226,7 +232,7 @@ async function floorStat(sim, n, client) {
   const idealMs = Math.ceil(n / fanout) * st.criticalPath.median * latencyMs;
   return {
     nodes: n,
-    command: `floor: stat's requests with ${client === 'got' ? 'got' : "node's https"}, no hwctl`,
+    command: `floor: stat's requests with ${FLOOR_CLIENTS[client]}, no hwctl`,
     exit: code,
     wallMs: Math.round(wallMs),
     cpuMs: Math.round(usage.userMs + usage.systemMs),
@@ -359,7 +365,7 @@ for (const n of sizes) {
       console.log(JSON.stringify(row));
     }
     if (!opt['skip-floor'] && opt.commands.split(',').includes('stat')) {
-      for (const client of ['https', 'got']) {
+      for (const client of ['https', 'got', 'got-stream']) {
         const row = await floorStat(sim, n, client);
         results.runs.push(row);
         console.log(JSON.stringify(row));
