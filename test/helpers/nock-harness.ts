@@ -13,7 +13,12 @@ import { recordingServices, testContext, testNode, type TestContext } from '../b
 /** Register this file's nock hooks: call once at the top level of a test file that uses nock. */
 export function useNock(): void {
   beforeAll(() => nock.disableNetConnect());
-  afterEach(() => nock.cleanAll());
+  afterEach(() => {
+    // A delayed reply (.delay) whose request was aborted or timed out keeps its timer otherwise, and the
+    // file's jest worker then outlives the tests by seconds ("did not exit gracefully").
+    nock.abortPendingRequests();
+    nock.cleanAll();
+  });
   afterAll(() => {
     nock.enableNetConnect();
     nock.restore();
