@@ -21,6 +21,18 @@ const fleet = JSON.parse(readFileSync(process.env.HWCTL_FLOOR_FLEET, 'utf8'));
 const password = readFileSync(fleet.passwordFile, 'utf8').trim();
 const secureContext = tls.createSecureContext({ ca: readFileSync(fleet.ca, 'utf8') });
 
+/** The options hwctl gives got for a request (src/bmc/http.ts). */
+const gotOptions = (agent, method, headers, body) => ({
+  method,
+  headers,
+  body,
+  agent: { https: agent },
+  timeout: { request: 30_000 },
+  retry: { limit: 0 },
+  throwHttpErrors: false,
+  followRedirect: false,
+});
+
 /** One request: { status, headers, text }. */
 const clients = {
   https: (agent, host, method, path, headers, body) =>
@@ -36,30 +48,13 @@ const clients = {
       req.end(body);
     }),
   got: (agent, host, method, path, headers, body) =>
-    got(`https://${host}${path}`, {
-      method,
-      headers,
-      body,
-      agent: { https: agent },
-      timeout: { request: 30_000 },
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-    }).then((r) => ({ status: r.statusCode, headers: r.headers, text: r.body })),
+    got(`https://${host}${path}`, { ...gotOptions(agent, method, headers, body), responseType: 'text' }).then(
+      (r) => ({ status: r.statusCode, headers: r.headers, text: r.body }),
+    ),
   // got's stream interface, as hwctl calls it since the third pass (src/bmc/http.ts `exchange`)
   'got-stream': (agent, host, method, path, headers, body) =>
     new Promise((resolve, reject) => {
-      const stream = got.stream(`https://${host}${path}`, {
-        method,
-        headers,
-        body,
-        agent: { https: agent },
-        timeout: { request: 30_000 },
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        followRedirect: false,
-      });
+      const stream = got.stream(`https://${host}${path}`, gotOptions(agent, method, headers, body));
       const chunks = [];
       let head;
       stream.once('response', (r) => (head = r));
