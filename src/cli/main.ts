@@ -36,7 +36,7 @@ const IMPLEMENTED = COMMANDS.map(
  * argument", which reads as a typo. package.json installs only the names hwctl serves, so that an xCAT
  * installation's own rflash or rspconfig is never shadowed by one that cannot do the job.
  */
-export function rejectUnimplemented(argv: readonly string[]): void {
+function rejectUnimplemented(argv: readonly string[]): void {
   const word = argv[0];
   if (word === undefined || IMPLEMENTED.includes(word)) return;
   if (!(XCAT_COMMAND_NAMES as readonly string[]).includes(word)) return;
