@@ -42,6 +42,13 @@ export interface BmcRequest {
   retry?: RetryPolicy;
   /** undefined: the node's signal; null: none (cleanups run after the node's signal aborted). */
   signal?: AbortSignal | null;
+  /**
+   * A login: the signal may stop it before it is sent, not after. Once sent, the BMC may open a session
+   * whatever happens to us; dropping the answer would lose the token that closes it. So it runs to its
+   * answer (bounded by timeoutMs) and is returned even if the signal aborted meanwhile: the caller records
+   * the session and the node's cleanup closes it.
+   */
+  completeOnceSent?: boolean;
 }
 
 export interface BmcResponse {
@@ -244,6 +251,10 @@ export class BmcTransport {
         this.debug(curlCommand(req.basic ? { ...curlReq, basicUser: this.node.username! } : curlReq));
       }
       const release = await this.limiter.acquire(signal);
+      if (req.completeOnceSent && signal?.aborted) {
+        release();
+        throw signal.reason;
+      }
       const started = Date.now();
       let res: BmcResponse | undefined;
       let failure: unknown;
@@ -257,7 +268,7 @@ export class BmcTransport {
           retry: { limit: 0 },
           throwHttpErrors: false,
           followRedirect: false,
-          ...(signal ? { signal } : {}),
+          ...(signal && !req.completeOnceSent ? { signal } : {}),
         });
         res = { ...r, path, elapsedMs: Date.now() - started, tries: attempt };
       } catch (e) {
@@ -266,7 +277,7 @@ export class BmcTransport {
         release();
       }
       const elapsed = Date.now() - started;
-      if (signal?.aborted) {
+      if (signal?.aborted && !(req.completeOnceSent && res)) {
         this.debug(`-> aborted (${elapsed} ms)`);
         throw signal.reason;
       }

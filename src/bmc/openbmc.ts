@@ -43,6 +43,8 @@ export class OpenBmc implements OpenBmcClient {
       basic: true,
       timeoutMs: this.t.settings.loginMs,
       retry: 'rejected',
+      // Interrupted mid-login, the session still opens on the BMC: take its cookie to close it.
+      completeOnceSent: true,
     });
     if (res.status !== 200) throw this.error(res, 'POST', '/login', true);
     this.envelope(res, 'POST'); // a 200 that is not an envelope is not an OpenBMC login

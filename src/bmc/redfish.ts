@@ -146,6 +146,8 @@ export class Redfish implements RedfishClient {
       timeoutMs: this.t.settings.loginMs,
       // auto falls back to Basic on 429/503 (session table full) at once rather than retrying.
       retry: this.init.auth === 'auto' ? 'unsent' : 'rejected',
+      // Interrupted mid-login, the session still opens on the BMC: take its token to close it.
+      completeOnceSent: true,
     });
     if (this.init.auth === 'auto' && [404, 405, 501, 429, 503].includes(res.status)) {
       // No usable SessionService (emulators), or the session table is full: Basic still works.

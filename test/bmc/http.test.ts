@@ -114,6 +114,33 @@ describe('timeouts and errors', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('a login (completeOnceSent) interrupted once sent still returns its answer; one not yet sent is not sent', async () => {
+    const ac = new AbortController();
+    const node = testNode();
+    const services = recordingServices();
+    const t = new BmcTransport({
+      node,
+      settings: resolveSettings(node, services.options),
+      services,
+      signal: ac.signal,
+    });
+    const reason = new Error('SIGINT');
+    nock(ORIGIN)
+      .post('/login')
+      .reply(function () {
+        ac.abort(reason); // the interrupt arrives while the BMC is opening the session
+        return [201, '{}', { 'x-auth-token': 'tok' }];
+      });
+    const login = { method: 'POST', path: '/login', json: {}, completeOnceSent: true } as const;
+    const res = await t.request(login);
+    expect([res.status, res.headers['x-auth-token']]).toEqual([201, 'tok']);
+    // Any other request on the aborted signal stops, and a login not yet sent is not sent at all.
+    const unsent = nock(ORIGIN).post('/login').reply(201, '{}');
+    await expect(t.request(login)).rejects.toBe(reason);
+    await expect(t.request({ method: 'GET', path: '/x' })).rejects.toBe(reason);
+    expect(unsent.isDone()).toBe(false);
+  });
+
   it('malformed JSON on a 2xx is "Received wrong format response", kind protocol', async () => {
     nock(ORIGIN).get('/x').reply(200, '{"Id": "1", "Na');
     const t = transport();

@@ -21,6 +21,7 @@ import { runOperation } from '../../src/engine/run.js';
 import { registerExecutor } from '../../src/executors/registry.js';
 import { loadInventory } from '../../src/inventory/index.js';
 import { startSimulator } from '../../src/sim/fleet.js';
+import { FleetStats } from '../../src/sim/stats.js';
 import type { Simulator } from '../../src/sim/fleet.js';
 import { recordingServices, tempDir, testContext } from './helpers.js';
 
@@ -282,6 +283,31 @@ describe('against the simulator', () => {
     const r = await pending;
     expect(r.every((x) => !x.ok && x.error.kind === 'interrupted')).toBe(true);
     expectNoSessions();
+  });
+
+  it('interrupt while logins are in flight: the sessions the BMCs opened are still closed', async () => {
+    // The interrupt comes the moment each BMC receives the login, which it then carries out: a client that
+    // dropped the login on the interrupt would never see the token that closes the session it opened.
+    const target = [
+      nodes.find((n) => n.mgt === 'redfish' && n.attrs.personality === 'generic')!,
+      nodes.find((n) => n.mgt === 'openbmc')!,
+    ];
+    const ac = new AbortController();
+    const logins = /^(\/redfish\/v1\/SessionService\/Sessions\/?|\/login)$/;
+    const count = FleetStats.prototype.request;
+    let seen = 0;
+    FleetStats.prototype.request = function (node, method, path) {
+      if (method === 'POST' && logins.test(path) && ++seen === target.length) ac.abort(new Error('SIGINT'));
+      return count.call(this, node, method, path);
+    };
+    try {
+      const r = await run('probe', {}, { nodes: target, signal: ac.signal }).results;
+      expect(seen).toBe(2);
+      expect(r.map((x) => (x.ok ? 'ok' : x.error.kind))).toEqual(['interrupted', 'interrupted']);
+      expectNoSessions();
+    } finally {
+      FleetStats.prototype.request = count;
+    }
   });
 
   it('sessions expired by the BMC mid-run: one re-login, the operation succeeds', async () => {
