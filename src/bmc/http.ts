@@ -45,8 +45,9 @@ export interface BmcRequest {
   /**
    * A login: the signal may stop it before it is sent, not after. Once sent, the BMC may open a session
    * whatever happens to us; dropping the answer would lose the token that closes it. So it runs to its
-   * answer (bounded by timeoutMs) and is returned even if the signal aborted meanwhile: the caller records
-   * the session and the node's cleanup closes it.
+   * answer, for at most the logout timeout after the signal aborted (and timeoutMs in all), and the answer
+   * is returned even if the signal aborted meanwhile: the caller records the session and the node's
+   * cleanup closes it.
    */
   completeOnceSent?: boolean;
 }
@@ -255,6 +256,8 @@ export class BmcTransport {
         release();
         throw signal.reason;
       }
+      const sendSignal =
+        req.completeOnceSent && signal ? graceAfter(signal, this.settings.logoutMs) : undefined;
       const started = Date.now();
       let res: BmcResponse | undefined;
       let failure: unknown;
@@ -268,12 +271,13 @@ export class BmcTransport {
           retry: { limit: 0 },
           throwHttpErrors: false,
           followRedirect: false,
-          ...(signal && !req.completeOnceSent ? { signal } : {}),
+          ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
         });
         res = { ...r, path, elapsedMs: Date.now() - started, tries: attempt };
       } catch (e) {
         failure = e;
       } finally {
+        sendSignal?.dispose();
         release();
       }
       const elapsed = Date.now() - started;
@@ -364,6 +368,27 @@ function exchange(
     // A stream request with a method that may carry a body waits for one; without a body, it is complete.
     if (options.body === undefined && options.method !== 'GET' && options.method !== 'HEAD') stream.end();
   });
+}
+
+/**
+ * A signal that aborts `graceMs` after `signal` does: a login already sent gets that long to bring back
+ * the token of the session it opened (BmcRequest.completeOnceSent), so an interrupted or timed-out node
+ * waiting on a BMC that never answers its login is let go as quickly as its logout would be.
+ */
+function graceAfter(signal: AbortSignal, graceMs: number): { signal: AbortSignal; dispose(): void } {
+  const grace = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    timer = setTimeout(() => grace.abort(signal.reason), graceMs);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: grace.signal,
+    dispose: () => {
+      signal.removeEventListener('abort', onAbort);
+      clearTimeout(timer);
+    },
+  };
 }
 
 export function missingCredentials(): NodeError {

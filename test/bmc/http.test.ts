@@ -141,6 +141,28 @@ describe('timeouts and errors', () => {
     expect(unsent.isDone()).toBe(false);
   });
 
+  it('a login interrupted once sent waits for its answer no longer than the logout timeout', async () => {
+    const ac = new AbortController();
+    const node = testNode();
+    const services = recordingServices({ logoutTimeoutMs: 300, loginTimeoutMs: 20_000 });
+    const t = new BmcTransport({
+      node,
+      settings: resolveSettings(node, services.options),
+      services,
+      signal: ac.signal,
+    });
+    nock(ORIGIN).post('/login').delay(5000).reply(201, '{}');
+    const reason = new Error('deadline');
+    setTimeout(() => ac.abort(reason), 50);
+    const started = Date.now();
+    await expect(
+      t.request({ method: 'POST', path: '/login', json: {}, completeOnceSent: true, retry: 'none' }),
+    ).rejects.toBe(reason);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+  });
+
   it('malformed JSON on a 2xx is "Received wrong format response", kind protocol', async () => {
     nock(ORIGIN).get('/x').reply(200, '{"Id": "1", "Na');
     const t = transport();
