@@ -252,7 +252,8 @@ export class BmcTransport {
         this.debug(curlCommand(req.basic ? { ...curlReq, basicUser: this.node.username! } : curlReq));
       }
       const release = await this.limiter.acquire(signal);
-      if (req.completeOnceSent && signal?.aborted) {
+      // Aborted while waiting for the slot: nothing was sent (a login in particular must not be).
+      if (signal?.aborted) {
         release();
         throw signal.reason;
       }
