@@ -4,6 +4,7 @@ import { useNock } from '../helpers/nock-harness.js';
 import nock from 'nock';
 import { getEventListeners } from 'node:events';
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { BmcTransport } from '../../src/bmc/http.js';
 import type { BmcRequest } from '../../src/bmc/http.js';
 import { resolveSettings } from '../../src/bmc/options.js';
@@ -231,6 +232,20 @@ describe('one exchange', () => {
     expect([del.status, del.text]).toEqual([204, '']);
     expect((await t.request({ method: 'POST', path: '/reset' })).status).toBe(200);
     expect(scope.isDone()).toBe(true);
+  });
+
+  it('a gzip-encoded answer comes back decompressed (got asks for it)', async () => {
+    const doc = JSON.stringify({ PowerState: 'On', Name: 'System' });
+    let asked: string | undefined;
+    nock(ORIGIN)
+      .get('/z')
+      .reply(function () {
+        asked = String(this.req.headers['accept-encoding']);
+        return [200, gzipSync(doc), { 'content-encoding': 'gzip', 'content-type': 'application/json' }];
+      });
+    const res = await transport().request({ method: 'GET', path: '/z' });
+    expect(asked).toMatch(/gzip/);
+    expect(res.text).toBe(doc);
   });
 
   it('a body sent in many chunks comes back whole, with status, reason and headers', async () => {
