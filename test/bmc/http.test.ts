@@ -17,12 +17,14 @@ function transport(
   options: Record<string, unknown> = {},
   services: RecordingServices = recordingServices(options),
   node = testNode(),
+  signal?: AbortSignal,
 ) {
   return new BmcTransport({
     node,
     settings: resolveSettings(node, services.options),
     services,
     password: PASSWORD,
+    ...(signal ? { signal } : {}),
   });
 }
 
@@ -99,15 +101,8 @@ describe('timeouts and errors', () => {
 
   it('an aborted node signal ends the request at once with the signal reason', async () => {
     nock(ORIGIN).get('/slow').delay(5000).reply(200, '{}');
-    const node = testNode();
-    const services = recordingServices();
     const ac = new AbortController();
-    const t = new BmcTransport({
-      node,
-      settings: resolveSettings(node, services.options),
-      services,
-      signal: ac.signal,
-    });
+    const t = transport({}, undefined, undefined, ac.signal);
     const reason = new Error('deadline');
     setTimeout(() => ac.abort(reason), 50);
     const started = Date.now();
@@ -117,14 +112,7 @@ describe('timeouts and errors', () => {
 
   it('a login (completeOnceSent) interrupted once sent still returns its answer; one not yet sent is not sent', async () => {
     const ac = new AbortController();
-    const node = testNode();
-    const services = recordingServices();
-    const t = new BmcTransport({
-      node,
-      settings: resolveSettings(node, services.options),
-      services,
-      signal: ac.signal,
-    });
+    const t = transport({}, undefined, undefined, ac.signal);
     const reason = new Error('SIGINT');
     nock(ORIGIN)
       .post('/login')
@@ -144,14 +132,7 @@ describe('timeouts and errors', () => {
 
   it('a login interrupted once sent waits for its answer no longer than the logout timeout', async () => {
     const ac = new AbortController();
-    const node = testNode();
-    const services = recordingServices({ logoutTimeoutMs: 300, loginTimeoutMs: 20_000 });
-    const t = new BmcTransport({
-      node,
-      settings: resolveSettings(node, services.options),
-      services,
-      signal: ac.signal,
-    });
+    const t = transport({ logoutTimeoutMs: 300, loginTimeoutMs: 20_000 }, undefined, undefined, ac.signal);
     nock(ORIGIN).post('/login').delay(5000).reply(201, '{}');
     const reason = new Error('deadline');
     setTimeout(() => ac.abort(reason), 50);
@@ -206,9 +187,7 @@ describe('one exchange', () => {
       .reply(404, 'no');
     nock(ORIGIN).get('/d').delay(1000).reply(200, '{}');
     const signal = new AbortController().signal;
-    const node = testNode();
-    const services = recordingServices({ requestTimeoutMs: 60_000 });
-    const t = new BmcTransport({ node, settings: resolveSettings(node, services.options), services, signal });
+    const t = transport({ requestTimeoutMs: 60_000 }, undefined, undefined, signal);
     await t.request({ method: 'GET', path: '/a' });
     await t.request({ method: 'POST', path: '/b', json: { x: 1 } });
     await t.request({ method: 'GET', path: '/c' });
