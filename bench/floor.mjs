@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import got from 'got';
 import pMap from 'p-map';
+import { exchange } from '../dist/bmc/http.js';
 
 const { values: opt } = parseArgs({
   options: { client: { type: 'string', default: 'https' }, fanout: { type: 'string', default: '64' } },
@@ -51,28 +52,9 @@ const clients = {
     got(`https://${host}${path}`, { ...gotOptions(agent, method, headers, body), responseType: 'text' }).then(
       (r) => ({ status: r.statusCode, headers: r.headers, text: r.body }),
     ),
-  // got's stream interface, as hwctl calls it since the third pass (src/bmc/http.ts `exchange`)
+  // got's stream interface, through hwctl's own request function (src/bmc/http.ts `exchange`)
   'got-stream': (agent, host, method, path, headers, body) =>
-    new Promise((resolve, reject) => {
-      const stream = got.stream(`https://${host}${path}`, gotOptions(agent, method, headers, body));
-      const chunks = [];
-      let head;
-      stream.once('response', (r) => (head = r));
-      stream.on('data', (c) => chunks.push(c));
-      stream.once('end', () => {
-        stream.destroy();
-        resolve({
-          status: head.statusCode,
-          headers: head.headers,
-          text: Buffer.concat(chunks).toString('utf8'),
-        });
-      });
-      stream.once('error', (e) => {
-        stream.destroy();
-        reject(e);
-      });
-      if (body === undefined && method !== 'GET') stream.end();
-    }),
+    exchange(`https://${host}${path}`, gotOptions(agent, method, headers, body)),
 };
 const send = clients[opt.client];
 if (!send) throw new Error(`--client https|got|got-stream, not ${opt.client}`);

@@ -365,7 +365,7 @@ for (const n of sizes) {
       console.log(JSON.stringify(row));
     }
     if (!opt['skip-floor'] && opt.commands.split(',').includes('stat')) {
-      for (const client of ['https', 'got', 'got-stream']) {
+      for (const client of Object.keys(FLOOR_CLIENTS)) {
         const row = await floorStat(sim, n, client);
         results.runs.push(row);
         console.log(JSON.stringify(row));

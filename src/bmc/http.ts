@@ -337,9 +337,10 @@ export class BmcTransport {
  * `got(url)` call) wraps that same stream in a cancelable promise with its own buffering and events: at
  * a few hundred BMC requests a second that wrapper was a quarter of the client's CPU (micro-benchmark
  * over HTTPS keep-alive: 0.49 → 0.36 ms per request; docs/performance.md). Errors are got's own either
- * way (RequestError, TimeoutError...), so transportError reads them the same.
+ * way (RequestError, TimeoutError...), so transportError reads them the same. bench/floor.mjs calls it too,
+ * to measure got as hwctl calls it.
  */
-function exchange(
+export function exchange(
   url: string,
   options: StreamOptions,
 ): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text'>> {

@@ -26,11 +26,6 @@ export function effectiveArgv(argv: string[], invokedAs: string): string[] {
   return (XCAT_COMMAND_NAMES as readonly string[]).includes(name) ? [name, ...argv] : argv;
 }
 
-/** The first word of each command's yargs definition (`rpower <noderange> [action]` → `rpower`). */
-const IMPLEMENTED = COMMANDS.map(
-  (c) => String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0],
-);
-
 /**
  * xCAT commands hwctl does not implement yet are named as such, rather than left to yargs' "Unknown
  * argument", which reads as a typo. package.json installs only the names hwctl serves, so that an xCAT
@@ -38,9 +33,13 @@ const IMPLEMENTED = COMMANDS.map(
  */
 function rejectUnimplemented(argv: readonly string[]): void {
   const word = argv[0];
-  if (word === undefined || IMPLEMENTED.includes(word)) return;
-  if (!(XCAT_COMMAND_NAMES as readonly string[]).includes(word)) return;
-  const served = XCAT_COMMAND_NAMES.filter((n) => IMPLEMENTED.includes(n));
+  if (word === undefined || !(XCAT_COMMAND_NAMES as readonly string[]).includes(word)) return;
+  // The first word of each command's yargs definition (`rpower <noderange> [action]` → `rpower`).
+  const implemented = COMMANDS.map(
+    (c) => String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0],
+  );
+  if (implemented.includes(word)) return;
+  const served = XCAT_COMMAND_NAMES.filter((n) => implemented.includes(n));
   throw new HwctlUsageError(
     `${word} is not implemented by hwctl ${version}; it implements ${served.join(', ')} (hwctl --help)`,
   );
