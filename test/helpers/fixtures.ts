@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import { ROOT } from './cli.js';
 
 /**
- * The shared reference material: `shared/` stands beside the repository checkout (here and on CI).
- * HWCTL_SHARED points elsewhere when it does not.
+ * Redfish captures (Mockup-Creator short form) and the DMTF JSON schemas the tests use, kept in the
+ * repository (test/fixtures/README.md says where each came from and its licence), so a fresh clone
+ * tests with nothing beside it.
  */
-export const SHARED = process.env.HWCTL_SHARED ?? join(ROOT, '..', 'shared');
-/** Redfish captures (Mockup-Creator short form) and the DMTF JSON schemas. */
-export const FIXTURES = join(SHARED, 'fixtures', 'redfish');
+export const FIXTURES = join(ROOT, 'test', 'fixtures', 'redfish');

@@ -1,7 +1,7 @@
 /**
  * rinv against real captures served by the simulator (--from-mockup): DMTF rackmount, tower and
  * bladed, and an OpenBMC bmcweb capture. Every expected value is read from the capture files under
- * /work/shared/fixtures/redfish, never copied here.
+ * test/fixtures/redfish, never restated here.
  */
 import { describe, it, expect } from '@jest/globals';
 import {

@@ -2,7 +2,7 @@
  * rvitals against real captures served by the simulator: the DMTF rackmount and tower (41-sensor
  * Sensors collections), the DMTF bladed enclosure (Thermal/Power, several chassis, a failed fan) and
  * an OpenBMC bmcweb capture (empty collections). Expected readings, thresholds and LEDs are read from
- * the capture files under /work/shared/fixtures/redfish.
+ * the capture files under test/fixtures/redfish.
  */
 import { describe, it, expect } from '@jest/globals';
 import {

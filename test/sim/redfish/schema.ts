@@ -1,6 +1,7 @@
 /**
- * Validates Redfish documents against the DMTF JSON schemas in ../shared/fixtures/redfish/json-schema
- * (offline: `http://redfish.dmtf.org/schemas/v1/NAME` is the file NAME there).
+ * Validates Redfish documents against the DMTF JSON schemas in test/fixtures/redfish/json-schema
+ * (offline: `http://redfish.dmtf.org/schemas/v1/NAME` is the file NAME there; only the schemas the tests
+ * load are kept, test/fixtures/README.md says how to add one).
  *
  * The schemas declare the Redfish meta-schema (draft-07 plus annotation keywords), so plain Ajv
  * (draft-07) with strict mode off is right. Two reductions keep compiling quick without weakening
@@ -11,7 +12,7 @@
  *    (links to other resources) becomes an open object, and an "any version of this type"
  *    definition (embedded types like Resource.Location) keeps only its newest version. Linked
  *    resources are validated on their own when the crawl reaches them.
- * `schemas/swordfish/...` references are open objects (not in the fixture set).
+ * `schemas/swordfish/...` references are open objects (not in the DMTF bundle).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
