@@ -10,5 +10,8 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }],
   },
   testTimeout: 30000,
+  // Each run gets its own TMPDIR and fails if a test leaves something in it.
+  globalSetup: '<rootDir>/test/helpers/tmpdir-setup.mjs',
+  globalTeardown: '<rootDir>/test/helpers/tmpdir-teardown.mjs',
   maxWorkers: 2,
 };

@@ -1,5 +1,6 @@
 /** Test helpers for the BMC layer: nodes, services that record output, a NodeContext without the engine. */
-import { mkdtempSync } from 'node:fs';
+import { afterAll } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeDef } from '../../src/core/types.js';
@@ -72,8 +73,17 @@ export function testContext(
   };
 }
 
+const tempDirs: string[] = [];
+// Registered when a test file imports this module, so every tempDir() of that file goes with its tests.
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary directory, removed after the calling test file's tests. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'hwctl-bmc-'));
+  const dir = mkdtempSync(join(tmpdir(), 'hwctl-bmc-'));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /** The message of what a promise rejects with (fails the test when it resolves). */

@@ -286,7 +286,7 @@ describe('hwctl against the simulator', () => {
 
 describe('hwctl sim', () => {
   it('serves a fleet in the foreground that hwctl then drives, and stops on SIGINT', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hwctl-sim-cli-'));
+    const dir = mkdtempSync(join(tmp, 'sim-cli-')); // inside tmp: removed with it, even when the test fails
     const inv = join(dir, 'inv.yaml');
     const child = spawn(
       process.execPath,
@@ -323,13 +323,12 @@ describe('hwctl sim', () => {
     }
     expect(await exited).toBe(0);
     expect(out).toMatch(/stopped/);
-    rmSync(dir, { recursive: true, force: true });
   });
 });
 
 describe('site plugins', () => {
   it('adds a flavor from the inventory’s plugins: without forking; other flavors still report unsupported', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hwctl-plugin-'));
+    const dir = mkdtempSync(join(tmp, 'plugin-'));
     writeFileSync(
       join(dir, 'acme.mjs'),
       `export default function (api) {
@@ -360,6 +359,5 @@ describe('site plugins', () => {
     const bad = await runCli(['rpower', 'all', 'stat', '-i', join(dir, 'bad.yaml')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/cannot load plugin .*broken\.mjs: it exports no function/);
-    rmSync(dir, { recursive: true, force: true });
   });
 });

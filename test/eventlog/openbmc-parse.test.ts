@@ -2,8 +2,8 @@
  * Parsing phosphor-logging objects as xCAT's Python agent does (reference xcat-openbmc.md §2.7), and the
  * IBM RAS policy table.
  */
-import { describe, it, expect } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, it, expect } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -111,6 +111,7 @@ describe('parseEnumerate', () => {
 
 describe('policy table', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hwctl-policy-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const table = {
     events: {
       'org.open_power.Host.Error.Event||/xyz/openbmc_project/inventory/system/cpu0': {

@@ -1,4 +1,4 @@
-import { describe, it, expect } from '@jest/globals';
+import { afterAll, describe, it, expect } from '@jest/globals';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,9 @@ import {
 import type { Simulator } from '../../src/sim/fleet.js';
 import { HwctlUsageError } from '../../src/core/errors.js';
 import { http } from './http.js';
+
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
 describe('hwctl sim options', () => {
   it('parses personalities', () => {
@@ -69,6 +72,7 @@ describe('hwctl sim options', () => {
 
   it('runs in the foreground: prints where it listens, one line per request with -v, stops on signal', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'hwctl-sim-cli-'));
+    dirs.push(dir);
     const lines: string[] = [];
     const stop = new AbortController();
     let sim: Simulator | undefined;
@@ -100,7 +104,6 @@ describe('hwctl sim options', () => {
     }
     expect(await done).toBe(0);
     expect(lines.at(-1)).toBe('hwctl sim: stopped');
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('reports bad options as usage errors (exit 2)', async () => {

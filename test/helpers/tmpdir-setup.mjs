@@ -1,0 +1,11 @@
+// jest globalSetup: the run gets a temporary directory of its own (TMPDIR, so os.tmpdir() in the workers
+// and in the processes the tests start), which tmpdir-teardown.mjs checks is empty at the end.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export default function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'hwctl-test-run-'));
+  process.env.HWCTL_TEST_TMPDIR = dir;
+  process.env.TMPDIR = dir;
+}
