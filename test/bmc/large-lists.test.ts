@@ -22,16 +22,18 @@ describe('200,000 of a kind', () => {
     expect(out[N]).toBe(N - 1);
   });
 
-  it('a Redfish collection of 200,000 members is read whole', async () => {
+  it('a Redfish collection of 200,000 members is read whole (the last one is found)', async () => {
     const members = Array.from({ length: N }, (_, i) => ({ '@odata.id': `/redfish/v1/Systems/${i}` }));
+    const last = `/redfish/v1/Systems/${N - 1}`;
     new FakeRedfish({
-      resources: { '/redfish/v1/Systems': { 'Members@odata.count': N, Members: members } },
+      resources: {
+        '/redfish/v1/Systems': { 'Members@odata.count': N, Members: members },
+        [last]: { '@odata.id': last, Id: String(N - 1), PowerState: 'On' },
+      },
     });
-    const ctx = testContext(testNode(), recordingServices());
+    const ctx = testContext(testNode({ system: String(N - 1) }), recordingServices());
     const client = await redfishClient(ctx);
-    const ids = await client.members('/redfish/v1/Systems');
-    expect(ids).toHaveLength(N);
-    expect(ids[N - 1]).toBe(`/redfish/v1/Systems/${N - 1}`);
+    expect((await client.system())['@odata.id']).toBe(last);
     await ctx.cleanup();
   });
 
