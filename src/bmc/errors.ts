@@ -11,6 +11,26 @@ export const NO_RESPONSE = 'BMC did not respond. Validate BMC configuration and 
 /** Error codes our own socket layer raises (src/bmc/tls.ts). */
 export const CONNECT_TIMEOUT = 'EBMC_CONNECT_TIMEOUT';
 export const PIN_MISMATCH = 'EBMC_PIN_MISMATCH';
+export const BODY_TOO_LARGE = 'EBMC_BODY_TOO_LARGE';
+
+function megabytes(bytes: number): string {
+  return `${+(bytes / 2 ** 20).toFixed(1)} MB`;
+}
+
+/**
+ * An answer longer than the body cap (--max-body), counted after decompression; `announced` is its
+ * Content-Length when that alone was over the cap (nothing was read).
+ */
+export function bodyTooLarge(maxBytes: number, path: string, announced?: number): Error {
+  const size = announced === undefined ? 'more than that' : `Content-Length ${megabytes(announced)}`;
+  return Object.assign(
+    new Error(
+      `The BMC's answer to ${path} is larger than the ${megabytes(maxBytes)} limit (${size}); stopped reading it. ` +
+        'No BMC document is that large: check the BMC firmware, or raise the limit with --max-body MB',
+    ),
+    { code: BODY_TOO_LARGE },
+  );
+}
 
 /** Where a transport error happened, for the message. */
 export interface ErrorContext {
@@ -94,6 +114,8 @@ export function transportError(e: unknown, ctx: ErrorContext): NodeError {
     case 'ETIMEDOUT':
       // got's whole-request timeout (the OS connect timeout has the same code but comes later than ours).
       return noResponse('timeout', `no response within ${seconds(ctx.requestMs)}`);
+    case BODY_TOO_LARGE:
+      return make('protocol', detail);
     case PIN_MISMATCH: {
       const p = inner as { pinned?: string; actual?: string };
       return make(

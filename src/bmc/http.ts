@@ -13,7 +13,7 @@ import type { NodeDef } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
 import { agentFor, gotAgents, releaseAgent, retainAgent } from './agent.js';
 import type { AgentConfig, BmcAgent } from './agent.js';
-import { errorCode, transportError, wrongFormat } from './errors.js';
+import { bodyTooLarge, errorCode, transportError, wrongFormat } from './errors.js';
 import type { ErrorContext } from './errors.js';
 import { limiterFor } from './limiter.js';
 import type { Limiter } from './limiter.js';
@@ -263,17 +263,21 @@ export class BmcTransport {
       let res: BmcResponse | undefined;
       let failure: unknown;
       try {
-        const r = await exchange(url, {
-          method: req.method,
-          headers,
-          ...(body !== undefined ? { body } : {}),
-          agent: gotAgents(agent),
-          timeout: { request: timeoutMs },
-          retry: { limit: 0 },
-          throwHttpErrors: false,
-          followRedirect: false,
-          ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
-        });
+        const r = await exchange(
+          url,
+          {
+            method: req.method,
+            headers,
+            ...(body !== undefined ? { body } : {}),
+            agent: gotAgents(agent),
+            timeout: { request: timeoutMs },
+            retry: { limit: 0 },
+            throwHttpErrors: false,
+            followRedirect: false,
+            ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
+          },
+          { maxBodyBytes: this.settings.maxBodyBytes },
+        );
         res = { ...r, path, elapsedMs: Date.now() - started, tries: attempt };
       } catch (e) {
         failure = e;
@@ -343,13 +347,31 @@ export class BmcTransport {
 export function exchange(
   url: string,
   options: StreamOptions,
+  limits: { maxBodyBytes?: number } = {},
 ): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text'>> {
   return new Promise((resolve, reject) => {
     const stream = got.stream(url, options);
     const chunks: Buffer[] = [];
     let head: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders } | undefined;
-    stream.once('response', (r: typeof head) => (head = r));
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const max = limits.maxBodyBytes;
+    // An answer over the cap ends here, before (Content-Length) or as (decompressed bytes) it arrives: a
+    // gzip bomb or an endless body must not take the process's memory, and every other node's result.
+    const tooLarge = (announced?: number) => {
+      stream.destroy();
+      const { pathname, search } = new URL(url);
+      reject(bodyTooLarge(max!, pathname + search, announced));
+    };
+    stream.once('response', (r: NonNullable<typeof head>) => {
+      head = r;
+      const length = Number(r.headers['content-length']);
+      if (max !== undefined && length > max) tooLarge(length);
+    });
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (max !== undefined && size > max) return tooLarge();
+      chunks.push(c);
+    });
     stream.once('end', () => {
       // A GET's stream is never ended from our side, so it does not destroy itself, and until it is
       // destroyed got keeps listening on the node's signal, which lives as long as the run: 1,000
