@@ -32,6 +32,9 @@ export function bodyTooLarge(maxBytes: number, path: string, announced?: number)
   );
 }
 
+/** The connection broke under a request (after it may have been written). */
+const RESET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+
 /** Where a transport error happened, for the message. */
 export interface ErrorContext {
   node: string;
@@ -43,6 +46,11 @@ export interface ErrorContext {
   requestMs: number;
   /** known_bmcs path, for pin mismatches. */
   knownBmcs: string;
+  /**
+   * `METHOD path` of an action (POST, PATCH, PUT, DELETE) that may have reached the BMC: a reset then
+   * does not mean "no response" but "maybe done".
+   */
+  action?: string;
 }
 
 const UNTRUSTED = new Set([
@@ -91,6 +99,16 @@ export function transportError(e: unknown, ctx: ErrorContext): NodeError {
   const make = (kind: NodeErrorKind, message: string) =>
     new NodeError(kind, message, undefined, { cause: e });
   const noResponse = (kind: NodeErrorKind, reason: string) => make(kind, `${NO_RESPONSE} (${reason})`);
+  if (ctx.action && code !== undefined && RESET_CODES.has(code)) {
+    // The request went out: the BMC may have carried it out before the connection broke. "Did not
+    // respond ... retry the command" would invite a second power cycle. (A timeout keeps its "no response
+    // within N s", which says as much.)
+    return make(
+      'unreachable',
+      `${ctx.action}: connection reset by ${ctx.hostport} after the request was sent: the action may have been applied. ` +
+        `Check the node's state (e.g. \`rpower ${ctx.node} stat\`) before retrying`,
+    );
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return noResponse('unreachable', `connection refused by ${ctx.hostport}`);

@@ -314,7 +314,9 @@ export class BmcTransport {
         }
       }
       if (res) return res;
-      const err = transportError(failure, this.errorContext(timeoutMs));
+      const ctx = this.errorContext(timeoutMs);
+      if (policy === 'unsent') ctx.action = `${req.method} ${path}`;
+      const err = transportError(failure, ctx);
       throw new NodeError(err.kind, this.redactor.mask(err.message), err.status, { cause: failure });
     }
   }
