@@ -11,9 +11,9 @@ import type { StreamOptions } from 'got';
 import { NodeError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
-import { agentFor, gotAgents, releaseAgent, retainAgent } from './agent.js';
+import { agentFor, connectSignal, gotAgents, releaseAgent, retainAgent } from './agent.js';
 import type { AgentConfig, BmcAgent } from './agent.js';
-import { bodyTooLarge, errorCode, transportError, wrongFormat } from './errors.js';
+import { CONNECT_TIMEOUT, bodyTooLarge, errorCode, transportError, wrongFormat } from './errors.js';
 import type { ErrorContext } from './errors.js';
 import { limiterFor } from './limiter.js';
 import type { Limiter } from './limiter.js';
@@ -251,7 +251,10 @@ export class BmcTransport {
         };
         this.debug(curlCommand(req.basic ? { ...curlReq, basicUser: this.node.username! } : curlReq));
       }
-      const release = await this.limiter.acquire(signal);
+      const release = await this.limiter.acquire(signal).catch((e: unknown) => {
+        // Not the node's signal: the BMC let another request's connect time out (Limiter.failWaiting).
+        throw signal?.aborted ? e : this.failure(e, req, path, policy, timeoutMs);
+      });
       // Aborted while waiting for the slot: nothing was sent (a login in particular must not be).
       if (signal?.aborted) {
         release();
@@ -263,24 +266,27 @@ export class BmcTransport {
       let res: BmcResponse | undefined;
       let failure: unknown;
       try {
-        const r = await exchange(
-          url,
-          {
-            method: req.method,
-            headers,
-            ...(body !== undefined ? { body } : {}),
-            agent: gotAgents(agent),
-            timeout: { request: timeoutMs },
-            retry: { limit: 0 },
-            throwHttpErrors: false,
-            followRedirect: false,
-            ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
-          },
-          { maxBodyBytes: this.settings.maxBodyBytes },
+        const r = await connectSignal.run(signal, () =>
+          exchange(
+            url,
+            {
+              method: req.method,
+              headers,
+              ...(body !== undefined ? { body } : {}),
+              agent: gotAgents(agent),
+              timeout: { request: timeoutMs },
+              retry: { limit: 0 },
+              throwHttpErrors: false,
+              followRedirect: false,
+              ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
+            },
+            { maxBodyBytes: this.settings.maxBodyBytes },
+          ),
         );
         res = { ...r, path, elapsedMs: Date.now() - started, tries: attempt };
       } catch (e) {
         failure = e;
+        if (errorCode(e) === CONNECT_TIMEOUT) this.limiter.failWaiting(e);
       } finally {
         sendSignal?.dispose();
         release();
@@ -314,11 +320,22 @@ export class BmcTransport {
         }
       }
       if (res) return res;
-      const ctx = this.errorContext(timeoutMs);
-      if (policy === 'unsent') ctx.action = `${req.method} ${path}`;
-      const err = transportError(failure, ctx);
-      throw new NodeError(err.kind, this.redactor.mask(err.message), err.status, { cause: failure });
+      throw this.failure(failure, req, path, policy, timeoutMs);
     }
+  }
+
+  /** A transport failure as the node's error, secrets masked. */
+  private failure(
+    failure: unknown,
+    req: BmcRequest,
+    path: string,
+    policy: RetryPolicy,
+    timeoutMs: number,
+  ): NodeError {
+    const ctx = this.errorContext(timeoutMs);
+    if (policy === 'unsent') ctx.action = `${req.method} ${path}`;
+    const err = transportError(failure, ctx);
+    return new NodeError(err.kind, this.redactor.mask(err.message), err.status, { cause: failure });
   }
 
   /** Parse a response body as JSON, or fail as xCAT does: `Received wrong format response`. */
