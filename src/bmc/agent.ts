@@ -1,12 +1,13 @@
 /**
  * Sockets to BMCs: one keep-alive agent per BMC origin (and TLS setting), shared by every node and
- * request of the process, with `maxSockets` = the per-BMC in-flight cap.
+ * request of the process. The per-BMC in-flight cap is the limiter's (src/bmc/limiter.ts), not the agent's.
  *
  * The agent opens connections itself (async `createConnection`) so that it can
  *  - bound TCP connect + TLS handshake by the connect timeout, separately from the request timeout;
  *  - check a pinned certificate (tls: pin) BEFORE the socket is handed to HTTP: nothing, not even
  *    the request line, let alone credentials, is written to a BMC whose certificate does not match.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -54,6 +55,14 @@ function secureContextFor(caPem: string | undefined): tls.SecureContext {
   return ctx;
 }
 
+/**
+ * The signal of the request a connection is opened for (BmcTransport runs each exchange in it). The agent
+ * opens connections on its own, out of reach of got's abort: without it, a node whose deadline passed
+ * while connecting to a dead BMC left that connect running for the whole connect timeout, and the process
+ * with it (3 nodes on a silent address with -t 3 answered at 3 s but exited at 8 s).
+ */
+export const connectSignal = new AsyncLocalStorage<AbortSignal | undefined>();
+
 /** Open a socket, call back once it is usable (connected, handshaken, pin checked) or failed. */
 function openSocket(
   cfg: AgentConfig,
@@ -64,10 +73,13 @@ function openSocket(
   const host = String(opts.hostname ?? opts.host ?? 'localhost').replace(/^\[|\]$/g, '');
   const port = Number(opts.port);
   let done = false;
+  const signal = connectSignal.getStore();
+  const onAbort = () => finish(fail('ABORT_ERR', 'the request was aborted while connecting'));
   const finish = (err: Error | null, socket?: Duplex) => {
     if (done) return;
     done = true;
     clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
     if (err) {
       sock.destroy();
       cb(err);
@@ -118,6 +130,8 @@ function openSocket(
     cfg.connectMs,
   );
   timer.unref?.();
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
 }
 
 /**
@@ -137,6 +151,26 @@ interface AgentState {
 
 export type BmcAgent = (http.Agent | https.Agent) & { readonly state: AgentState };
 
+/** The undocumented part of Node's Agent that bmcAgent wraps (stable since Node 0.12). */
+interface InternalAgent {
+  createSocket(req: http.ClientRequest, options: unknown, cb: Callback): void;
+}
+
+/** Requests that were handed a connection error (each must get one error at most). */
+const failedRequests = new WeakSet<http.ClientRequest>();
+
+/** Take a request out of the agent's wait queues (it has had its error). */
+function dequeue(agent: http.Agent, req: http.ClientRequest): void {
+  // Node types the queues read-only; the agent's own code splices them the same way.
+  const queues = agent.requests as unknown as Record<string, http.ClientRequest[] | undefined>;
+  for (const [name, queue] of Object.entries(queues)) {
+    const i = queue?.indexOf(req) ?? -1;
+    if (i < 0) continue;
+    queue!.splice(i, 1);
+    if (queue!.length === 0) delete queues[name];
+  }
+}
+
 /**
  * The keep-alive agent of one BMC origin: Node's https or http agent (each accepts only its own
  * protocol's URLs) with our connect (TLS policy, pinning, connect timeout) and the idle limit on pooled
@@ -145,15 +179,39 @@ export type BmcAgent = (http.Agent | https.Agent) & { readonly state: AgentState
 function bmcAgent(cfg: AgentConfig, state: AgentState): BmcAgent {
   const options = {
     keepAlive: true,
-    maxSockets: cfg.perBmc,
+    // No cap here: the limiter already holds requests beyond the per-BMC cap, where the node's deadline
+    // and interrupt reach them. A second queue in the agent caught the requests sent right after a
+    // connection reset, before the dying sockets had left the agent's count: they waited there
+    // unseen by any signal, and handed to Node's removeSocket path (see createSocket below) crashed the run.
+    maxSockets: Infinity,
     maxFreeSockets: cfg.perBmc,
     scheduling: 'lifo' as const,
   };
   const agent = cfg.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
   const keepSocketAlive = agent.keepSocketAlive.bind(agent);
   const reuseSocket = agent.reuseSocket.bind(agent);
+  const createSocket = (agent as unknown as InternalAgent).createSocket.bind(agent);
   return Object.assign(agent, {
     state,
+    /**
+     * When a pooled socket closes while requests wait in the agent's queue, Node's removeSocket opens a
+     * connection for the first waiting request and, if that fails, hands it the error but leaves it in
+     * the queue (Node 20 _http_agent.js). With a connect that fails through its callback, as ours does, the
+     * next socket to close (a BMC reboot resets both pooled connections) hands the same request a second
+     * error: got listens once, and the second 'error' on the ClientRequest crashed the process. A request
+     * that got its connection error leaves the queue, as it would have with Node's own synchronous connect.
+     */
+    createSocket(req: http.ClientRequest, opts: unknown, cb: Callback): void {
+      createSocket(req, opts, (err, socket) => {
+        if (err) {
+          // Two sockets closing open two connections for the same first waiter: one error is enough.
+          if (failedRequests.has(req)) return;
+          failedRequests.add(req);
+          dequeue(agent, req);
+        }
+        cb(err, socket);
+      });
+    },
     createConnection(opts: ConnectOptions, cb: Callback): undefined {
       openSocket(cfg, state, opts, cb);
       return undefined;

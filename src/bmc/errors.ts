@@ -11,6 +11,29 @@ export const NO_RESPONSE = 'BMC did not respond. Validate BMC configuration and 
 /** Error codes our own socket layer raises (src/bmc/tls.ts). */
 export const CONNECT_TIMEOUT = 'EBMC_CONNECT_TIMEOUT';
 export const PIN_MISMATCH = 'EBMC_PIN_MISMATCH';
+export const BODY_TOO_LARGE = 'EBMC_BODY_TOO_LARGE';
+
+function megabytes(bytes: number): string {
+  return `${+(bytes / 2 ** 20).toFixed(1)} MB`;
+}
+
+/**
+ * An answer longer than the body cap (--max-body), counted after decompression; `announced` is its
+ * Content-Length when that alone was over the cap (nothing was read).
+ */
+export function bodyTooLarge(maxBytes: number, path: string, announced?: number): Error {
+  const size = announced === undefined ? 'more than that' : `Content-Length ${megabytes(announced)}`;
+  return Object.assign(
+    new Error(
+      `The BMC's answer to ${path} is larger than the ${megabytes(maxBytes)} limit (${size}); stopped reading it. ` +
+        'No BMC document is that large: check the BMC firmware, or raise the limit with --max-body MB',
+    ),
+    { code: BODY_TOO_LARGE },
+  );
+}
+
+/** The connection broke under a request (after it may have been written). */
+const RESET_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 /** Where a transport error happened, for the message. */
 export interface ErrorContext {
@@ -23,6 +46,11 @@ export interface ErrorContext {
   requestMs: number;
   /** known_bmcs path, for pin mismatches. */
   knownBmcs: string;
+  /**
+   * `METHOD path` of an action (POST, PATCH, PUT, DELETE) that may have reached the BMC: a reset then
+   * does not mean "no response" but "maybe done".
+   */
+  action?: string;
 }
 
 const UNTRUSTED = new Set([
@@ -71,6 +99,16 @@ export function transportError(e: unknown, ctx: ErrorContext): NodeError {
   const make = (kind: NodeErrorKind, message: string) =>
     new NodeError(kind, message, undefined, { cause: e });
   const noResponse = (kind: NodeErrorKind, reason: string) => make(kind, `${NO_RESPONSE} (${reason})`);
+  if (ctx.action && code !== undefined && RESET_CODES.has(code)) {
+    // The request went out: the BMC may have carried it out before the connection broke. "Did not
+    // respond ... retry the command" would invite a second power cycle. (A timeout keeps its "no response
+    // within N s", which says as much.)
+    return make(
+      'unreachable',
+      `${ctx.action}: connection reset by ${ctx.hostport} after the request was sent: the action may have been applied. ` +
+        `Check the node's state (e.g. \`rpower ${ctx.node} stat\`) before retrying`,
+    );
+  }
   switch (code) {
     case 'ECONNREFUSED':
       return noResponse('unreachable', `connection refused by ${ctx.hostport}`);
@@ -94,6 +132,8 @@ export function transportError(e: unknown, ctx: ErrorContext): NodeError {
     case 'ETIMEDOUT':
       // got's whole-request timeout (the OS connect timeout has the same code but comes later than ours).
       return noResponse('timeout', `no response within ${seconds(ctx.requestMs)}`);
+    case BODY_TOO_LARGE:
+      return make('protocol', detail);
     case PIN_MISMATCH: {
       const p = inner as { pinned?: string; actual?: string };
       return make(

@@ -11,9 +11,9 @@ import type { StreamOptions } from 'got';
 import { NodeError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
-import { agentFor, gotAgents, releaseAgent, retainAgent } from './agent.js';
+import { agentFor, connectSignal, gotAgents, releaseAgent, retainAgent } from './agent.js';
 import type { AgentConfig, BmcAgent } from './agent.js';
-import { errorCode, transportError, wrongFormat } from './errors.js';
+import { CONNECT_TIMEOUT, bodyTooLarge, errorCode, transportError, wrongFormat } from './errors.js';
 import type { ErrorContext } from './errors.js';
 import { limiterFor } from './limiter.js';
 import type { Limiter } from './limiter.js';
@@ -251,7 +251,10 @@ export class BmcTransport {
         };
         this.debug(curlCommand(req.basic ? { ...curlReq, basicUser: this.node.username! } : curlReq));
       }
-      const release = await this.limiter.acquire(signal);
+      const release = await this.limiter.acquire(signal).catch((e: unknown) => {
+        // Not the node's signal: the BMC let another request's connect time out (Limiter.failWaiting).
+        throw signal?.aborted ? e : this.failure(e, req, path, policy, timeoutMs);
+      });
       // Aborted while waiting for the slot: nothing was sent (a login in particular must not be).
       if (signal?.aborted) {
         release();
@@ -263,20 +266,27 @@ export class BmcTransport {
       let res: BmcResponse | undefined;
       let failure: unknown;
       try {
-        const r = await exchange(url, {
-          method: req.method,
-          headers,
-          ...(body !== undefined ? { body } : {}),
-          agent: gotAgents(agent),
-          timeout: { request: timeoutMs },
-          retry: { limit: 0 },
-          throwHttpErrors: false,
-          followRedirect: false,
-          ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
-        });
+        const r = await connectSignal.run(signal, () =>
+          exchange(
+            url,
+            {
+              method: req.method,
+              headers,
+              ...(body !== undefined ? { body } : {}),
+              agent: gotAgents(agent),
+              timeout: { request: timeoutMs },
+              retry: { limit: 0 },
+              throwHttpErrors: false,
+              followRedirect: false,
+              ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
+            },
+            { maxBodyBytes: this.settings.maxBodyBytes },
+          ),
+        );
         res = { ...r, path, elapsedMs: Date.now() - started, tries: attempt };
       } catch (e) {
         failure = e;
+        if (errorCode(e) === CONNECT_TIMEOUT) this.limiter.failWaiting(e);
       } finally {
         sendSignal?.dispose();
         release();
@@ -310,9 +320,22 @@ export class BmcTransport {
         }
       }
       if (res) return res;
-      const err = transportError(failure, this.errorContext(timeoutMs));
-      throw new NodeError(err.kind, this.redactor.mask(err.message), err.status, { cause: failure });
+      throw this.failure(failure, req, path, policy, timeoutMs);
     }
+  }
+
+  /** A transport failure as the node's error, secrets masked. */
+  private failure(
+    failure: unknown,
+    req: BmcRequest,
+    path: string,
+    policy: RetryPolicy,
+    timeoutMs: number,
+  ): NodeError {
+    const ctx = this.errorContext(timeoutMs);
+    if (policy === 'unsent') ctx.action = `${req.method} ${path}`;
+    const err = transportError(failure, ctx);
+    return new NodeError(err.kind, this.redactor.mask(err.message), err.status, { cause: failure });
   }
 
   /** Parse a response body as JSON, or fail as xCAT does: `Received wrong format response`. */
@@ -343,13 +366,31 @@ export class BmcTransport {
 export function exchange(
   url: string,
   options: StreamOptions,
+  limits: { maxBodyBytes?: number } = {},
 ): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text'>> {
   return new Promise((resolve, reject) => {
     const stream = got.stream(url, options);
     const chunks: Buffer[] = [];
     let head: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders } | undefined;
-    stream.once('response', (r: typeof head) => (head = r));
-    stream.on('data', (c: Buffer) => chunks.push(c));
+    let size = 0;
+    const max = limits.maxBodyBytes;
+    // An answer over the cap ends here, before (Content-Length) or as (decompressed bytes) it arrives: a
+    // gzip bomb or an endless body must not take the process's memory, and every other node's result.
+    const tooLarge = (announced?: number) => {
+      stream.destroy();
+      const { pathname, search } = new URL(url);
+      reject(bodyTooLarge(max!, pathname + search, announced));
+    };
+    stream.once('response', (r: NonNullable<typeof head>) => {
+      head = r;
+      const length = Number(r.headers['content-length']);
+      if (max !== undefined && length > max) tooLarge(length);
+    });
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (max !== undefined && size > max) return tooLarge();
+      chunks.push(c);
+    });
     stream.once('end', () => {
       // A GET's stream is never ended from our side, so it does not destroy itself, and until it is
       // destroyed got keeps listening on the node's signal, which lives as long as the run: 1,000

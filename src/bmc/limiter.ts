@@ -18,6 +18,8 @@ export const BACKLOG = 3;
 export class Limiter {
   private active = 0;
   private readonly queue: Array<() => void> = [];
+  /** How to fail each waiter (failWaiting), by its grant function. */
+  private readonly fails = new Map<() => void, (reason: unknown) => void>();
 
   constructor(public max: number) {}
 
@@ -38,20 +40,34 @@ export class Limiter {
     const granted = new Promise<() => void>((resolve, reject) => {
       const grant = () => {
         signal?.removeEventListener('abort', onAbort);
+        this.fails.delete(grant);
         this.active++;
         resolve(release);
       };
-      const onAbort = () => {
+      const fail = (reason: unknown) => {
+        signal?.removeEventListener('abort', onAbort);
+        this.fails.delete(grant);
         const i = this.queue.indexOf(grant);
         if (i >= 0) this.queue.splice(i, 1);
-        reject(signal!.reason);
+        reject(reason);
       };
+      const onAbort = () => fail(signal!.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
+      this.fails.set(grant, fail);
       this.queue.push(grant);
     });
     // A queue has built up and a slot is free: open it for the oldest waiter.
     if (this.active < this.max && this.queue.length >= BACKLOG) this.queue.shift()!();
     return granted;
+  }
+
+  /**
+   * Fail every request waiting for a slot with `reason`: the BMC did not accept a connection within the
+   * connect timeout, and each waiter would otherwise wait for that timeout in turn before trying its own
+   * (3 nodes on one dead address took 3 × 5 s). Requests already in flight are left to their own timeouts.
+   */
+  failWaiting(reason: unknown): void {
+    for (const fail of [...this.fails.values()]) fail(reason);
   }
 
   get inFlight(): number {

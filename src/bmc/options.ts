@@ -16,6 +16,7 @@
  * | auth                   | string  | --auth session|basic|auto | Redfish auth for every node                  |
  * | debug                  | boolean | --debug                 | each request as curl via services.debug        |
  * | retryBaseMs            | number  |                         | first retry backoff (default 500; tests lower it) |
+ * | maxBodyBytes           | number  | --max-body MB           | longest answer read, after decompression (32 MiB) |
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,7 @@ export const BMC_OPTIONS = [
   'auth',
   'debug',
   'retryBaseMs',
+  'maxBodyBytes',
 ] as const;
 
 export const DEFAULTS = {
@@ -47,6 +49,11 @@ export const DEFAULTS = {
   tries: 3,
   /** The longest Retry-After we wait for; longer ones end the request with the error. */
   maxRetryAfterMs: 30000,
+  /**
+   * The longest answer read from a BMC, counted after decompression. The largest real documents (an
+   * expanded event log, a $expand of every DIMM) are a few MB; beyond this it is a broken or hostile BMC.
+   */
+  maxBodyBytes: 32 * 2 ** 20,
 } as const;
 
 /** Everything one node's transport needs, resolved. */
@@ -62,6 +69,7 @@ export interface NodeTransportSettings {
   auth: AuthMode;
   debug: boolean;
   retryBaseMs: number;
+  maxBodyBytes: number;
 }
 
 type Options = Readonly<Record<string, unknown>>;
@@ -114,6 +122,7 @@ export function resolveSettings(node: NodeDef, options: Options): NodeTransportS
     auth,
     debug: options.debug === true,
     retryBaseMs: num(options, 'retryBaseMs') ?? DEFAULTS.retryBaseMs,
+    maxBodyBytes: num(options, 'maxBodyBytes') ?? DEFAULTS.maxBodyBytes,
   };
   if (tlsMode === 'verify' && ca) settings.ca = ca;
   return settings;

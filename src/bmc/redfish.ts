@@ -3,6 +3,7 @@
  * Systems/Managers/Chassis found by walking Members, ETag/If-Match on PATCH, actions with
  * AllowableValues/ActionInfo, task-monitor polling, logout on close.
  */
+import { append } from '../core/arrays.js';
 import { NodeError } from '../core/errors.js';
 import type { AuthMode } from '../core/types.js';
 import { isRecord, redfishMessage, statusError, textMessage } from './errors.js';
@@ -375,7 +376,7 @@ export class Redfish implements RedfishClient {
     while (next && !seen.has(next)) {
       seen.add(next);
       const page: RedfishResource = await this.get(next);
-      out.push(...links(page.Members));
+      append(out, links(page.Members));
       const link: unknown = page['Members@odata.nextLink'] ?? page['@odata.nextLink'];
       next = typeof link === 'string' ? link : undefined;
     }

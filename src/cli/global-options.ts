@@ -3,6 +3,7 @@
  * Light on purpose: loaded for `--help`, so it imports nothing that talks to a BMC.
  */
 import type { Options } from 'yargs';
+import { HwctlUsageError } from '../core/errors.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../output/formats.js';
 
 export interface GlobalArgs {
@@ -25,6 +26,7 @@ export interface GlobalArgs {
   requestTimeout?: number;
   loginTimeout?: number;
   perBmc?: number;
+  maxBody?: number;
 }
 
 export const BMC_GROUP = 'BMC connection options (override the inventory):';
@@ -144,7 +146,20 @@ export const globalOptions: Record<string, Options> = {
     describe: 'Requests in flight per BMC (default 2; a second connection opens only for a queue of 3)',
     group: BMC_GROUP,
   },
+  'max-body': {
+    type: 'number',
+    describe: 'Longest BMC answer read, in MB after decompression (default 32); a longer one fails its node',
+    group: BMC_GROUP,
+  },
 };
+
+/** --max-body MB in bytes; a usage error unless it is a positive number. */
+function maxBodyBytes(mb: number | undefined): number | undefined {
+  if (mb === undefined) return undefined;
+  if (!Number.isFinite(mb) || mb <= 0)
+    throw new HwctlUsageError(`--max-body must be a positive number of MB (got ${String(mb)})`);
+  return Math.round(mb * 2 ** 20);
+}
 
 /** The BMC layer's run-wide options (src/bmc/options.ts) from the parsed flags; unset flags are left out. */
 export function bmcOptionsFrom(args: GlobalArgs): Record<string, unknown> {
@@ -161,6 +176,7 @@ export function bmcOptionsFrom(args: GlobalArgs): Record<string, unknown> {
     requestTimeoutMs: secs(args.requestTimeout),
     loginTimeoutMs: secs(args.loginTimeout),
     perBmc: args.perBmc,
+    maxBodyBytes: maxBodyBytes(args.maxBody),
   };
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;

@@ -3,6 +3,7 @@
  * file:line:col. We walk the YAML node tree ourselves (never `toJS`) so that errors point at the key or
  * value concerned, including inside anchors, aliases and `<<` merge keys.
  */
+import { append } from '../core/arrays.js';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { SourceLocation } from '../core/errors.js';
 
@@ -83,7 +84,7 @@ export class YamlSource {
       if (isScalar(keyNode) && (keyNode.value === '<<' || typeof keyNode.value === 'symbol')) {
         const sources = this.deref(pair.value as Node | null);
         const list = sources && isSeq(sources) ? sources.items.map((s) => s as Node) : [sources];
-        for (const source of list) merged.push(...this.entries(source, `merge source for ${what}`));
+        for (const source of list) append(merged, this.entries(source, `merge source for ${what}`));
         continue;
       }
       if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {

@@ -6,6 +6,7 @@
  * allows, and return everything they read; this module picks what the keywords ask for, orders it and
  * says `No attributes returned from the BMC.` when nothing is left, as xCAT does.
  */
+import { append } from '../core/arrays.js';
 import { HwctlUsageError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import type { Executor, NodeContext } from '../engine/executor.js';
@@ -205,13 +206,15 @@ export function inventoryLines(r: InventoryResult): string[] {
     const groups = new Map<string, string[]>();
     for (const item of r.items) {
       const g = item.group ?? item.source;
-      groups.set(g, [...(groups.get(g) ?? []), ...itemLines(item)]);
+      let group = groups.get(g);
+      if (!group) groups.set(g, (group = []));
+      append(group, itemLines(item));
     }
-    for (const g of [...groups.keys()].sort()) lines.push(...groups.get(g)!.sort(naturalCompare));
+    for (const g of [...groups.keys()].sort()) append(lines, groups.get(g)!.sort(naturalCompare));
   } else {
-    for (const item of r.items) lines.push(...itemLines(item));
+    for (const item of r.items) append(lines, itemLines(item));
   }
-  lines.push(...firmwareLines(r.firmware, r.verbose));
+  append(lines, firmwareLines(r.firmware, r.verbose));
   return lines.length > 0 ? lines : [NO_ATTRIBUTES];
 }
 

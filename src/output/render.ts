@@ -8,6 +8,7 @@
  * only the rendered text of nodes that finished early; table keeps rendered cells (it needs every row for
  * its widths) and collation keeps one rendered sample per group.
  */
+import { append } from '../core/arrays.js';
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { NodeResult } from '../core/types.js';
@@ -149,7 +150,7 @@ function tableRenderer<T>(o: RenderOptions<T>): Renderer {
         for (const g of collator.groups())
           table.push([foldNodes(g.nodes), String(g.nodes.length), ...g.sample]);
       } else {
-        table.push(...rows);
+        append(table, rows);
       }
       o.sink.out(table.toString());
     },

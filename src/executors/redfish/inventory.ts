@@ -8,6 +8,7 @@
  * the UpdateService in one expanded read; what did not come inline is read member by member
  * (RedfishReader). Only what the keywords need is read: `rinv model` is one GET after login.
  */
+import { append } from '../../core/arrays.js';
 import type { NodeContext } from '../../engine/executor.js';
 import { isRecord } from '../../bmc/index.js';
 import {
@@ -234,7 +235,7 @@ class RedfishInventoryExecutor implements InventoryExecutor {
     ]);
     const items: InventoryItem[] = [];
     if (needs.system || args.all) items.push(this.systemItem(reader, system, args));
-    items.push(...processors, ...memory, ...nics, ...storage);
+    for (const list of [processors, memory, nics, storage]) append(items, list);
     const report: InventoryReport = { items, notes: reader.notes };
     if (firmware) report.firmware = firmware;
     return report;
@@ -301,7 +302,7 @@ class RedfishInventoryExecutor implements InventoryExecutor {
     const subsystems = await reader.membersOf(system, 'Storage', { what: 'Storage', levels: 1 });
     const out: InventoryItem[] = [];
     const perSubsystem = await Promise.all(subsystems.map((s) => this.storageSubsystem(reader, s)));
-    for (const items of perSubsystem) out.push(...items);
+    for (const items of perSubsystem) append(out, items);
     return out;
   }
 
