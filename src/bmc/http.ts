@@ -50,7 +50,15 @@ export interface BmcRequest {
    * cleanup closes it.
    */
   completeOnceSent?: boolean;
+  /**
+   * Called with the status and headers as soon as the answer's head arrives, before its body: a login's
+   * head already names the session it opened (token, Location, cookie), which must be closed even when
+   * the body then stalls or fails.
+   */
+  onHead?: OnHead;
 }
+
+export type OnHead = (status: number, headers: IncomingHttpHeaders) => void;
 
 export interface BmcResponse {
   status: number;
@@ -273,6 +281,7 @@ export class BmcTransport {
           throwHttpErrors: false,
           followRedirect: false,
           ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
+          ...(req.onHead ? { onHead: req.onHead } : {}),
         });
         res = { ...r, path, elapsedMs: Date.now() - started, tries: attempt };
       } catch (e) {
@@ -342,13 +351,16 @@ export class BmcTransport {
  */
 export function exchange(
   url: string,
-  options: StreamOptions,
+  { onHead, ...options }: StreamOptions & { onHead?: OnHead },
 ): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text'>> {
   return new Promise((resolve, reject) => {
     const stream = got.stream(url, options);
     const chunks: Buffer[] = [];
     let head: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders } | undefined;
-    stream.once('response', (r: typeof head) => (head = r));
+    stream.once('response', (r: NonNullable<typeof head>) => {
+      head = r;
+      onHead?.(r.statusCode, r.headers);
+    });
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.once('end', () => {
       // A GET's stream is never ended from our side, so it does not destroy itself, and until it is
@@ -418,7 +430,7 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 }
 
 /** Exponential backoff with jitter: base·2^(n-1), scaled by a random 50-100 %. */
-function backoff(baseMs: number, attempt: number): number {
+export function backoff(baseMs: number, attempt: number): number {
   return baseMs * 2 ** (attempt - 1) * (0.5 + Math.random() * 0.5);
 }
 
