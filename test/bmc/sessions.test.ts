@@ -9,7 +9,13 @@ import '../../src/executors/redfish/inventory.js';
 import '../../src/executors/openbmc/inventory.js';
 import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
-import { closeAllSessions, destroyAgents, openSessions, openbmcClient } from '../../src/bmc/index.js';
+import {
+  closeAllSessions,
+  destroyAgents,
+  openSessions,
+  openbmcClient,
+  redfishClient,
+} from '../../src/bmc/index.js';
 import type { NodeDef, NodeResult } from '../../src/core/types.js';
 import { runOperation } from '../../src/engine/run.js';
 import { registerBuiltinExecutors } from '../../src/executors/builtin.js';
@@ -135,6 +141,24 @@ describe('sessions are never leaked', () => {
     expect(left).toBe(0);
     expect(openSessions()).toEqual([]);
   });
+
+  it.each(['redfish', 'openbmc'] as const)(
+    '%s: a client asked for after the node finished (an operation going on past its end) does not log in',
+    async (flavor) => {
+      const node = nodeOf(flavor);
+      const ctx = testContext(node, recordingServices(), passwords.get(node.name));
+      await (flavor === 'redfish' ? redfishClient(ctx) : openbmcClient(ctx));
+      await ctx.cleanup();
+      // What the engine does after a node's cleanups: its clients are let go.
+      for (const key of ['bmc:transport', 'bmc:redfish', 'bmc:openbmc']) ctx.forget(key);
+      sim.admin.resetStats();
+      const late = flavor === 'redfish' ? redfishClient(ctx) : openbmcClient(ctx);
+      await expect(late).rejects.toMatchObject({ kind: 'interrupted' });
+      expect(sim.stats().totalRequests).toBe(0);
+      await ctx.cleanup();
+      expectNoSessions();
+    },
+  );
 
   it('OpenBMC /login answered 200 with a malformed body: the node fails, and its session (cookie in the head) is logged out', async () => {
     const node = nodeOf('openbmc');
