@@ -50,7 +50,15 @@ export interface BmcRequest {
    * cleanup closes it.
    */
   completeOnceSent?: boolean;
+  /**
+   * Called with the status and headers as soon as the answer's head arrives, before its body: a login's
+   * head already names the session it opened (token, Location, cookie), which must be closed even when
+   * the body then stalls or fails.
+   */
+  onHead?: OnHead;
 }
+
+export type OnHead = (status: number, headers: IncomingHttpHeaders) => void;
 
 export interface BmcResponse {
   status: number;
@@ -280,7 +288,7 @@ export class BmcTransport {
               followRedirect: false,
               ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
             },
-            { maxBodyBytes: this.settings.maxBodyBytes },
+            { maxBodyBytes: this.settings.maxBodyBytes, ...(req.onHead ? { onHead: req.onHead } : {}) },
           ),
         );
         res = { ...r, path, elapsedMs: Date.now() - started, tries: attempt };
@@ -366,7 +374,7 @@ export class BmcTransport {
 export function exchange(
   url: string,
   options: StreamOptions,
-  limits: { maxBodyBytes?: number } = {},
+  limits: { maxBodyBytes?: number; onHead?: OnHead } = {},
 ): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text'>> {
   return new Promise((resolve, reject) => {
     const stream = got.stream(url, options);
@@ -383,6 +391,7 @@ export function exchange(
     };
     stream.once('response', (r: NonNullable<typeof head>) => {
       head = r;
+      limits.onHead?.(r.statusCode, r.headers);
       const length = Number(r.headers['content-length']);
       if (max !== undefined && length > max) tooLarge(length);
     });
@@ -459,7 +468,7 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 }
 
 /** Exponential backoff with jitter: base·2^(n-1), scaled by a random 50-100 %. */
-function backoff(baseMs: number, attempt: number): number {
+export function backoff(baseMs: number, attempt: number): number {
   return baseMs * 2 ** (attempt - 1) * (0.5 + Math.random() * 0.5);
 }
 

@@ -10,6 +10,7 @@ import { BmcTransport } from './http.js';
 import { OpenBmc } from './openbmc.js';
 import { resolveSettings } from './options.js';
 import { Redfish } from './redfish.js';
+import { sessionClosed } from './session.js';
 import type { OpenBmcClient, RedfishClient } from './types.js';
 
 export type * from './types.js';
@@ -20,6 +21,18 @@ export { trustNodes, trustNode } from './trust.js';
 export { openSessions, closeAllSessions } from './ledger.js';
 export { destroyAgents } from './agent.js';
 export { NO_RESPONSE, isRecord } from './errors.js';
+
+/**
+ * Nodes whose cleanups have run (keyed by the node's signal, which its renewable contexts share). The
+ * engine then forgets the node's clients, so a call that comes later still (an operation that went on past
+ * its deadline) would make a new client and log in, with a logout registered among cleanups that already
+ * ran: it fails instead.
+ */
+const finished = new WeakSet<AbortSignal>();
+
+function open(ctx: NodeContext): void {
+  if (finished.has(ctx.signal)) throw sessionClosed();
+}
 
 /** The node's transport (one per node per run). */
 function transport(ctx: NodeContext): BmcTransport {
@@ -32,7 +45,10 @@ function transport(ctx: NodeContext): BmcTransport {
       ...(ctx.password !== undefined ? { password: ctx.password } : {}),
     });
     // Registered before any client's logout, so it runs after it (cleanups run most recent first).
-    ctx.defer(() => t.release());
+    ctx.defer(() => {
+      t.release();
+      finished.add(ctx.signal);
+    });
     return t;
   });
 }
@@ -43,6 +59,7 @@ export function redfishClient(ctx: NodeContext): Promise<RedfishClient> {
   return ctx.shared('bmc:redfish', () => {
     let t: BmcTransport;
     try {
+      open(ctx);
       t = transport(ctx);
     } catch (e) {
       return Promise.reject(e);
@@ -69,6 +86,11 @@ export function redfishClient(ctx: NodeContext): Promise<RedfishClient> {
 /** The logged-in OpenBMC REST client for this node (cookie + Basic), logged out by ctx.defer. */
 export function openbmcClient(ctx: NodeContext): Promise<OpenBmcClient> {
   return ctx.shared('bmc:openbmc', () => {
+    try {
+      open(ctx);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const client = new OpenBmc({
       transport: transport(ctx),
       username: ctx.node.username,

@@ -1,13 +1,15 @@
 /**
  * The OpenBMC REST client (phosphor-rest, `/xyz/openbmc_project`): `/login` cookie plus HTTP Basic on
  * every request (OP940+ firmware needs both, xCAT PR #6425), `{data}` envelopes unwrapped, xCAT's
- * error wording, `/logout` at the end with a short timeout that never blocks the run.
+ * error wording, `/logout` at the end with a short timeout that never blocks the run. A full session table
+ * (429/503 on /login) leaves Basic alone, which every request carries anyway.
  */
 import { NodeError } from '../core/errors.js';
 import { isRecord, openbmcMessage, statusError, textMessage, wrongFormat } from './errors.js';
 import { missingCredentials } from './http.js';
 import type { BmcRequest, BmcResponse, BmcTransport } from './http.js';
 import { recordSession } from './ledger.js';
+import { sendLogout, sessionClosed, sessionExpiredAgain } from './session.js';
 import type { OpenBmcClient, RequestOptions } from './types.js';
 
 export interface OpenBmcInit {
@@ -22,8 +24,15 @@ export class OpenBmc implements OpenBmcClient {
   private loginDone: Promise<void> | undefined;
   private relogin: Promise<void> | undefined;
   private reloggedIn = false;
+  /** Removes the open session from the ledger; set while this client holds a session. */
   private forget: (() => void) | undefined;
+  /** Bumped by the re-login: a 401 tells whether one started after its request was sent. */
+  private generation = 0;
+  /** No session (the table was full): Basic only, nothing to re-login or log out. */
+  private basicOnly = false;
+  /** Set when the logout starts: from then on no login is sent for this client. */
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly init: OpenBmcInit) {
     this.t = init.transport;
@@ -36,20 +45,37 @@ export class OpenBmc implements OpenBmcClient {
 
   private async doLogin(): Promise<void> {
     if (this.init.username === undefined || this.init.password === undefined) throw missingCredentials();
+    // A request still running after its node's logout must not open a session nobody will close.
+    if (this.closed) throw sessionClosed();
     const res = await this.t.request({
       method: 'POST',
       path: '/login',
       json: { data: [this.init.username, this.init.password] },
       basic: true,
       timeoutMs: this.t.settings.loginMs,
-      retry: 'rejected',
+      // A full session table (429/503) falls back to Basic at once rather than retrying.
+      retry: 'unsent',
       // Interrupted mid-login, the session still opens on the BMC: take its cookie to close it.
       completeOnceSent: true,
+      // The cookie is in the head: recorded at once, the session is closed whatever the body then does
+      // (stalls, fails, is not an envelope).
+      onHead: (status, headers) => this.opened(status, headers),
     });
+    if (res.status === 429 || res.status === 503) {
+      // Session table full (or the REST server busy): Basic, which every request carries, still works.
+      this.basicOnly = true;
+      this.t.debug(`auth: basic only (/login answered ${res.status})`);
+      return;
+    }
     if (res.status !== 200) throw this.error(res, 'POST', '/login', true);
+    this.opened(res.status, res.headers); // a transport that reports no head
     this.envelope(res, 'POST'); // a 200 that is not an envelope is not an OpenBMC login
-    this.storeCookies(res);
-    this.forget?.();
+  }
+
+  /** Record the session a 200 to /login opened (its cookies), once per login. Never throws. */
+  private opened(status: number, headers: BmcResponse['headers']): void {
+    if (status !== 200 || this.forget) return;
+    this.storeCookies(headers['set-cookie'] ?? []);
     this.forget = recordSession(
       {
         node: this.t.node.name,
@@ -62,8 +88,7 @@ export class OpenBmc implements OpenBmcClient {
     );
   }
 
-  private storeCookies(res: BmcResponse): void {
-    const set = res.headers['set-cookie'] ?? [];
+  private storeCookies(set: readonly string[]): void {
     for (const c of set) {
       const [pair] = c.split(';');
       const eq = pair!.indexOf('=');
@@ -112,23 +137,38 @@ export class OpenBmc implements OpenBmcClient {
     opts: RequestOptions,
   ): Promise<unknown> {
     await this.login();
-    if (this.closed) throw new NodeError('interrupted', 'the BMC session was closed');
+    if (this.closed) throw sessionClosed();
     const req: BmcRequest = { method, path };
     if (data !== undefined) req.json = { data };
     if (opts.timeoutMs !== undefined) req.timeoutMs = opts.timeoutMs;
     if (opts.headers) req.headers = opts.headers;
+    const sentWith = this.generation;
     let res = await this.t.request(this.withSession(req));
-    if (res.status === 401 && !this.reloggedIn) {
-      // Session dropped (BMC reboot, idle expiry): one new login, then the request again.
-      this.reloggedIn = true;
-      this.t.debug('401: logging in again');
-      this.relogin ??= (async () => {
+    if (res.status === 401 && !this.basicOnly) {
+      // The logout (ours) ended the session under this request: no new login after it.
+      if (this.closed) throw sessionClosed();
+      if (sentWith === this.generation) {
+        // Dropped again after a re-login: a second one would fare no better.
+        if (this.reloggedIn) throw sessionExpiredAgain();
+        // Session dropped (BMC reboot, idle expiry): one new login, then the request again.
+        this.reloggedIn = true;
+        this.generation++;
+        this.t.debug('401: logging in again');
+        this.forget?.();
+        this.forget = undefined;
         this.cookies.clear();
-        this.loginDone = undefined;
-        await this.login();
-      })();
+        this.loginDone = this.doLogin();
+        this.relogin = this.loginDone;
+      }
+      // Requests that met the same expiry wait for that one re-login.
       await this.relogin;
+      if (this.closed) throw sessionClosed();
       res = await this.t.request(this.withSession(req));
+      if (res.status === 401 && !this.basicOnly) {
+        if (this.closed) throw sessionClosed();
+        // The re-login succeeded, so the credentials are good: the BMC dropped the new session too.
+        throw sessionExpiredAgain();
+      }
     }
     if (res.status !== 200) throw this.error(res, method, path);
     return this.envelope(res, method);
@@ -150,30 +190,27 @@ export class OpenBmc implements OpenBmcClient {
     return this.call('DELETE', path, undefined, opts);
   }
 
-  /** POST /logout, bounded by the logout timeout and without the node's signal; never throws. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * POST /logout, bounded by the logout timeout and without the node's signal; never throws. From the
+   * first call on, this client sends no login: a request of the node still running gets an error instead
+   * of a new session that nobody would close.
+   */
+  close(): Promise<void> {
     this.closed = true;
-    await this.loginDone?.catch(() => undefined);
-    await this.relogin?.catch(() => undefined);
-    if (!this.forget) return;
-    this.forget();
-    this.forget = undefined;
-    try {
-      const res = await this.t.request(
-        this.withSession({
-          method: 'POST',
-          path: '/logout',
-          json: { data: [] },
-          timeoutMs: this.t.settings.logoutMs,
-          retry: 'none',
-          signal: null,
-        }),
+    this.closing ??= (async () => {
+      // A login already sent is waited for: the session it opens is closed too.
+      await this.loginDone?.catch(() => undefined);
+      await this.relogin?.catch(() => undefined);
+      if (!this.forget) return;
+      this.forget();
+      this.forget = undefined;
+      // xcat2/xcat-core#4278: a hanging /logout must never hold the run (sendLogout is bounded).
+      const res = await sendLogout(
+        this.t,
+        this.withSession({ method: 'POST', path: '/logout', json: { data: [] } }),
       );
-      if (res.status !== 200) this.t.debug(`logout answered ${res.status}`);
-    } catch (e) {
-      // xcat2/xcat-core#4278: a hanging /logout must never hold the run.
-      this.t.debug(`logout failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
+      if (res && res.status !== 200) this.t.debug(`logout answered ${res.status}`);
+    })();
+    return this.closing;
   }
 }

@@ -11,8 +11,10 @@ import type { StatusContext } from './errors.js';
 import { missingCredentials, retryAfterMs, sleep } from './http.js';
 import type { BmcRequest, BmcResponse, BmcTransport } from './http.js';
 import { recordSession } from './ledger.js';
+import { sendLogout, sessionClosed, sessionExpiredAgain } from './session.js';
 import type {
   ActionOptions,
+  OpenSession,
   PatchOptions,
   RedfishClient,
   RedfishResource,
@@ -64,6 +66,8 @@ function links(v: unknown): string[] {
 interface Session {
   token: string;
   uri: string | undefined;
+  /** Its ledger entry (uri filled in when only the body names the session). */
+  info: OpenSession;
   forget: () => void;
 }
 
@@ -85,7 +89,9 @@ export class Redfish implements RedfishClient {
   private relogin: Promise<void> | undefined;
   private reloggedIn = false;
   private loginDone: Promise<void> | undefined;
+  /** Set when the logout starts: from then on no login is sent for this client. */
   private closed = false;
+  private closing: Promise<void> | undefined;
   private systemPath: Promise<string> | undefined;
   /** The System as last read (see system()). */
   private lastSystem: RedfishResource | undefined;
@@ -139,6 +145,10 @@ export class Redfish implements RedfishClient {
   }
 
   private async createSession(path: string): Promise<void> {
+    // A request still running after its node's logout must not open a session nobody will close.
+    if (this.closed) throw sessionClosed();
+    // The head names the session (token, Location): recorded at once (opened), it is closed by close()
+    // even if the body then stalls or fails.
     const res = await this.t.request({
       method: 'POST',
       path,
@@ -149,6 +159,7 @@ export class Redfish implements RedfishClient {
       retry: this.init.auth === 'auto' ? 'unsent' : 'rejected',
       // Interrupted mid-login, the session still opens on the BMC: take its token to close it.
       completeOnceSent: true,
+      onHead: (status, headers) => this.opened(status, headers, path),
     });
     if (this.init.auth === 'auto' && [404, 405, 501, 429, 503].includes(res.status)) {
       // No usable SessionService (emulators), or the session table is full: Basic still works.
@@ -166,71 +177,89 @@ export class Redfish implements RedfishClient {
       );
     }
     if (res.status !== 200 && res.status !== 201) this.check(res, { method: 'POST', path, login: true });
-    const token = header(res, 'x-auth-token');
-    if (!token)
+    // Normally recorded from the head already; a transport that reports no head is recorded here.
+    const session = this.opened(res.status, res.headers, path);
+    if (!session)
       throw new NodeError(
         'auth',
         'Login Failed: Did not get Session Token from response (no X-Auth-Token header)',
         res.status,
       );
-    this.t.redactor.add(token);
-    let body: unknown;
-    try {
-      body = res.text ? JSON.parse(res.text) : undefined;
-    } catch {
-      body = undefined;
+    if (!session.uri) {
+      let body: unknown;
+      try {
+        body = res.text ? JSON.parse(res.text) : undefined;
+      } catch {
+        body = undefined;
+      }
+      // No Location: the body's @odata.id (openbmc/openbmc#3353).
+      session.uri = odataId(body);
+      if (session.uri) session.info.uri = session.uri;
+      else this.t.debug('session has no Location and no @odata.id: it cannot be deleted at logout');
     }
-    // Location (relative or absolute), else the body's @odata.id (openbmc/openbmc#3353).
-    const location = header(res, 'location');
-    const uri = location ? this.t.toPath(location) : odataId(body);
-    if (!uri) this.t.debug('session has no Location and no @odata.id: it cannot be deleted at logout');
-    const forget = recordSession(
-      {
-        node: this.t.node.name,
-        origin: this.t.origin,
-        flavor: 'redfish',
-        uri: uri ?? path,
-        openedAt: Date.now(),
-      },
-      () => this.close(),
-    );
-    this.session = { token, uri, forget };
     this.authMode = 'session';
   }
 
-  /** DELETE the session (bounded by the logout timeout, without the node's signal). Never throws. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /**
+   * The session a login answer opened, recorded in the ledger and as this client's session as soon as its
+   * token is known (once per login). Called from the answer's head; never throws.
+   */
+  private opened(status: number, headers: BmcResponse['headers'], path: string): Session | undefined {
+    if (this.session) return this.session;
+    const token = first(headers['x-auth-token']);
+    if ((status !== 200 && status !== 201) || !token) return undefined;
+    this.t.redactor.add(token);
+    const location = first(headers.location);
+    let uri: string | undefined;
+    try {
+      uri = location ? this.t.toPath(location) : undefined;
+    } catch {
+      uri = undefined; // a Location that is no URL: the body's @odata.id may still name the session
+    }
+    const info: OpenSession = {
+      node: this.t.node.name,
+      origin: this.t.origin,
+      flavor: 'redfish',
+      uri: uri ?? path,
+      openedAt: Date.now(),
+    };
+    const session: Session = { token, uri, info, forget: () => undefined };
+    session.forget = recordSession(info, () => this.close());
+    this.session = session;
+    return session;
+  }
+
+  /**
+   * DELETE the session (bounded by the logout timeout, without the node's signal). Never throws. From the
+   * first call on, this client sends no login: a request of the node still running gets an error instead
+   * of a new session that nobody would close.
+   */
+  close(): Promise<void> {
     this.closed = true;
-    await this.loginDone?.catch(() => undefined);
-    await this.relogin?.catch(() => undefined);
-    await this.deleteSession(this.session);
-    this.session = undefined;
+    this.closing ??= (async () => {
+      // A login already sent is waited for: the session it opens is closed with the others.
+      await this.loginDone?.catch(() => undefined);
+      await this.relogin?.catch(() => undefined);
+      const session = this.session;
+      this.session = undefined;
+      await this.deleteSession(session);
+    })();
+    return this.closing;
   }
 
   private async deleteSession(session: Session | undefined): Promise<void> {
     if (!session) return;
     session.forget();
     if (!session.uri) return;
+    const deadline = Date.now() + this.t.settings.logoutMs;
     const del = (path: string) =>
-      this.t.request({
-        method: 'DELETE',
-        path,
-        headers: { 'x-auth-token': session.token },
-        timeoutMs: this.t.settings.logoutMs,
-        retry: 'none',
-        signal: null,
-      });
-    try {
-      let res = await del(session.uri);
-      // Old iLO 4 answers 405 to DELETE with a trailing slash (python-ilorest-library#45).
-      if ((res.status === 405 || res.status === 404) && session.uri.endsWith('/'))
-        res = await del(session.uri.replace(/\/+$/, ''));
-      if (res.status >= 300 && res.status !== 401 && res.status !== 404)
-        this.t.debug(`logout answered ${res.status}: the session may stay open until it expires`);
-    } catch (e) {
-      this.t.debug(`logout failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
+      sendLogout(this.t, { method: 'DELETE', path, headers: { 'x-auth-token': session.token } }, deadline);
+    let res = await del(session.uri);
+    // Old iLO 4 answers 405 to DELETE with a trailing slash (python-ilorest-library#45).
+    if (res && (res.status === 405 || res.status === 404) && session.uri.endsWith('/'))
+      res = await del(session.uri.replace(/\/+$/, ''));
+    if (res && res.status >= 300 && res.status !== 401 && res.status !== 404)
+      this.t.debug(`logout answered ${res.status}: the session may stay open until it expires`);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -239,25 +268,34 @@ export class Redfish implements RedfishClient {
   /** Send with the current credentials; on a 401 mid-run, log in again once and resend. */
   private async send(req: BmcRequest, ctx: StatusContext): Promise<BmcResponse> {
     await this.login();
-    if (this.closed) throw new NodeError('interrupted', 'the BMC session was closed');
+    await this.relogin; // a request sent while a re-login runs would go without its session
+    if (this.closed) throw sessionClosed();
+    const sentWith = this.session;
     const res = await this.t.request(this.withAuth(req));
     if (res.status !== 401) return res;
-    if (this.authMode !== 'session' || this.reloggedIn) throw statusError('redfish', 401, undefined, ctx);
-    // The session expired or was deleted on the BMC (another client, BMC reboot): one new login.
-    if (!this.relogin) {
+    // Basic: the BMC refused the credentials themselves.
+    if (!sentWith) throw statusError('redfish', 401, undefined, ctx);
+    // The logout (ours) deleted the session under this request: no new login after it.
+    if (this.closed) throw sessionClosed();
+    if (this.session === sentWith) {
+      // A session that a re-login had already replaced is dropped again: a second re-login would fare no
+      // better (and each one is a session on a BMC that is short of them).
+      if (this.reloggedIn) throw sessionExpiredAgain();
+      // The session expired or was deleted on the BMC (another client, BMC reboot): one new login.
       this.reloggedIn = true;
       this.t.debug('401 with a session: logging in again');
-      const old = this.session;
-      this.relogin = (async () => {
-        old?.forget();
-        this.session = undefined;
-        await this.createSession(this.sessionsPath);
-      })();
+      sentWith.forget();
+      this.session = undefined;
+      this.relogin = this.createSession(this.sessionsPath);
     }
+    // Requests that met the same expiry wait for that one re-login.
     await this.relogin;
+    if (this.closed) throw sessionClosed();
     const again = await this.t.request(this.withAuth(req));
-    if (again.status === 401) throw statusError('redfish', 401, undefined, ctx);
-    return again;
+    if (again.status !== 401) return again;
+    if (this.closed) throw sessionClosed();
+    // The re-login succeeded, so the credentials are good: the BMC dropped the new session too.
+    throw this.authMode === 'session' ? sessionExpiredAgain() : statusError('redfish', 401, undefined, ctx);
   }
 
   private withAuth(req: BmcRequest): BmcRequest {
@@ -568,7 +606,10 @@ function taskFailure(task: RedfishResource, uri: string, state: string): NodeErr
 }
 
 function header(res: BmcResponse, name: string): string | undefined {
-  const v = res.headers[name];
+  return first(res.headers[name]);
+}
+
+function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
