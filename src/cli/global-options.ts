@@ -29,18 +29,82 @@ export interface GlobalArgs {
   maxBody?: number;
 }
 
+/** What a numeric option accepts: `whole` numbers only, at least `min` (or above it, with `above`). */
+export interface NumberRule {
+  min: number;
+  above?: boolean;
+  whole?: boolean;
+  /** What the number counts, for the message: `seconds`. */
+  unit?: string;
+}
+
+function ruleText(rule: NumberRule): string {
+  const what = rule.whole ? 'a whole number' : 'a number';
+  const of = rule.unit ? ` of ${rule.unit}` : '';
+  return `${what}${of} ${rule.above ? '>' : '>='} ${rule.min}`;
+}
+
+/**
+ * A yargs `coerce` that checks a numeric option when the command line is parsed, before any handler
+ * runs (so before the inventory is read or a BMC touched). yargs turns `--per-bmc abc` into NaN and
+ * accepts any number: without this, `--connect-timeout 0` or `--per-bmc abc` went through silently.
+ * Every numeric option goes through it (`numberOption`), so one added later is checked the same way.
+ */
+export function checkNumber(flag: string, rule: NumberRule): (value: unknown) => number | undefined {
+  return (value) => {
+    // Given twice (`-f 8 … -f 16`, e.g. an alias plus the command line): the last one wins.
+    const v: unknown = Array.isArray(value) ? value[value.length - 1] : value;
+    if (v === undefined) return undefined;
+    const ok =
+      typeof v === 'number' &&
+      Number.isFinite(v) &&
+      (rule.above ? v > rule.min : v >= rule.min) &&
+      (!rule.whole || Number.isInteger(v));
+    if (!ok) {
+      const given =
+        typeof v === 'number' && !Number.isNaN(v) ? `, not ${v}` : ' (the value given is not a number)';
+      throw new HwctlUsageError(`${flag} must be ${ruleText(rule)}${given}`);
+    }
+    return v as number;
+  };
+}
+
+/** A yargs number option checked by `checkNumber` (`name` is the long option, without dashes). */
+export function numberOption(name: string, rule: NumberRule, def: Options): Options {
+  return { ...def, type: 'number', requiresArg: true, coerce: checkNumber(`--${name}`, rule) };
+}
+
+/**
+ * A yargs string option that needs a value: `-i` alone (or `-i ''`) is refused, rather than read as
+ * "no inventory given" and silently falling back to the inventory lookup.
+ */
+export function valueOption(name: string, what: string, def: Options): Options {
+  return {
+    ...def,
+    type: 'string',
+    coerce: (value: unknown) => {
+      const v: unknown = Array.isArray(value) ? value[value.length - 1] : value;
+      if (v === undefined) return undefined;
+      if (typeof v !== 'string' || v === '') throw new HwctlUsageError(`--${name} needs ${what}`);
+      return v;
+    },
+  };
+}
+
+const SECONDS: NumberRule = { min: 0, above: true, unit: 'seconds' };
+const AT_LEAST_ONE: NumberRule = { min: 1, whole: true };
+
 export const BMC_GROUP = 'BMC connection options (override the inventory):';
 
 export const GLOBAL_GROUP = 'Global options:';
 
 export const globalOptions: Record<string, Options> = {
-  inventory: {
+  inventory: valueOption('inventory', 'a file name', {
     alias: 'i',
-    type: 'string',
     describe:
       'Inventory file (default: $HWCTL_INVENTORY, ./hwctl.yaml, $XDG_CONFIG_HOME/hwctl/inventory.yaml, /etc/hwctl/inventory.yaml)',
     group: GLOBAL_GROUP,
-  },
+  }),
   output: {
     alias: 'o',
     choices: OUTPUT_FORMATS,
@@ -48,19 +112,17 @@ export const globalOptions: Record<string, Options> = {
     describe: 'Output format',
     group: GLOBAL_GROUP,
   },
-  fanout: {
+  fanout: numberOption('fanout', AT_LEAST_ONE, {
     alias: 'f',
-    type: 'number',
     default: 64,
     describe: 'How many nodes run at once',
     group: GLOBAL_GROUP,
-  },
-  timeout: {
+  }),
+  timeout: numberOption('timeout', SECONDS, {
     alias: 't',
-    type: 'number',
     describe: 'Per-node deadline in seconds (default depends on the command)',
     group: GLOBAL_GROUP,
-  },
+  }),
   collate: {
     alias: 'c',
     type: 'boolean',
@@ -106,60 +168,50 @@ export const globalOptions: Record<string, Options> = {
     describe: 'Do not verify BMC certificates (warned once per run); same as --tls insecure',
     group: BMC_GROUP,
   },
-  ca: {
-    type: 'string',
+  ca: valueOption('ca', 'a PEM file name', {
     describe: 'PEM file of CA certificates to trust for BMC certificates',
     group: BMC_GROUP,
-  },
+  }),
   tls: {
     choices: ['verify', 'pin', 'insecure'],
     describe: 'TLS mode for every node: verify (CA), pin (trust on first use, like ssh), insecure',
     group: BMC_GROUP,
   },
-  'known-bmcs': {
-    type: 'string',
+  'known-bmcs': valueOption('known-bmcs', 'a file name', {
     describe: 'Pinned certificate store (default $XDG_STATE_HOME/hwctl/known_bmcs)',
     group: BMC_GROUP,
-  },
+  }),
   auth: {
     choices: ['session', 'basic', 'auto'],
     describe: 'Redfish authentication: a session, Basic on every request, or session falling back to Basic',
     group: BMC_GROUP,
   },
-  'connect-timeout': {
-    type: 'number',
+  'connect-timeout': numberOption('connect-timeout', SECONDS, {
     describe: 'TCP+TLS connect timeout per request, seconds (default 5)',
     group: BMC_GROUP,
-  },
-  'request-timeout': {
-    type: 'number',
+  }),
+  'request-timeout': numberOption('request-timeout', SECONDS, {
     describe: 'Timeout of one request, seconds (default 30)',
     group: BMC_GROUP,
-  },
-  'login-timeout': {
-    type: 'number',
+  }),
+  'login-timeout': numberOption('login-timeout', SECONDS, {
     describe: 'Timeout of a login request, seconds (default 20)',
     group: BMC_GROUP,
-  },
-  'per-bmc': {
-    type: 'number',
+  }),
+  'per-bmc': numberOption('per-bmc', AT_LEAST_ONE, {
     describe: 'Requests in flight per BMC (default 2; a second connection opens only for a queue of 3)',
     group: BMC_GROUP,
-  },
-  'max-body': {
-    type: 'number',
-    describe: 'Longest BMC answer read, in MB after decompression (default 32); a longer one fails its node',
-    group: BMC_GROUP,
-  },
+  }),
+  'max-body': numberOption(
+    'max-body',
+    { min: 0, above: true, unit: 'MB' },
+    {
+      describe:
+        'Longest BMC answer read, in MB after decompression (default 32); a longer one fails its node',
+      group: BMC_GROUP,
+    },
+  ),
 };
-
-/** --max-body MB in bytes; a usage error unless it is a positive number. */
-function maxBodyBytes(mb: number | undefined): number | undefined {
-  if (mb === undefined) return undefined;
-  if (!Number.isFinite(mb) || mb <= 0)
-    throw new HwctlUsageError(`--max-body must be a positive number of MB (got ${String(mb)})`);
-  return Math.round(mb * 2 ** 20);
-}
 
 /** The BMC layer's run-wide options (src/bmc/options.ts) from the parsed flags; unset flags are left out. */
 export function bmcOptionsFrom(args: GlobalArgs): Record<string, unknown> {
@@ -176,7 +228,7 @@ export function bmcOptionsFrom(args: GlobalArgs): Record<string, unknown> {
     requestTimeoutMs: secs(args.requestTimeout),
     loginTimeoutMs: secs(args.loginTimeout),
     perBmc: args.perBmc,
-    maxBodyBytes: maxBodyBytes(args.maxBody),
+    maxBodyBytes: args.maxBody === undefined ? undefined : Math.round(args.maxBody * 2 ** 20),
   };
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;

@@ -102,7 +102,9 @@ export async function main(
     rejectUnimplemented(args);
     await buildCli(args).parseAsync();
   } catch (e) {
-    if (e instanceof HwctlUsageError) {
+    // A value refused while the command line is parsed (global-options.ts `checkNumber`): yargs
+    // rethrows the check's error as its own YError, keeping the message.
+    if (e instanceof HwctlUsageError || (e instanceof Error && e.name === 'YError')) {
       process.stderr.write(`Error: ${e.message}\n`);
       process.exitCode = EXIT.usage;
       return;

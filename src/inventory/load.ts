@@ -2,8 +2,9 @@
  * Reading an inventory file: parse it (parse.ts), then the checks that need the file system — inline
  * passwords in a file others can read, plugin modules that do not exist.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { formatLocation, InventoryError } from '../core/errors.js';
+import { NoderangeFileError, readRegularFile } from '../noderange/file.js';
 import { parseInventoryDetailed, type Inventory } from './parse.js';
 import { formatMode } from './secret.js';
 
@@ -11,21 +12,27 @@ function errorCode(e: unknown): string {
   return typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
 }
 
+/** Inventories larger than this are refused (a 10,000-node inventory written node by node is ~1 MB). */
+export const MAX_INVENTORY_BYTES = 16 * 1024 * 1024;
+
 /** Load and validate an inventory. Throws InventoryError (exit code 2) with file:line:col. */
 export async function loadInventory(file: string): Promise<Inventory> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // A regular file of bounded size: `-i /dev/zero` would never end, a FIFO would block.
+    text = readRegularFile(file, MAX_INVENTORY_BYTES);
   } catch (e) {
     const code = errorCode(e);
     const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'it is a directory'
-            : code || String(e);
+      e instanceof NoderangeFileError
+        ? e.message
+        : code === 'ENOENT'
+          ? 'no such file'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'it is a directory'
+              : code || String(e);
     throw new InventoryError(`cannot read inventory: ${why}`, { file });
   }
   const { inventory, inlinePasswords, pluginLocations } = parseInventoryDetailed(text, file);

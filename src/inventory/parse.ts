@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { isSeq, type Node, type YAMLError } from 'yaml';
 import { formatLocation, InventoryError, NoderangeError, type SourceLocation } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
-import { expandNodesetDetailed, foldNodes, type ExpandedName } from '../noderange/nodeset.js';
+import { countNodeset, expandNodesetDetailed, foldNodes, type ExpandedName } from '../noderange/nodeset.js';
 import { EntryResolver, nodeGroups, type LayerSet } from './resolve.js';
 import {
   NODE_KEYS,
@@ -44,6 +44,8 @@ export interface ParsedInventory {
 
 export const TOP_LEVEL_KEYS = ['version', 'defaults', 'groups', 'nodes', 'plugins'];
 const MAX_REPORTED = 10;
+/** Nodes an inventory may define, all range keys together (each key alone is limited the same way). */
+export const MAX_INVENTORY_NODES = 1_000_000;
 const GROUP_KEY = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
 
 /** Collects problems so that one run reports them all. */
@@ -170,8 +172,10 @@ export function parseInventoryDetailed(text: string, file: string): ParsedInvent
   const nodes = new Map<string, NodeDef>();
   const definedBy = new Map<string, { key: string; location: SourceLocation }>();
   const layers: LayerSet = { defaults, groups: groupLayers };
-  for (const entry of problems.attempt(() => source.entries(nodesSection?.value ?? null, 'nodes', true)) ??
-    []) {
+  const nodeEntries =
+    problems.attempt(() => source.entries(nodesSection?.value ?? null, 'nodes', true)) ?? [];
+  checkNodeCount(nodeEntries);
+  for (const entry of nodeEntries) {
     problems.attempt(() => {
       const layer = parseLayer(ctx, entry.value, `node '${entry.key}'`, NODE_KEYS);
       const resolver = new EntryResolver(layer, layers);
@@ -259,6 +263,27 @@ function yamlMessage(error: YAMLError): string {
       return error.message.startsWith('Block scalar header includes extra characters')
         ? 'block scalar header (| or >) followed by extra characters'
         : error.message;
+  }
+}
+
+/**
+ * Counts the nodes of every key before any is made, so that twenty `n[1-999999]` keys fail at once
+ * rather than after resolving the first million nodes. Malformed keys count 0 (reported later).
+ */
+function checkNodeCount(entries: Entry[]): void {
+  let total = 0;
+  for (const entry of entries) {
+    try {
+      total += countNodeset(entry.key);
+    } catch (e) {
+      if (!(e instanceof NoderangeError)) throw e;
+    }
+    if (total > MAX_INVENTORY_NODES) {
+      throw new InventoryError(
+        `the node keys define more than ${MAX_INVENTORY_NODES.toLocaleString('en-US')} nodes (the limit)`,
+        entry.keyLocation,
+      );
+    }
   }
 }
 

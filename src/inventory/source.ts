@@ -17,6 +17,13 @@ export class Invalid extends Error {
   }
 }
 
+/**
+ * Entries a mapping may hold once every `<<` merge is counted as copied out. Merges are computed once
+ * per mapping, so hwctl itself does not blow up, but a file whose merges multiply (8 levels of
+ * `<<: [*a, *a, …]` make 10^8) is a merge-key bomb, not an inventory: it is refused.
+ */
+export const MAX_MERGED_ENTRIES = 100_000;
+
 export interface Entry {
   key: string;
   keyNode: Node;
@@ -28,6 +35,10 @@ export interface Entry {
 export class YamlSource {
   readonly doc: Document.Parsed;
   private readonly lines = new LineCounter();
+  /** Each merge source's entries and merged size, computed once: a source merged 10 times is read once. */
+  private readonly merged = new Map<Node, { entries: Entry[]; size: number }>();
+  /** Mappings whose merges are being read, to refuse a mapping merged into itself. */
+  private readonly merging = new Set<Node>();
 
   constructor(
     readonly content: string,
@@ -73,18 +84,57 @@ export class YamlSource {
    * With `allowDuplicates`, every entry is returned and the caller reports duplicates in its own terms.
    */
   entries(node: Node | null, what: string, allowDuplicates = false): Entry[] {
+    return this.mapping(node, what, allowDuplicates).entries;
+  }
+
+  /** A merge source's entries, computed once per mapping. */
+  private mergeSource(node: Node | null, what: string): { entries: Entry[]; size: number } {
     const map = this.deref(node);
-    if (map === null || this.isEmpty(map)) return [];
+    if (map === null) return { entries: [], size: 0 };
+    const known = this.merged.get(map);
+    if (known) return known;
+    if (this.merging.has(map))
+      throw new Invalid(`${what}: a mapping is merged into itself`, this.locate(map));
+    this.merging.add(map);
+    try {
+      const result = this.mapping(map, what, false);
+      this.merged.set(map, result);
+      return result;
+    } finally {
+      this.merging.delete(map);
+    }
+  }
+
+  /** `entries`, with the size the mapping would have with its merges copied out. */
+  private mapping(
+    node: Node | null,
+    what: string,
+    allowDuplicates: boolean,
+  ): { entries: Entry[]; size: number } {
+    const map = this.deref(node);
+    if (map === null || this.isEmpty(map)) return { entries: [], size: 0 };
     if (!isMap(map))
       throw new Invalid(`${what} must be a mapping (key: value), not ${describe(map)}`, this.locate(map));
     const own: Entry[] = [];
     const merged: Entry[] = [];
+    let size = map.items.length;
     for (const pair of map.items) {
       const keyNode = pair.key as Node | null;
       if (isScalar(keyNode) && (keyNode.value === '<<' || typeof keyNode.value === 'symbol')) {
         const sources = this.deref(pair.value as Node | null);
         const list = sources && isSeq(sources) ? sources.items.map((s) => s as Node) : [sources];
-        for (const source of list) append(merged, this.entries(source, `merge source for ${what}`));
+        for (const source of list) {
+          const m = this.mergeSource(source, `merge source for ${what}`);
+          append(merged, m.entries);
+          size += m.size;
+        }
+        if (size > MAX_MERGED_ENTRIES) {
+          throw new Invalid(
+            `${what}: merge keys (<<) expand to more than ${MAX_MERGED_ENTRIES.toLocaleString('en-US')} entries ` +
+              '(merges of merges multiply; is this a merge-key bomb?)',
+            this.locate(keyNode),
+          );
+        }
         continue;
       }
       if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
@@ -115,7 +165,7 @@ export class YamlSource {
         own.push(entry);
       }
     }
-    return own;
+    return { entries: own, size };
   }
 
   /** A scalar's text as written: `rack: 07` gives '07' (not 7), `pw: 12345` gives '12345'. */

@@ -3,24 +3,41 @@
  * between two full names (`node01-node10`, `node01:node10`, `rack1-n01-rack1-n10`, `grp1-grp3`).
  * The caller first tries the atom as an exact node or group name: an existing name always wins.
  */
-import { expandNumericRange, padNumber, RangeSyntaxError, MAX_RANGE_VALUES } from './rangeset.js';
+import { clip } from './limits.js';
+import { numericRange, padNumber, rangeValues, RangeSyntaxError, MAX_RANGE_VALUES } from './rangeset.js';
+
+/** A name form, checked and counted; `expand` makes its names. */
+export interface NameForm {
+  count: number;
+  expand(): string[];
+}
 
 const INCREMENT = /^(.*?)([0-9]+)\+([0-9]+)$/;
 
 /** `node10+3` → node10…node13 (padding of the start kept); undefined if not that form. */
-export function expandIncrement(atom: string): string[] | undefined {
+export function incrementForm(atom: string): NameForm | undefined {
   const m = INCREMENT.exec(atom);
   if (!m) return undefined;
   const [, prefix, start, countText] = m as unknown as [string, string, string, string];
   const count = Number(countText);
   if (countText.length > 9 || count >= MAX_RANGE_VALUES) {
-    throw new RangeSyntaxError(`increment '${atom}' is too large (limit ${MAX_RANGE_VALUES})`, 0);
+    throw new RangeSyntaxError(`increment '${clip(atom)}' is too large (limit ${MAX_RANGE_VALUES})`, 0);
   }
-  if (start.length > 15) throw new RangeSyntaxError(`number too large in '${atom}'`, 0);
+  if (start.length > 15) throw new RangeSyntaxError(`number too large in '${clip(atom)}'`, 0);
   const first = Number(start);
-  const out: string[] = [];
-  for (let n = first; n <= first + count; n++) out.push(prefix + padNumber(n, start.length));
-  return out;
+  return {
+    count: count + 1,
+    expand: () => {
+      const out: string[] = [];
+      for (let n = first; n <= first + count; n++) out.push(prefix + padNumber(n, start.length));
+      return out;
+    },
+  };
+}
+
+/** `node10+3` → node10…node13 (padding of the start kept); undefined if not that form. */
+export function expandIncrement(atom: string): string[] | undefined {
+  return incrementForm(atom)?.expand();
 }
 
 interface Split {
@@ -57,7 +74,7 @@ function separators(atom: string): number[] {
  * Returns undefined when the atom is not a range between names (then it is just an unknown name).
  * Throws RangeSyntaxError when it is one but cannot be expanded (reversed, several numbers vary…).
  */
-export function expandNameRange(atom: string): string[] | undefined {
+export function nameRangeForm(atom: string): NameForm | undefined {
   for (const sep of separators(atom)) {
     const left = atom.slice(0, sep);
     const right = atom.slice(sep + 1);
@@ -67,22 +84,27 @@ export function expandNameRange(atom: string): string[] | undefined {
     if (l.numbers.length === 0 || !sameTexts(l.texts, r.texts)) continue;
     const differing: number[] = [];
     for (let k = 0; k < l.numbers.length; k++) if (l.numbers[k] !== r.numbers[k]) differing.push(k);
-    if (differing.length === 0) return [left];
+    if (differing.length === 0) return { count: 1, expand: () => [left] };
     if (differing.length > 1) {
       throw new RangeSyntaxError(
-        `range '${atom}' varies in ${differing.length} numbers; a range between names may vary in one ` +
+        `range '${clip(atom)}' varies in ${differing.length} numbers; a range between names may vary in one ` +
           `(use brackets for more, e.g. r[1-2]n[01-10])`,
         0,
       );
     }
     const d = differing[0]!;
-    const values = expandNumericRange(l.numbers[d]!, r.numbers[d]!, undefined, 0, atom);
+    const range = numericRange(l.numbers[d]!, r.numbers[d]!, undefined, 0, atom);
     // left = t0 n0 t1 n1 … tm: rebuild it around the iterated number nd.
     let before = l.texts[0]!;
     for (let k = 1; k <= d; k++) before += l.numbers[k - 1]! + l.texts[k]!;
     let after = '';
     for (let k = d + 1; k < l.texts.length; k++) after += l.texts[k]! + (l.numbers[k] ?? '');
-    return values.map((v) => before + v + after);
+    return { count: range.count, expand: () => rangeValues(range).map((v) => before + v + after) };
   }
   return undefined;
+}
+
+/** The names of a range between names; undefined when the atom is not one (see `nameRangeForm`). */
+export function expandNameRange(atom: string): string[] | undefined {
+  return nameRangeForm(atom)?.expand();
 }

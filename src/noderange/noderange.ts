@@ -5,13 +5,15 @@
  * milliseconds (no list scans per name). Unknown names do not stop evaluation: they are all
  * collected and reported together, so one run tells the user everything that is wrong.
  */
-import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { NoderangeError } from '../core/errors.js';
+import { checkText, readNoderangeFile } from './file.js';
+import { clip, formatCount, MAX_EXPANSION } from './limits.js';
 import { compareNodeNames } from './natural.js';
-import { expandIncrement, expandNameRange } from './nameforms.js';
-import { expandNodeset, foldNodes, NodesetSyntaxError } from './nodeset.js';
+import { incrementForm, nameRangeForm, type NameForm } from './nameforms.js';
+import { countNodeset, expandNodeset, foldNodes, NodesetSyntaxError } from './nodeset.js';
 import {
+  commandLineOrigin,
   parseNoderange,
   syntaxError,
   type Atom,
@@ -28,7 +30,7 @@ export interface NoderangeContext {
   groupMembers(group: string): readonly string[] | undefined;
   /** Attribute value for selectors (`mgt==redfish`, `groups=~rack`); `groups` gives a comma list. */
   attribute(node: string, attr: string): string | undefined;
-  /** Read a file for `^file` tokens (default: fs.readFileSync utf8). */
+  /** Read a file for `^file` tokens (default: `readNoderangeFile`, regular files up to 16 MB). */
   readFile?(path: string): string;
 }
 
@@ -66,30 +68,110 @@ interface Accumulator {
   excluded: Set<string>;
 }
 
+/** What a name atom is: a node, a group, a name form (a pattern, `a-b`, `a+n`), or nothing known. */
+type Resolution =
+  | { kind: 'node' }
+  | { kind: 'group'; members: readonly string[] }
+  | { kind: 'form'; form: NameForm }
+  | { kind: 'unknown' };
+
 class Evaluator {
   private readonly known: Set<string>;
-  private readonly invalid: string[] = [];
+  private readonly invalid: Array<{ name: string; where?: string }> = [];
   private readonly invalidSeen = new Set<string>();
   private readonly fileStack: string[] = [];
+  private readonly resolved = new Map<string, Resolution>();
+  /** Names the noderange produces, counted before they are made (MAX_EXPANSION). */
+  private produced = 0;
 
   constructor(private readonly ctx: NoderangeContext) {
     this.known = new Set(ctx.nodes);
   }
 
   run(expr: Expr, origin: TextOrigin): string[] {
+    this.charge(expr, origin);
     const result = this.evalExpr(expr, origin);
     if (this.invalid.length > 0) {
+      // Names from a `^file` are cut and located: the file may hold anything (a password...).
       const listed =
-        this.invalid.length > MAX_LISTED_INVALID ? foldNodes(this.invalid) : this.invalid.join(',');
+        this.invalid.length > MAX_LISTED_INVALID
+          ? foldNodes(this.invalid.map((i) => i.name)).slice(0, 200)
+          : this.invalid.map((i) => (i.where ? `${clip(i.name)} (${i.where})` : clip(i.name, 80))).join(',');
       throw new NoderangeError(`Invalid nodes and/or groups in noderange: ${listed}`);
     }
     return Array.from(result).sort(compareNodeNames);
   }
 
-  private markInvalid(name: string): void {
+  private markInvalid(name: string, origin: TextOrigin): void {
     if (this.invalidSeen.has(name)) return;
     this.invalidSeen.add(name);
-    this.invalid.push(name);
+    this.invalid.push(origin.where ? { name, where: origin.where } : { name });
+  }
+
+  /**
+   * Counts what `expr` will produce before anything is made, in O(expression size), and refuses it
+   * past MAX_EXPANSION: `node[1-99999]` written a thousand times fails here at once rather than after
+   * minutes of building names. A `^file` is counted when it is read.
+   */
+  private charge(expr: Expr, origin: TextOrigin): void {
+    for (const element of expr.elements) {
+      for (const primary of element.operand) {
+        if (primary.kind === 'paren') {
+          this.charge(primary.expr, origin);
+          continue;
+        }
+        this.produced += this.cost(primary, origin);
+        if (this.produced > MAX_EXPANSION) {
+          throw syntaxError(
+            origin,
+            `the noderange expands to more than ${formatCount(MAX_EXPANSION)} names (the limit)`,
+            primary.pos,
+          );
+        }
+      }
+    }
+  }
+
+  private cost(atom: Atom, origin: TextOrigin): number {
+    switch (atom.kind) {
+      case 'name': {
+        const r = this.resolve(atom.text, atom.pos, origin);
+        return r.kind === 'group' ? r.members.length : r.kind === 'form' ? r.form.count : 1;
+      }
+      case 'regex':
+      case 'selector':
+        return this.ctx.nodes.length; // each node is tested
+      case 'file':
+        return 0; // counted line by line when read
+    }
+  }
+
+  /** What a name atom is, checked and counted but not expanded; the same text is resolved once. */
+  private resolve(text: string, pos: number, origin: TextOrigin): Resolution {
+    let r = this.resolved.get(text);
+    if (r) return r;
+    if (this.known.has(text)) r = { kind: 'node' };
+    else {
+      const members = this.ctx.groupMembers(text) ?? (text === 'all' ? this.ctx.nodes : undefined);
+      if (members) r = { kind: 'group', members };
+      else {
+        const form = this.nameForm(text, pos, origin);
+        r = form ? { kind: 'form', form } : { kind: 'unknown' };
+      }
+    }
+    this.resolved.set(text, r);
+    return r;
+  }
+
+  private nameForm(text: string, pos: number, origin: TextOrigin): NameForm | undefined {
+    try {
+      if (text.includes('[')) return { count: countNodeset(text), expand: () => expandNodeset(text) };
+      return incrementForm(text) ?? nameRangeForm(text);
+    } catch (e) {
+      if (e instanceof NodesetSyntaxError) throw syntaxError(origin, e.problem, pos + e.index);
+      if (e instanceof RangeSyntaxError) throw syntaxError(origin, e.message, pos + e.offset);
+      throw e;
+    }
   }
 
   private evalExpr(expr: Expr, origin: TextOrigin): Set<string> {
@@ -142,38 +224,29 @@ class Evaluator {
   /** A node, a group (its members), `all`, or a name form expanding to nodes and groups. */
   private resolveName(text: string, pos: number, origin: TextOrigin): Set<string> {
     const out = new Set<string>();
-    if (this.addNodeOrGroup(text, out)) return out;
-    let candidates: string[] | undefined;
-    try {
-      if (text.includes('[')) candidates = expandNodeset(text);
-      else candidates = expandIncrement(text) ?? expandNameRange(text);
-    } catch (e) {
-      if (e instanceof NodesetSyntaxError) throw syntaxError(origin, e.problem, pos + e.index);
-      if (e instanceof RangeSyntaxError) throw syntaxError(origin, e.message, pos + e.offset);
-      throw e;
+    const r = this.resolve(text, pos, origin);
+    if (r.kind === 'node') out.add(text);
+    else if (r.kind === 'group') this.addMembers(r.members, out, origin);
+    else if (r.kind === 'unknown') this.markInvalid(text, origin);
+    else {
+      for (const name of r.form.expand()) {
+        if (this.known.has(name)) out.add(name);
+        else {
+          const members = this.ctx.groupMembers(name);
+          if (members) this.addMembers(members, out, origin);
+          else this.markInvalid(name, origin);
+        }
+      }
     }
-    if (candidates === undefined) {
-      this.markInvalid(text);
-      return out;
-    }
-    for (const name of candidates) if (!this.addNodeOrGroup(name, out)) this.markInvalid(name);
     return out;
   }
 
-  /** Adds `name` (a node) or its members (a group); false when it is neither. Node wins over group. */
-  private addNodeOrGroup(name: string, out: Set<string>): boolean {
-    if (this.known.has(name)) {
-      out.add(name);
-      return true;
-    }
-    const members = this.ctx.groupMembers(name) ?? (name === 'all' ? this.ctx.nodes : undefined);
-    if (members === undefined) return false;
+  private addMembers(members: readonly string[], out: Set<string>, origin: TextOrigin): void {
     for (const m of members) {
       // A member the inventory does not define would have no BMC to talk to: report it.
       if (this.known.has(m)) out.add(m);
-      else this.markInvalid(m);
+      else this.markInvalid(m, origin);
     }
-    return true;
   }
 
   private select(atom: Extract<Atom, { kind: 'selector' }>): Set<string> {
@@ -200,31 +273,38 @@ class Evaluator {
    * output) count as their node name, so the output of a run can be fed back in.
    */
   private evalFile(path: string, pos: number, origin: TextOrigin): Set<string> {
+    const shown = clip(path, 80);
     const absolute = resolvePath(path);
     if (this.fileStack.includes(absolute)) {
-      throw syntaxError(origin, `noderange file '${path}' includes itself`, pos);
+      throw syntaxError(origin, `noderange file '${shown}' includes itself`, pos);
     }
     if (this.fileStack.length >= MAX_FILE_DEPTH) {
       throw syntaxError(origin, `noderange files nested more than ${MAX_FILE_DEPTH} deep`, pos);
     }
     let content: string;
     try {
-      content = this.ctx.readFile ? this.ctx.readFile(path) : readFileSync(path, 'utf8');
+      content = this.ctx.readFile ? checkText(this.ctx.readFile(path)) : readNoderangeFile(path);
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       const why = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
-      throw syntaxError(origin, `cannot read noderange file '${path}' (${why})`, pos);
+      throw syntaxError(origin, `cannot read noderange file '${shown}' (${why})`, pos);
     }
     this.fileStack.push(absolute);
     try {
-      const acc: Accumulator = { result: new Set(), excluded: new Set() };
+      // Every line parsed and counted before any is evaluated, so a file too big to expand fails at once.
+      const parsed: Array<{ expr: Expr; origin: TextOrigin }> = [];
       const lines = content.split(/\r?\n/);
       for (let i = 0; i < lines.length; i++) {
         const text = fileLineNoderange(lines[i]!);
         if (text === '') continue;
-        const lineOrigin = { describe: `noderange '${text}' (${path} line ${i + 1})` };
-        this.apply(parseNoderange(text, lineOrigin).elements, lineOrigin, acc);
+        // The line itself is never quoted: the file may be anything (`^~/.bmc-password`).
+        const lineOrigin = { describe: `noderange file ${shown} line ${i + 1}`, where: `${shown}:${i + 1}` };
+        const expr = parseNoderange(text, lineOrigin);
+        this.charge(expr, lineOrigin);
+        parsed.push({ expr, origin: lineOrigin });
       }
+      const acc: Accumulator = { result: new Set(), excluded: new Set() };
+      for (const { expr, origin: lineOrigin } of parsed) this.apply(expr.elements, lineOrigin, acc);
       return this.finish(acc);
     } finally {
       this.fileStack.pop();
@@ -255,6 +335,6 @@ function intersect(a: Set<string>, b: Set<string>): Set<string> {
  * neither a node nor a group: `Invalid nodes and/or groups in noderange: a,b` lists all of them.
  */
 export function expandNoderange(expr: string, ctx: NoderangeContext): string[] {
-  const origin = { describe: `noderange '${expr}'` };
+  const origin = commandLineOrigin(expr);
   return new Evaluator(ctx).run(parseNoderange(expr, origin), origin);
 }

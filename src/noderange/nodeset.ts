@@ -11,7 +11,14 @@
  */
 import { NoderangeError } from '../core/errors.js';
 import { compareNodeNames } from './natural.js';
-import { expandRangeBody, foldRangeValues, MAX_RANGE_VALUES, RangeSyntaxError } from './rangeset.js';
+import {
+  foldRangeValues,
+  MAX_RANGE_VALUES,
+  parseRangeBody,
+  rangeBodyValues,
+  RangeSyntaxError,
+  type RangeBody,
+} from './rangeset.js';
 
 export { compareNodeNames, sortNodeNames } from './natural.js';
 
@@ -43,9 +50,10 @@ function fail(pattern: string, problem: string, index: number): never {
 }
 
 interface Piece {
-  /** Literal text before the bracket group (or trailing text when `values` is undefined). */
+  /** Literal text before the bracket group (or trailing text when `body` is undefined). */
   text: string;
-  values?: string[];
+  /** The bracket group, checked and counted; its values are made only when the names are. */
+  body?: RangeBody;
 }
 
 /** Parses one comma-free pattern that starts at `start` in `whole` (for positions in messages). */
@@ -64,7 +72,7 @@ function parsePattern(whole: string, start: number, end: number): Piece[] {
       if (nested >= 0 && nested < close) fail(whole, "nested '['", nested);
       const body = whole.slice(i + 1, close);
       try {
-        pieces.push({ text, values: expandRangeBody(body) });
+        pieces.push({ text, body: parseRangeBody(body) });
       } catch (e) {
         if (e instanceof RangeSyntaxError) fail(whole, e.message, i + 1 + e.offset);
         throw e;
@@ -102,17 +110,41 @@ function splitTopLevel(pattern: string): Array<[number, number]> {
   return spans;
 }
 
-function checkSize(pattern: string, pieces: Piece[], alreadyExpanded: number): void {
+/** Names a pattern writes (duplicates included), from the bracket counts: nothing is made. */
+function patternCount(pieces: Piece[]): number {
   let count = 1;
-  for (const p of pieces) if (p.values) count *= p.values.length;
-  if (count + alreadyExpanded > MAX_RANGE_VALUES) {
-    fail(pattern, `expands to more than ${MAX_RANGE_VALUES} names`, 0);
+  for (const p of pieces) if (p.body) count *= p.body.count;
+  return count;
+}
+
+/**
+ * Every comma-separated pattern, checked, and the names they write in all (duplicates included).
+ * Throws NodesetSyntaxError, also when that total is above MAX_RANGE_VALUES: O(pattern length).
+ */
+function parseNodeset(pattern: string): { patterns: Piece[][]; count: number } {
+  if (pattern.length === 0) fail(pattern, 'empty pattern', 0);
+  const patterns: Piece[][] = [];
+  let count = 0;
+  for (const [start, end] of splitTopLevel(pattern)) {
+    const pieces = parsePattern(pattern, start, end);
+    count += patternCount(pieces);
+    if (count > MAX_RANGE_VALUES) fail(pattern, `expands to more than ${MAX_RANGE_VALUES} names`, start);
+    patterns.push(pieces);
   }
+  return { patterns, count };
+}
+
+/**
+ * How many names a pattern (or comma list of patterns) writes, duplicates included, without making
+ * them. Throws NoderangeError on malformed input or more than MAX_RANGE_VALUES names.
+ */
+export function countNodeset(pattern: string): number {
+  return parseNodeset(pattern).count;
 }
 
 /** Calls `emit` for every combination of bracket values, first bracket varying slowest. */
 function product(pieces: Piece[], emit: (name: string, values: string[]) => void): void {
-  const groups = pieces.filter((p) => p.values !== undefined);
+  const groups = pieces.flatMap((p) => (p.body ? [{ text: p.text, values: rangeBodyValues(p.body) }] : []));
   const trailing = pieces[pieces.length - 1]!.text;
   if (groups.length === 0) {
     emit(trailing, []);
@@ -123,7 +155,7 @@ function product(pieces: Piece[], emit: (name: string, values: string[]) => void
     let name = '';
     const values = new Array<string>(groups.length);
     for (let g = 0; g < groups.length; g++) {
-      const v = groups[g]!.values![idx[g]!]!;
+      const v = groups[g]!.values[idx[g]!]!;
       values[g] = v;
       name += groups[g]!.text + v;
     }
@@ -131,7 +163,7 @@ function product(pieces: Piece[], emit: (name: string, values: string[]) => void
     let g = groups.length - 1;
     while (g >= 0) {
       idx[g]!++;
-      if (idx[g]! < groups[g]!.values!.length) break;
+      if (idx[g]! < groups[g]!.values.length) break;
       idx[g] = 0;
       g--;
     }
@@ -144,12 +176,9 @@ function product(pieces: Piece[], emit: (name: string, values: string[]) => void
  * duplicates removed (first occurrence kept). Throws NoderangeError on malformed input.
  */
 export function expandNodesetDetailed(pattern: string): ExpandedName[] {
-  if (pattern.length === 0) fail(pattern, 'empty pattern', 0);
   const out: ExpandedName[] = [];
   const seen = new Set<string>();
-  for (const [start, end] of splitTopLevel(pattern)) {
-    const pieces = parsePattern(pattern, start, end);
-    checkSize(pattern, pieces, out.length);
+  for (const pieces of parseNodeset(pattern).patterns) {
     product(pieces, (name, values) => {
       if (seen.has(name)) return;
       seen.add(name);

@@ -17,6 +17,8 @@
  * single atoms. Positions in errors are 1-based character positions in the parsed text.
  */
 import { NoderangeError } from '../core/errors.js';
+import { clip, MAX_NESTING, MAX_REGEX_LENGTH, MAX_TOKEN_LENGTH } from './limits.js';
+import { compileRegex, RegexSyntaxError, type Matcher } from './regex.js';
 
 export type ElementOp = 'union' | 'exclude' | 'intersect';
 
@@ -34,16 +36,23 @@ export type Primary = { kind: 'paren'; expr: Expr } | Atom;
 /** `pos` is the 0-based offset of the atom in the parsed text, for error messages. */
 export type Atom =
   | { kind: 'name'; text: string; pos: number }
-  | { kind: 'regex'; source: string; regex: RegExp; pos: number }
+  | { kind: 'regex'; source: string; regex: Matcher; pos: number }
   | { kind: 'file'; path: string; pos: number }
-  | { kind: 'selector'; attr: string; op: SelectorOp; value: string; regex?: RegExp; pos: number };
+  | { kind: 'selector'; attr: string; op: SelectorOp; value: string; regex?: Matcher; pos: number };
 
 export type SelectorOp = '==' | '!=' | '=~' | '!~';
 
 /** Where the text came from, for messages: the command line or a line of a `^file`. */
 export interface TextOrigin {
-  /** e.g. `noderange 'a,,b'` or `line 3 of /tmp/nodes`. */
+  /** e.g. `noderange 'a,,b'` or `noderange file /tmp/nodes line 3`. */
   describe: string;
+  /** `file:line` for a line of a `^file` (its text is never quoted: the file may hold anything). */
+  where?: string;
+}
+
+/** The origin of a noderange given on the command line; a long one is cut in messages. */
+export function commandLineOrigin(text: string): TextOrigin {
+  return { describe: `noderange '${clip(text, 80)}'` };
 }
 
 /** A syntax error with the position of the problem. */
@@ -60,6 +69,8 @@ function isSpace(c: string | undefined): boolean {
 
 class Parser {
   private i = 0;
+  /** Parentheses open around the current position. */
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -140,9 +151,12 @@ class Parser {
       this.i++;
       this.skipSpace();
       if (this.text[this.i] === ')') this.fail('empty parentheses', open);
+      // The parser and the evaluator recurse on parentheses: bound them before the stack does.
+      if (++this.depth > MAX_NESTING) this.fail(`parentheses nested more than ${MAX_NESTING} deep`, open);
       const expr = this.expr(true);
       if (this.text[this.i] !== ')') this.fail("unclosed '('", open);
       this.i++;
+      this.depth--;
       return { kind: 'paren', expr };
     }
     return this.atom();
@@ -178,10 +192,13 @@ class Parser {
   private atom(): Atom {
     const { text, pos } = this.scanAtom();
     if (text.length === 0) this.fail('empty element', pos);
+    if (text.length > MAX_TOKEN_LENGTH) {
+      this.fail(`element '${clip(text)}' is ${text.length} characters long (limit ${MAX_TOKEN_LENGTH})`, pos);
+    }
     if (text.startsWith('/')) {
       const source = text.slice(1);
       if (source.length === 0) this.fail("empty regular expression after '/'", pos);
-      return { kind: 'regex', source, regex: this.compile(`^(?:${source})$`, pos + 1, source), pos };
+      return { kind: 'regex', source, regex: this.compile(source, pos + 1, true), pos };
     }
     if (text.startsWith('^')) {
       const path = text.slice(1);
@@ -192,7 +209,7 @@ class Parser {
       const m = SELECTOR.exec(text);
       if (!m) {
         this.fail(
-          `bad attribute selector '${text}' (expected ATTR==VALUE, ATTR!=VALUE, ATTR=~RE or ATTR!~RE)`,
+          `bad attribute selector '${clip(text)}' (expected ATTR==VALUE, ATTR!=VALUE, ATTR=~RE or ATTR!~RE)`,
           pos,
         );
       }
@@ -202,25 +219,31 @@ class Parser {
       const valuePos = pos + attr.length + m[2]!.length;
       if (op === '=~' || op === '!~') {
         if (value.length === 0) this.fail(`empty regular expression after '${op}'`, valuePos);
-        return { kind: 'selector', attr, op, value, regex: this.compile(value, valuePos, value), pos };
+        return { kind: 'selector', attr, op, value, regex: this.compile(value, valuePos, false), pos };
       }
       return { kind: 'selector', attr, op, value, pos };
     }
     return { kind: 'name', text, pos };
   }
 
-  private compile(source: string, pos: number, shown: string): RegExp {
+  private compile(source: string, pos: number, whole: boolean): Matcher {
+    if (source.length > MAX_REGEX_LENGTH) {
+      this.fail(
+        `regular expression '${clip(source)}' is ${source.length} characters long (limit ${MAX_REGEX_LENGTH})`,
+        pos,
+      );
+    }
     try {
-      return new RegExp(source);
+      return compileRegex(source, whole);
     } catch (e) {
-      // V8: "Invalid regular expression: /^(?:a(b)$/: Unterminated group" → keep the reason only.
-      const why = e instanceof Error ? (e.message.split(': ').pop() ?? e.message) : String(e);
-      this.fail(`bad regular expression '${shown}' (${why})`, pos);
+      if (e instanceof RegexSyntaxError)
+        this.fail(`bad regular expression '${clip(source)}' (${e.reason})`, pos);
+      throw e;
     }
   }
 }
 
 /** Parses a noderange. Throws NoderangeError naming the problem and its position. */
 export function parseNoderange(text: string, origin?: TextOrigin): Expr {
-  return new Parser(text, origin ?? { describe: `noderange '${text}'` }).parse();
+  return new Parser(text, origin ?? commandLineOrigin(text)).parse();
 }

@@ -9,6 +9,7 @@
  * is kept (`01-10` → 01…10), numbers may outgrow it (`98-101` → 98,99,100,101; `09-100` ends in 100),
  * and a left bound longer than the right (`010-12`) is refused (Perl silently yields nothing).
  */
+import { clip } from './limits.js';
 import { compareNodeNames } from './natural.js';
 
 /** A problem in a bracket body; `offset` is relative to the body. The caller adds pattern context. */
@@ -40,17 +41,26 @@ export function padNumber(n: number, width: number): string {
   return s.length >= width ? s : '0'.repeat(width - s.length) + s;
 }
 
+/** A validated numeric range: `count` values from `from`, every `step`th, rendered with `width` digits. */
+export interface NumericRange {
+  from: number;
+  step: number;
+  count: number;
+  width: number;
+}
+
 /**
- * `lo`..`hi` (decimal strings) with magic-increment padding, every `step`th value.
+ * Checks `lo`..`hi` (decimal strings, optional step) and counts its values without making them.
  * `label` names the range in messages (defaults to `lo-hi`); `offset` is passed to the error.
  */
-export function expandNumericRange(
+export function numericRange(
   lo: string,
   hi: string,
   stepText: string | undefined = undefined,
   offset = 0,
   label = stepText === undefined ? `${lo}-${hi}` : `${lo}-${hi}/${stepText}`,
-): string[] {
+): NumericRange {
+  label = clip(label);
   if (lo.length > MAX_DIGITS || hi.length > MAX_DIGITS) {
     throw new RangeSyntaxError(`number too large in range '${label}'`, offset);
   }
@@ -79,49 +89,93 @@ export function expandNumericRange(
   if (count > MAX_RANGE_VALUES) {
     throw new RangeSyntaxError(`range '${label}' has ${count} values (limit ${MAX_RANGE_VALUES})`, offset);
   }
-  const out = new Array<string>(count);
-  const width = lo.length;
-  for (let k = 0, n = from; k < count; k++, n += step) out[k] = padNumber(n, width);
+  return { from, step, count, width: lo.length };
+}
+
+/** The values of a checked range, padding from the left bound (magic increment). */
+export function rangeValues(r: NumericRange): string[] {
+  const out = new Array<string>(r.count);
+  for (let k = 0, n = r.from; k < r.count; k++, n += r.step) out[k] = padNumber(n, r.width);
   return out;
 }
 
+/** `lo`..`hi` with magic-increment padding, every `step`th value (see `numericRange`). */
+export function expandNumericRange(
+  lo: string,
+  hi: string,
+  stepText: string | undefined = undefined,
+  offset = 0,
+  label?: string,
+): string[] {
+  return rangeValues(numericRange(lo, hi, stepText, offset, label));
+}
+
+/** A checked bracket body: its elements (a range or a word) and how many values they write. */
+export interface RangeBody {
+  elements: Array<NumericRange | string>;
+  /** Values as written, duplicates included: what expanding costs. */
+  count: number;
+}
+
 /**
- * The values of a bracket body, in written order, duplicates removed.
+ * Checks a bracket body and counts its values without making them (O(body length)), so that a
+ * pattern can be refused for its size before any name is built.
  * Throws RangeSyntaxError with the offset (in `body`) of the faulty element.
  */
-export function expandRangeBody(body: string): string[] {
+export function parseRangeBody(body: string): RangeBody {
   if (body.length === 0) throw new RangeSyntaxError('empty brackets', 0);
-  const out: string[] = [];
-  const seen = new Set<string>();
+  const elements: Array<NumericRange | string> = [];
+  let count = 0;
   let offset = 0;
   for (const element of body.split(',')) {
     if (element.length === 0) throw new RangeSyntaxError('empty element', offset);
     const m = RANGE.exec(element);
-    let values: string[];
     if (m) {
-      values = expandNumericRange(m[1]!, m[2]!, m[3], offset);
+      const range = numericRange(m[1]!, m[2]!, m[3], offset);
+      elements.push(range);
+      count += range.count;
     } else if (WORD.test(element)) {
-      values = [element];
+      elements.push(element);
+      count += 1;
     } else if (/[-:]/.test(element)) {
       throw new RangeSyntaxError(
-        `bad range '${element}' (expected NUMBER-NUMBER or NUMBER:NUMBER, optionally /STEP)`,
+        `bad range '${clip(element)}' (expected NUMBER-NUMBER or NUMBER:NUMBER, optionally /STEP)`,
         offset,
       );
     } else {
-      throw new RangeSyntaxError(`bad element '${element}'`, offset);
+      throw new RangeSyntaxError(`bad element '${clip(element)}'`, offset);
     }
+    if (count > MAX_RANGE_VALUES) {
+      throw new RangeSyntaxError(`more than ${MAX_RANGE_VALUES} values`, offset);
+    }
+    offset += element.length + 1;
+  }
+  return { elements, count };
+}
+
+/** The values of a checked body, in written order, duplicates removed. */
+export function rangeBodyValues(body: RangeBody): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const element of body.elements) {
+    const values = typeof element === 'string' ? [element] : rangeValues(element);
     for (const v of values) {
       if (!seen.has(v)) {
         seen.add(v);
         out.push(v);
       }
     }
-    if (out.length > MAX_RANGE_VALUES) {
-      throw new RangeSyntaxError(`more than ${MAX_RANGE_VALUES} values`, offset);
-    }
-    offset += element.length + 1;
   }
   return out;
+}
+
+/**
+ * The values of a bracket body, in written order, duplicates removed. The body is refused when it
+ * writes more than MAX_RANGE_VALUES values, duplicates included (they cost as much to make).
+ * Throws RangeSyntaxError with the offset (in `body`) of the faulty element.
+ */
+export function expandRangeBody(body: string): string[] {
+  return rangeBodyValues(parseRangeBody(body));
 }
 
 interface Run {

@@ -68,7 +68,9 @@ describe('loadInventory', () => {
   it('reports a missing or unreadable inventory file', async () => {
     const missing = join(dir, 'missing.yaml');
     expect((await loadError(missing)).message).toBe(`${missing}: cannot read inventory: no such file`);
-    expect((await loadError(dir)).message).toBe(`${dir}: cannot read inventory: it is a directory`);
+    expect((await loadError(dir)).message).toBe(
+      `${dir}: cannot read inventory: it is a directory, not a regular file`,
+    );
   });
 
   it('passes parse errors through with their location', async () => {

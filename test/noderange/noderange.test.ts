@@ -364,15 +364,15 @@ describe('expandNoderange: ^file', () => {
   it('follows nested files and refuses cycles', () => {
     expect(expand('^/f/nested')).toEqual(['login', ...expandNodeset('node[01-05]')]);
     expect(errorOf('^/f/self')).toBe(
-      "invalid noderange '^/f/self' (/f/self line 2): noderange file '/f/self' includes itself at position 1",
+      "invalid noderange file /f/self line 2: noderange file '/f/self' includes itself at position 1",
     );
   });
 
   it('reports syntax errors with the file and line, unknown names with the others', () => {
-    expect(errorOf('^/f/bad')).toBe(
-      "invalid noderange 'node02,,node03' (/f/bad line 2): empty element at position 8",
+    expect(errorOf('^/f/bad')).toBe('invalid noderange file /f/bad line 2: empty element at position 8');
+    expect(errorOf('bogus,^/f/unknown')).toBe(
+      'Invalid nodes and/or groups in noderange: bogus,nope (/f/unknown:2)',
     );
-    expect(errorOf('bogus,^/f/unknown')).toBe('Invalid nodes and/or groups in noderange: bogus,nope');
   });
 
   it('handles empty files and CRLF line ends', () => {
