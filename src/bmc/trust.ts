@@ -48,7 +48,7 @@ export async function trustNode(
       knownBmcs: settings.knownBmcs,
     });
   }
-  const r = knownBmcs(settings.knownBmcs).set(where.hostport, fp, node.name);
+  const r = await knownBmcs(settings.knownBmcs).set(where.hostport, fp, node.name);
   const out: TrustResult = { host: where.hostport, fingerprint: fp, status: r.status };
   if (r.previous) out.previous = r.previous;
   return out;
