@@ -9,16 +9,20 @@
  * every write takes the file's lock (file-lock.ts), reads the file again, applies this run's changes to
  * what is there now and writes: new entries are appended, anything else rewrites the file through a
  * temporary file and a rename. A run never writes back the view it loaded earlier, which lost the entries
- * other runs had written meanwhile. Changes queued while a write is in progress go out together in the
- * next one, so a 1,000-node `trust` takes a handful of writes, not a thousand.
+ * other runs had written meanwhile. Changes made within BATCH_MS of each other, or while a write is in
+ * progress, go out together in one write, so a 1,000-node `trust` takes a few dozen writes, not a thousand.
  */
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { withFileLock } from './file-lock.js';
 
 const HEADER =
   '# hwctl known BMC certificates (tls: pin). Format: <host:port> <SHA-256 fingerprint> [nodes]\n' +
   '# Managed by hwctl; `hwctl trust NODERANGE` adds or updates entries. Delete a line to forget a BMC.\n';
+
+/** How long changes gather before a write. */
+const BATCH_MS = 20;
 
 interface Entry {
   fingerprint: string;
@@ -132,7 +136,9 @@ export class KnownBmcs {
   private queue<R>(apply: (entries: Map<string, Entry>, changes: Changes) => R): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ apply, resolve: resolve as (v: unknown) => void, reject });
-      this.flushing ??= this.flush();
+      // Wait a moment before the first write: the certificates of a fan-out arrive a few ms apart, and
+      // each write re-reads the file (a 5,000-BMC trust written once per BMC rewrote it 5,000 times).
+      this.flushing ??= sleep(BATCH_MS).then(() => this.flush());
     });
   }
 
