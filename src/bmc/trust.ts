@@ -8,7 +8,7 @@ import type { NodeDef, NodeResult } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
 import { fetchFingerprint } from './agent.js';
 import { transportError } from './errors.js';
-import { knownBmcs } from './known-bmcs.js';
+import { knownBmcs, type KnownBmcs } from './known-bmcs.js';
 import { resolveSettings } from './options.js';
 import type { TrustResult } from './types.js';
 
@@ -48,7 +48,13 @@ export async function trustNode(
       knownBmcs: settings.knownBmcs,
     });
   }
-  const r = await knownBmcs(settings.knownBmcs).set(where.hostport, fp, node.name);
+  let r: Awaited<ReturnType<KnownBmcs['set']>>;
+  try {
+    r = await knownBmcs(settings.knownBmcs).set(where.hostport, fp, node.name);
+  } catch (e) {
+    // Unwritable file or directory, a lock held too long: the node's error, with the file named.
+    throw new NodeError('tls', `Cannot update ${settings.knownBmcs}: ${(e as Error).message}`);
+  }
   const out: TrustResult = { host: where.hostport, fingerprint: fp, status: r.status };
   if (r.previous) out.previous = r.previous;
   return out;
