@@ -109,19 +109,25 @@ function openSocket(
       const actual = t.getPeerCertificate()?.fingerprint256;
       if (!actual) return finish(fail('ERR_TLS_NO_CERT', 'the BMC presented no certificate'));
       const store = knownBmcs(cfg.knownBmcs);
+      const storeError = (e: unknown) =>
+        finish(fail('ERR_TLS_PIN_STORE', `cannot use ${cfg.knownBmcs}: ${(e as Error).message}`));
+      const check = (pinned: string) =>
+        pinned === actual
+          ? finish(null, t)
+          : finish(fail(PIN_MISMATCH, `certificate of ${cfg.hostport} changed`, { pinned, actual }));
       let pinned: string | undefined;
       try {
         pinned = store.get(cfg.hostport);
-        if (!pinned) {
-          store.add(cfg.hostport, actual, state.node);
-          state.notify(cfg.hostport, actual, cfg.knownBmcs);
-          return finish(null, t);
-        }
       } catch (e) {
-        return finish(fail('ERR_TLS_PIN_STORE', `cannot use ${cfg.knownBmcs}: ${(e as Error).message}`));
+        return storeError(e);
       }
-      if (pinned === actual) return finish(null, t);
-      finish(fail(PIN_MISMATCH, `certificate of ${cfg.hostport} changed`, { pinned, actual }));
+      if (pinned !== undefined) return check(pinned);
+      // First use: pinned under the store's lock, against the file as it is then; another run (or node)
+      // may have pinned this BMC meanwhile, and then its pin is the one to match.
+      store.pinFirstUse(cfg.hostport, actual, state.node).then((r) => {
+        if (r.added) state.notify(cfg.hostport, actual, cfg.knownBmcs);
+        check(r.pinned);
+      }, storeError);
     });
   }
   sock.once('error', onError);

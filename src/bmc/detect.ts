@@ -66,11 +66,7 @@ export async function detectNodeFlavor(
   }
 }
 
+/** The run's detector: the probe reads TLS, pin store, timeouts and --debug from the run's services. */
 export function createFlavorDetector(services: RunServices): FlavorDetector {
   return (node, signal) => detectNodeFlavor(node, signal, services);
 }
-
-const quietServices: RunServices = { warn: () => undefined, options: {} };
-
-/** A detector without CLI overrides (inventory settings only). */
-export const detectFlavor: FlavorDetector = (node, signal) => detectNodeFlavor(node, signal, quietServices);

@@ -103,6 +103,7 @@ function readCa(path: string): string {
 }
 
 const insecureWarned = new WeakSet<RunServices>();
+const plaintextWarned = new WeakSet<RunServices>();
 
 export interface TransportInit {
   node: NodeDef;
@@ -151,6 +152,23 @@ export class BmcTransport {
       throw new NodeError(
         'unreachable',
         `Invalid bmc address '${init.node.bmc}': only https:// (or http://) is supported`,
+      );
+    }
+    // Plain HTTP puts the password on the wire in clear text: only with the inventory's explicit
+    // `tls: plaintext` (checked when the inventory is read; here for nodes built otherwise), warned once a run.
+    if ((url.protocol === 'http:') !== (init.node.tls?.mode === 'plaintext')) {
+      throw new NodeError(
+        'tls',
+        url.protocol === 'http:'
+          ? `Refusing plain HTTP to ${init.node.bmc}: the BMC password would cross the network in clear text; set tls: plaintext for this node to allow it`
+          : `tls: plaintext is only for http:// BMCs, not ${init.node.bmc}`,
+      );
+    }
+    if (url.protocol === 'http:' && !plaintextWarned.has(init.services)) {
+      plaintextWarned.add(init.services);
+      init.services.warn(
+        `Plain HTTP (tls: plaintext) to the BMC of ${init.node.name} and possibly other nodes: ` +
+          'the BMC password and session tokens cross the network in clear text and the BMC identity is not checked (docs/security.md)',
       );
     }
     const port = url.port || (url.protocol === 'https:' ? '443' : '80');

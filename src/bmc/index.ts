@@ -16,7 +16,7 @@ import type { OpenBmcClient, RedfishClient } from './types.js';
 export type * from './types.js';
 export { BMC_OPTIONS, DEFAULTS as BMC_DEFAULTS, defaultKnownBmcsPath, resolveSettings } from './options.js';
 export type { NodeTransportSettings } from './options.js';
-export { createFlavorDetector, detectFlavor } from './detect.js';
+export { createFlavorDetector } from './detect.js';
 export { trustNodes, trustNode } from './trust.js';
 export { openSessions, closeAllSessions } from './ledger.js';
 export { destroyAgents } from './agent.js';

@@ -8,7 +8,7 @@ import type { NodeDef, NodeResult } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
 import { fetchFingerprint } from './agent.js';
 import { transportError } from './errors.js';
-import { knownBmcs } from './known-bmcs.js';
+import { knownBmcs, type KnownBmcs } from './known-bmcs.js';
 import { resolveSettings } from './options.js';
 import type { TrustResult } from './types.js';
 
@@ -48,10 +48,44 @@ export async function trustNode(
       knownBmcs: settings.knownBmcs,
     });
   }
-  const r = knownBmcs(settings.knownBmcs).set(where.hostport, fp, node.name);
+  let r: Awaited<ReturnType<KnownBmcs['set']>>;
+  try {
+    r = await knownBmcs(settings.knownBmcs).set(where.hostport, fp, node.name);
+  } catch (e) {
+    // Unwritable file or directory, a lock held too long: the node's error, with the file named.
+    throw new NodeError('tls', `Cannot update ${settings.knownBmcs}: ${(e as Error).message}`);
+  }
   const out: TrustResult = { host: where.hostport, fingerprint: fp, status: r.status };
   if (r.previous) out.previous = r.previous;
   return out;
+}
+
+/**
+ * Each node gets its own signal, and the run's signal one listener for the whole fan-out that aborts the
+ * nodes in flight. Handing the run's signal to every node put one abort listener per node in flight on
+ * that one signal (up to --fanout, 64), past EventTarget's leak threshold of 10.
+ */
+class NodeSignals {
+  private readonly live = new Set<AbortController>();
+  private readonly onAbort = () => {
+    for (const c of this.live) c.abort(this.run!.reason);
+  };
+
+  constructor(private readonly run: AbortSignal | undefined) {
+    run?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** A signal for one node, aborted with the run's; `done` when the node has finished. */
+  open(): { signal: AbortSignal; done(): void } {
+    const c = new AbortController();
+    if (this.run?.aborted) c.abort(this.run.reason);
+    else this.live.add(c);
+    return { signal: c.signal, done: () => void this.live.delete(c) };
+  }
+
+  close(): void {
+    this.run?.removeEventListener('abort', this.onAbort);
+  }
 }
 
 /** Pin every node's BMC certificate; one result per node, in order. */
@@ -64,29 +98,40 @@ export async function trustNodes(
     onResult?: (r: NodeResult<TrustResult>) => void;
   },
 ): Promise<NodeResult<TrustResult>[]> {
-  return pMap(
-    nodes,
-    async (node): Promise<NodeResult<TrustResult>> => {
-      const r = await trustOne(node, opts);
-      opts.onResult?.(r);
-      return r;
-    },
-    { concurrency: Math.max(1, opts.fanout ?? 64) },
-  );
+  const signals = new NodeSignals(opts.signal);
+  try {
+    return await pMap(
+      nodes,
+      async (node): Promise<NodeResult<TrustResult>> => {
+        const own = signals.open();
+        try {
+          const r = await trustOne(node, opts.services, own.signal);
+          opts.onResult?.(r);
+          return r;
+        } finally {
+          own.done();
+        }
+      },
+      { concurrency: Math.max(1, opts.fanout ?? 64) },
+    );
+  } finally {
+    signals.close();
+  }
 }
 
 async function trustOne(
   node: NodeDef,
-  opts: { services: RunServices; signal?: AbortSignal },
+  services: RunServices,
+  signal: AbortSignal,
 ): Promise<NodeResult<TrustResult>> {
   const started = Date.now();
   try {
-    const value = await trustNode(node, opts.services, opts.signal);
+    const value = await trustNode(node, services, signal);
     return { node: node.name, ok: true, value, elapsedMs: Date.now() - started };
   } catch (e) {
     const err = isNodeError(e)
       ? e
-      : opts.signal?.aborted
+      : signal.aborted
         ? new NodeError('interrupted', 'interrupted before completion')
         : new NodeError('failed', `unexpected error: ${e instanceof Error ? e.message : String(e)}`);
     const error: { kind: NodeError['kind']; message: string; status?: number } = {

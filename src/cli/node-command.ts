@@ -127,8 +127,10 @@ export async function runNodeCommand<A, R>(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // The probe of `mgt: auto` nodes talks to the BMC like the command does: the same services (flags,
+  // pin store, timeouts, --debug, warnings), or -k and `hwctl trust` would not reach it.
   const detectFlavor = nodes.some((n) => n.mgt === 'auto')
-    ? (await import('../bmc/index.js')).detectFlavor
+    ? (await import('../bmc/index.js')).createFlavorDetector(services)
     : undefined;
   const { runOperation } = await import('../engine/run.js');
   const renderer = createRenderer({

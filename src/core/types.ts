@@ -14,7 +14,8 @@ export type SecretRef =
   | { kind: 'inline'; value: string }
   | { kind: 'stdin' };
 
-export type TlsMode = 'verify' | 'pin' | 'insecure';
+/** `plaintext`: no TLS at all, the explicit opt-in an `http://` BMC needs (credentials go in clear text). */
+export type TlsMode = 'verify' | 'pin' | 'insecure' | 'plaintext';
 
 export interface TlsSettings {
   mode: TlsMode;

@@ -6,7 +6,7 @@
 import type { SourceLocation } from '../core/errors.js';
 import type { AuthMode, Flavor, NodeDef, SecretRef, TimeoutSettings, TlsSettings } from '../core/types.js';
 import { BmcAddressError, normalizeBmcAddress } from './address.js';
-import type { Layer, TemplateField } from './settings.js';
+import { plaintextProblem, type Layer, type TemplateField } from './settings.js';
 import { Invalid } from './source.js';
 import { TemplateError, type TemplateVars } from './template.js';
 
@@ -165,6 +165,8 @@ export class EntryResolver {
       attrs: {},
       source: node.location,
     };
+    const plaintext = plaintextProblem(def.bmc, plan.tls);
+    if (plaintext) throw new Invalid(`node '${node.name}': ${plaintext}`, plan.bmc.field.location);
     if (plan.username)
       def.username = checkUsername(
         render(plan.username.field, vars, plan.username.layer),

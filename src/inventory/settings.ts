@@ -13,7 +13,7 @@ import { didYouMean } from './suggest.js';
 import { compileTemplate, TemplateError, type CompiledTemplate } from './template.js';
 
 export const BUILTIN_FLAVORS = ['redfish', 'openbmc', 'auto'] as const;
-export const TLS_MODES: readonly TlsMode[] = ['verify', 'pin', 'insecure'];
+export const TLS_MODES: readonly TlsMode[] = ['verify', 'pin', 'insecure', 'plaintext'];
 export const AUTH_MODES: readonly AuthMode[] = ['session', 'basic', 'auto'];
 
 /** Keys of `defaults:` and of each group. */
@@ -292,6 +292,25 @@ function parseTls(ctx: LayerContext, value: Node | null, what: string): TlsSetti
     throw new Invalid(`${what}.ca applies only to mode verify (mode is ${mode})`, caLocation!);
   }
   return ca === undefined ? { mode } : { mode, ca };
+}
+
+/**
+ * Why a node's BMC address and TLS mode do not go together, or undefined. Plain HTTP sends the password
+ * (Basic, login bodies) and session tokens in clear text, so an `http://` BMC needs `tls: plaintext`,
+ * written on purpose; and `plaintext` on an `https://` BMC would read as if nothing were checked.
+ */
+export function plaintextProblem(bmc: string, tls: TlsSettings): string | undefined {
+  const http = bmc.startsWith('http://');
+  if (http && tls.mode !== 'plaintext') {
+    return (
+      `bmc '${bmc}' is plain HTTP: the BMC password would cross the network in clear text. ` +
+      'Use https://, or allow it explicitly with tls: plaintext (on the node, a group or defaults)'
+    );
+  }
+  if (!http && tls.mode === 'plaintext') {
+    return `tls: plaintext is only for http:// BMCs, and bmc '${bmc}' is HTTPS: give this node tls: verify, pin or insecure`;
+  }
+  return undefined;
 }
 
 /** "500ms", "5s", "2m", "1h", or a number of seconds (30, 1.5). Returns milliseconds. */

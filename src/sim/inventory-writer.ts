@@ -71,6 +71,8 @@ export function renderInventory(inv: InventoryText): string {
   lines.push(`  username: ${q(inv.username)}`);
   lines.push(`  password: {file: ${q(inv.passwordFile)}}`);
   if (inv.caFile) lines.push(`  tls: {mode: verify, ca: ${q(inv.caFile)}}`);
+  // A plain-HTTP fleet (--http): hwctl refuses http:// BMCs unless the inventory says so.
+  else if (inv.nodes.some((n) => n.scheme === 'http')) lines.push('  tls: plaintext');
   lines.push('nodes:');
   for (const run of runs(inv.nodes)) {
     const first = run[0] as InventoryNode;

@@ -14,12 +14,12 @@ describe('known_bmcs', () => {
     expect(defaultKnownBmcsPath({})).toMatch(/\/\.local\/state\/hwctl\/known_bmcs$/);
   });
 
-  it('adds on first use (append, 0600, created directories) and reads back in a new process', () => {
+  it('adds on first use (append, 0600, created directories) and reads back in a new process', async () => {
     const file = join(tempDir(), 'sub', 'known_bmcs');
     const a = new KnownBmcs(file);
     expect(a.get('10.0.0.5:443')).toBeUndefined();
-    a.add('10.0.0.5:443', FP1, 'node01');
-    a.add('BMC02:443', FP2, 'node02');
+    expect(await a.pinFirstUse('10.0.0.5:443', FP1, 'node01')).toEqual({ pinned: FP1, added: true });
+    await a.pinFirstUse('BMC02:443', FP2, 'node02');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const text = readFileSync(file, 'utf8');
     expect(text).toMatch(/^# hwctl known BMC certificates/);
@@ -29,12 +29,12 @@ describe('known_bmcs', () => {
     expect(b.get('bmc02:443')).toBe(FP2);
   });
 
-  it('set() reports added / unchanged / updated with the previous fingerprint', () => {
+  it('set() reports added / unchanged / updated with the previous fingerprint', async () => {
     const file = join(tempDir(), 'known_bmcs');
     const s = new KnownBmcs(file);
-    expect(s.set('h:443', FP1, 'n1')).toEqual({ status: 'added' });
-    expect(s.set('h:443', FP1, 'n1')).toEqual({ status: 'unchanged' });
-    expect(s.set('h:443', FP2, 'n1')).toEqual({ status: 'updated', previous: FP1 });
+    expect(await s.set('h:443', FP1, 'n1')).toEqual({ status: 'added' });
+    expect(await s.set('h:443', FP1, 'n1')).toEqual({ status: 'unchanged' });
+    expect(await s.set('h:443', FP2, 'n1')).toEqual({ status: 'updated', previous: FP1 });
     expect(new KnownBmcs(file).get('h:443')).toBe(FP2);
     expect(readFileSync(file, 'utf8').match(/^h:443 /gm)).toHaveLength(1);
   });

@@ -277,7 +277,7 @@ describe('connections', () => {
 
   it('connection reset: a GET is tried 3 times, a POST once', async () => {
     const srv = await startHttp((req) => req.socket.destroy());
-    const t = transport(testNode({ bmc: `http://127.0.0.1:${srv.port}` }));
+    const t = transport(testNode({ bmc: `http://127.0.0.1:${srv.port}`, tls: { mode: 'plaintext' } }));
     expect((await rejection(get(t))).message).toMatch(/\(connection reset by 127\.0\.0\.1:\d+\)$/);
     expect(srv.requests).toEqual(['GET /redfish/v1/', 'GET /redfish/v1/', 'GET /redfish/v1/']);
     srv.requests.length = 0;
@@ -293,7 +293,7 @@ describe('connections', () => {
       if (n++ === 0) return req.socket.destroy();
       json(req, res);
     });
-    const t = transport(testNode({ bmc: `http://127.0.0.1:${srv.port}` }));
+    const t = transport(testNode({ bmc: `http://127.0.0.1:${srv.port}`, tls: { mode: 'plaintext' } }));
     expect((await get(t)).status).toBe(200);
     expect(srv.requests).toHaveLength(2);
     n = 0;
@@ -308,7 +308,9 @@ describe('connections', () => {
     const probe = net.createServer();
     const port = await listen(probe);
     await new Promise((r) => probe.close(r));
-    const t = transport(testNode({ bmc: `http://127.0.0.1:${port}` }), { retryBaseMs: 300 });
+    const t = transport(testNode({ bmc: `http://127.0.0.1:${port}`, tls: { mode: 'plaintext' } }), {
+      retryBaseMs: 300,
+    });
     const pending = t.request({
       method: 'POST',
       path: '/redfish/v1/Systems/1/Actions/ComputerSystem.Reset',
@@ -342,7 +344,11 @@ describe('connections', () => {
     const srv = await startHttp(() => undefined);
     const started = Date.now();
     const e = await rejection(
-      get(transport(testNode({ bmc: `http://127.0.0.1:${srv.port}` }), { requestTimeoutMs: 300 })),
+      get(
+        transport(testNode({ bmc: `http://127.0.0.1:${srv.port}`, tls: { mode: 'plaintext' } }), {
+          requestTimeoutMs: 300,
+        }),
+      ),
     );
     expect(e).toEqual({
       kind: 'timeout',

@@ -192,7 +192,8 @@ export async function startFleet(
     'defaults:',
     `  username: ${JSON.stringify(sim.username)}`,
     `  password: {file: ${JSON.stringify(sim.passwordFile)}}`,
-    ...(sim.caFile ? [`  tls: {mode: verify, ca: ${JSON.stringify(sim.caFile)}}`] : []),
+    // No CA: a plain-HTTP fleet, which hwctl reaches only with tls: plaintext.
+    `  tls: ${sim.caFile ? `{mode: verify, ca: ${JSON.stringify(sim.caFile)}}` : 'plaintext'}`,
     'nodes:',
   ];
   for (const n of sim.nodes) {

@@ -150,8 +150,8 @@ describe('unknown keys', () => {
 describe('value errors point at the value', () => {
   it.each([
     ['mgt: ipmi', '4:10', "node 'a': mgt is 'ipmi'; expected redfish | openbmc | auto"],
-    ['tls: strict', '4:10', "node 'a': tls is 'strict'; expected verify | pin | insecure"],
-    ['tls: {ca: x.pem}', '4:10', "node 'a': tls needs a mode (verify | pin | insecure)"],
+    ['tls: strict', '4:10', "node 'a': tls is 'strict'; expected verify | pin | insecure | plaintext"],
+    ['tls: {ca: x.pem}', '4:10', "node 'a': tls needs a mode (verify | pin | insecure | plaintext)"],
     ['tls: {mode: pin, ca: x.pem}', '4:22', "node 'a': tls.ca applies only to mode verify (mode is pin)"],
     ['auth: digest', '4:11', "node 'a': auth is 'digest'; expected session | basic | auto"],
     [
