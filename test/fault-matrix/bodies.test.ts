@@ -1,6 +1,6 @@
 /**
  * The fault matrix's body rows (docs/fault-matrix.md): a BMC that answers a read with a huge body
- * (256 MiB, valid JSON), an endless one, or a gzip bomb (256 MiB inflated). hwctl runs as the real
+ * (128 MiB, valid JSON), an endless one, or a gzip bomb (128 MiB inflated). hwctl runs as the real
  * executable so its peak RSS is its own (measured by report-rss.mjs as the child exits); the simulator
  * runs here. Each kind on a Redfish and an OpenBMC REST node, the three kinds in parallel.
  */
@@ -13,10 +13,18 @@ import { ERROR_KINDS, PATHS, SLACK_MS } from './matrix.js';
 
 const KINDS = ['hugeBody', 'endlessBody', 'gzipBomb'] as const;
 type Kind = (typeof KINDS)[number];
-const BODY_BYTES = 256 * 1024 * 1024;
-/** Less than the body itself: whatever hwctl keeps of it, it is not the whole. */
-const MAX_RSS_BYTES = 200 * 1024 * 1024;
-const TIMEOUT_S = 6;
+const BODY_BYTES = 128 * 1024 * 1024;
+/** hwctl's own ~70 MiB plus less than the body: whatever hwctl keeps of a body, it is not the whole. */
+const MAX_RSS_BYTES = 180 * 1024 * 1024;
+/**
+ * Long enough that today's client (no cap) always takes in the whole huge body or bomb, and the endless
+ * one for seconds, even on a loaded machine: the RSS test must not pass because a timeout cut a body
+ * short. A capped client fails at the cap, long before.
+ */
+const REQUEST_TIMEOUT_S = 8;
+/** The endless body for less: 4 s of it is already ~1 GiB today. */
+const ENDLESS_REQUEST_TIMEOUT_S = 4;
+const TIMEOUT_S = 10;
 const RSS_HOOK = pathToFileURL(join(ROOT, 'test', 'fault-matrix', 'report-rss.mjs')).href;
 
 let fleet: Fleet;
@@ -40,6 +48,7 @@ beforeAll(async () => {
         );
       }
       const names = pair.map((n) => n.name);
+      const requestTimeout = String(kind === 'endlessBody' ? ENDLESS_REQUEST_TIMEOUT_S : REQUEST_TIMEOUT_S);
       const started = Date.now();
       const run = await runCli(
         [
@@ -53,11 +62,9 @@ beforeAll(async () => {
           '-t',
           String(TIMEOUT_S),
           '--request-timeout',
-          '3',
-          '--connect-timeout',
-          '3',
+          requestTimeout,
           '--login-timeout',
-          '3',
+          requestTimeout,
         ],
         { env: { NODE_OPTIONS: `--import=${RSS_HOOK}` } },
       );

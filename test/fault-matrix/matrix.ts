@@ -39,6 +39,7 @@ export type Fault =
   | 'stall'
   | 'down'
   | 'gone'
+  | '503-gone'
   | 'reboot'
   | 'expire'
   | 'expire-every'
@@ -111,6 +112,13 @@ export const FAULTS: Record<Fault, FaultDef> = {
   // Down for good: every retry is refused; the node fails cleanly (its session cannot be closed).
   gone: {
     paths: EVENT_PATHS,
+    event: (sim, node) => sim.admin.setFaults({ down: true }, node),
+    succeeds: () => false,
+  },
+  // A 503 the client retries, and the BMC gone (refusing) by the time the retry goes out.
+  '503-gone': {
+    paths: ['login', 'read'],
+    rate: { error503: 1 },
     event: (sim, node) => sim.admin.setFaults({ down: true }, node),
     succeeds: () => false,
   },
@@ -336,7 +344,7 @@ export const ERROR_KINDS = [
  * processed (it hung) or a BMC that went away for good.
  */
 function sessionsAllowed(cell: Cell): number {
-  return (cell.fault === 'hang' && cell.path === 'logout') || cell.fault === 'gone' ? 1 : 0;
+  return (cell.fault === 'hang' && cell.path === 'logout') || cell.fault.endsWith('gone') ? 1 : 0;
 }
 
 /**
