@@ -18,7 +18,15 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     // The BMC is away for OUTAGE_MS right after the last request before the logout: the logout is refused.
     defect: 'logout 503/429/reset/refused is not retried: the session stays open',
     cells: ['down at read on openbmc'],
-    commands: ['rpower stat', 'reventlog', 'rpower on'],
+    commands: ['rpower stat', 'reventlog'],
+  },
+  {
+    // rpower on: the action after the read meets a reset (pooled connection dropped: the node fails and
+    // its logout is refused, leaking the session) or a refusal (retried: all is well), as timing has it.
+    defect: 'logout 503/429/reset/refused is not retried: the session stays open',
+    cells: ['down at read on openbmc'],
+    commands: ['rpower on'],
+    racy: true,
   },
   {
     defect: 'logout 503/429/reset/refused is not retried: the session stays open',
@@ -43,16 +51,16 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
   {
     // NOT on the list handed to the fault-matrix work (found by it): commands that read in parallel
     // (rinv, rvitals) on Redfish fail with "[401] Invalid username or password" when the session is
-    // dropped (expired, BMC reboot) while sibling requests are in flight, instead of logging in again
-    // once. Sequential commands (rpower stat, reventlog) recover. Likely the same code as the defect
+    // dropped (expired; a BMC reboot does the same, but the reboot rows do not require success) while
+    // sibling requests are in flight, instead of logging in again once. Sequential commands (rpower stat, reventlog) recover. Likely the same code as the defect
     // "sessions leaked when sibling requests re-login after logout under resets".
     defect: 'parallel requests after a session loss: Redfish fails with 401 instead of one re-login',
-    cells: ['expire at read on redfish', 'reboot at read on redfish'],
+    cells: ['expire at read on redfish'],
     commands: ['rinv all'],
   },
   {
     defect: 'parallel requests after a session loss: Redfish fails with 401 instead of one re-login',
-    cells: ['expire at login on redfish', 'reboot at login on redfish'],
+    cells: ['expire at login on redfish'],
     commands: ['rvitals all'],
   },
 ];

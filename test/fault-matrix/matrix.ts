@@ -99,15 +99,17 @@ export const FAULTS: Record<Fault, FaultDef> = {
   malformed: { paths: RATE_PATHS, rate: { malformedJson: 1 }, succeeds: atLogout },
   slow: { paths: RATE_PATHS, rate: { slowBody: 1, slowBodyMs: 100 }, succeeds: () => true },
   stall: { paths: RATE_PATHS, rate: { stallBody: 1 }, succeeds: atLogout },
-  // An outage shorter than the retries: reads and logins come through. An action sent on a pooled
-  // connection the BMC dropped meets a reset, and an action is never resent after a reset.
+  // An outage shorter than the client's retries, so a correct client usually comes through; but whether
+  // a request meets a reset (a pooled connection the BMC dropped: an action is never resent after one)
+  // or a refusal, and whether the retries outlast the outage on a loaded machine, is timing: the node's
+  // success is not asserted, only what must hold either way.
   down: {
     paths: EVENT_PATHS,
     event: (sim, node) => {
       sim.admin.setFaults({ down: true }, node);
       setTimeout(() => sim.admin.clearFaults(node), OUTAGE_MS).unref();
     },
-    succeeds: (_path, command) => command !== 'rpower on',
+    succeeds: () => false,
   },
   // Down for good: every retry is refused; the node fails cleanly (its session cannot be closed).
   gone: {
@@ -125,7 +127,7 @@ export const FAULTS: Record<Fault, FaultDef> = {
   reboot: {
     paths: EVENT_PATHS,
     event: (sim, node) => sim.admin.bmcReboot(node, OUTAGE_MS),
-    succeeds: (_path, command) => command !== 'rpower on',
+    succeeds: () => false, // as `down`
   },
   expire: { paths: EVENT_PATHS, event: (sim, node) => sim.admin.expireSessions(node), succeeds: () => true },
   'expire-every': {
@@ -164,6 +166,11 @@ export interface KnownFailure {
   cells: readonly string[];
   commands?: readonly CommandName[];
   defect: string;
+  /**
+   * The cell fails today only when a race goes one way (it.failing would then be flaky): `it.skip`
+   * until the fix lands, after which the cell holds whichever way the race goes.
+   */
+  racy?: boolean;
 }
 
 export function knownFailure(
@@ -396,7 +403,7 @@ export function matrixSuite(command: CommandName, known: readonly KnownFailure[]
     for (const shape of layout) {
       const name = cellName(shape);
       const k = knownFailure(known, command, name);
-      const test = k ? it.failing : it;
+      const test = k?.racy ? it.skip : k ? it.failing : it;
       test(k ? `${name} [known defect: ${k.defect}]` : name, () => {
         const cell = fleet.cells.find((c) => cellName(c) === name)!;
         const results = byNode.get(cell.node) ?? [];
