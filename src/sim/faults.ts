@@ -28,14 +28,38 @@ export interface FaultSpec {
   slowBody?: number;
   /** How long a slow body takes. Default 3000 ms. */
   slowBodyMs?: number;
+  /**
+   * The request is processed (a login opens its session) and the status line and headers go out, then
+   * half the body, then nothing more until the client gives up: a BMC whose web server stalls mid-answer.
+   */
+  stallBody?: number;
+  /** A 200 whose body is `hugeBodyBytes` of valid JSON (a string property padded out), sent at line speed. */
+  hugeBody?: number;
+  /** A 200 whose chunked JSON body never ends: it streams padding until the client closes the connection. */
+  endlessBody?: number;
+  /** A 200 with `Content-Encoding: gzip` whose small body inflates to `hugeBodyBytes` (a gzip bomb). */
+  gzipBomb?: number;
+  /** Size of a huge body, inflated gzip bomb included. Default 256 MiB. */
+  hugeBodyBytes?: number;
   /** The BMC is down: its listener is closed, connections are refused. */
   down?: boolean;
   /** New TLS connections get a certificate that names neither the address nor localhost. */
   certMismatch?: boolean;
   /** Drop all sessions every N ms (clients see their sessions expire). */
   expireSessionsEveryMs?: number;
+  /**
+   * The session table is full: every login is refused as at the personality's session limit (Redfish
+   * 503 `SessionLimitExceeded`, iDRAC 503 `IDRAC.2.8.RAC0218`, OpenBMC REST 503); sessions already
+   * open, and HTTP Basic, keep working.
+   */
+  sessionsFull?: boolean;
   /** Only requests whose path matches this regular expression get latency and rate faults. */
   pathPattern?: string;
+  /**
+   * Only requests whose method matches this regular expression (e.g. `^DELETE$`) get latency and rate
+   * faults; with `pathPattern`, both must match (login and logout share a path on Redfish).
+   */
+  methodPattern?: string;
 }
 
 export const RATE_FAULTS = [
@@ -45,6 +69,11 @@ export const RATE_FAULTS = [
   'error500Html',
   'malformedJson',
   'slowBody',
+  // Appended, not sorted: the order is part of the seeded decisions of existing specs.
+  'stallBody',
+  'hugeBody',
+  'endlessBody',
+  'gzipBomb',
 ] as const;
 export type RateFault = (typeof RATE_FAULTS)[number];
 
@@ -52,11 +81,13 @@ const NUMBER_FIELDS = [
   'latencyMs',
   'jitterMs',
   'slowBodyMs',
+  'hugeBodyBytes',
   'expireSessionsEveryMs',
   ...RATE_FAULTS,
 ] as const;
-const BOOLEAN_FIELDS = ['down', 'certMismatch'] as const;
-const ALL_FIELDS = new Set<string>([...NUMBER_FIELDS, ...BOOLEAN_FIELDS, 'pathPattern']);
+const BOOLEAN_FIELDS = ['down', 'certMismatch', 'sessionsFull'] as const;
+const PATTERN_FIELDS = ['pathPattern', 'methodPattern'] as const;
+const ALL_FIELDS = new Set<string>([...NUMBER_FIELDS, ...BOOLEAN_FIELDS, ...PATTERN_FIELDS]);
 
 export class FaultSpecError extends Error {
   override name = 'FaultSpecError';
@@ -74,16 +105,16 @@ export function parseFaultSpec(input: unknown, where = 'fault spec'): FaultSpec 
     if ((BOOLEAN_FIELDS as readonly string[]).includes(key)) {
       if (typeof value !== 'boolean') throw new FaultSpecError(`${where}: "${key}" must be true or false`);
       (out as Record<string, unknown>)[key] = value;
-    } else if (key === 'pathPattern') {
-      if (typeof value !== 'string') throw new FaultSpecError(`${where}: "pathPattern" must be a string`);
+    } else if ((PATTERN_FIELDS as readonly string[]).includes(key)) {
+      if (typeof value !== 'string') throw new FaultSpecError(`${where}: "${key}" must be a string`);
       try {
         new RegExp(value);
       } catch (e) {
         throw new FaultSpecError(
-          `${where}: "pathPattern" is not a valid regular expression: ${(e as Error).message}`,
+          `${where}: "${key}" is not a valid regular expression: ${(e as Error).message}`,
         );
       }
-      out.pathPattern = value;
+      (out as Record<string, unknown>)[key] = value;
     } else {
       if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
         throw new FaultSpecError(`${where}: "${key}" must be a number >= 0`);
@@ -114,15 +145,19 @@ export interface FaultDecision {
 
 const patternCache = new Map<string, RegExp>();
 
+function matches(pattern: string | undefined, text: string): boolean {
+  if (!pattern) return true;
+  let re = patternCache.get(pattern);
+  if (!re) patternCache.set(pattern, (re = new RegExp(pattern)));
+  return re.test(text);
+}
+
 /** Decides latency and at most one rate fault for one request. Consumes exactly two draws. */
-export function decideFault(spec: FaultSpec, rng: Prng, path: string): FaultDecision {
+export function decideFault(spec: FaultSpec, rng: Prng, path: string, method = 'GET'): FaultDecision {
   const u1 = rng.next();
   const u2 = rng.next();
-  if (spec.pathPattern) {
-    let re = patternCache.get(spec.pathPattern);
-    if (!re) patternCache.set(spec.pathPattern, (re = new RegExp(spec.pathPattern)));
-    if (!re.test(path)) return { delayMs: 0, fault: undefined };
-  }
+  if (!matches(spec.pathPattern, path) || !matches(spec.methodPattern, method))
+    return { delayMs: 0, fault: undefined };
   const base = spec.latencyMs ?? 0;
   const jitter = spec.jitterMs ?? 0;
   const delayMs = Math.max(0, Math.round(base + (u1 * 2 - 1) * jitter));
@@ -162,6 +197,14 @@ const CLI_KINDS: Record<string, keyof FaultSpec> = {
   'malformed-json': 'malformedJson',
   slow: 'slowBody',
   'slow-body': 'slowBody',
+  stall: 'stallBody',
+  'stall-body': 'stallBody',
+  huge: 'hugeBody',
+  'huge-body': 'hugeBody',
+  endless: 'endlessBody',
+  'endless-body': 'endlessBody',
+  'gzip-bomb': 'gzipBomb',
+  'sessions-full': 'sessionsFull',
   down: 'down',
   refused: 'down',
   'cert-mismatch': 'certMismatch',
@@ -173,7 +216,7 @@ const CLI_KINDS: Record<string, keyof FaultSpec> = {
 /**
  * Parses one `--fault` value: `[NODES:]KIND[=VALUE]`, e.g. `503=0.1`, `reset=0.05`, `down`,
  * `sim003:hang=1`, `sim[001-004]:cert-mismatch`, `expire-sessions=30s`, `latency=200ms~50ms`,
- * `slow=0.2`. Returns the node selector (undefined = fleet-wide) and the spec fragment.
+ * `slow=0.2`, `sim002:sessions-full`, `gzip-bomb=1`. Returns the node selector (undefined = fleet-wide) and the spec fragment.
  */
 export function parseFaultArg(arg: string): { nodes: string | undefined; spec: FaultSpec } {
   const colon = arg.lastIndexOf(':');
@@ -188,7 +231,7 @@ export function parseFaultArg(arg: string): { nodes: string | undefined; spec: F
       `unknown fault "${kindText}" in --fault ${arg} (known: ${Object.keys(CLI_KINDS).join(', ')})`,
     );
   const spec: FaultSpec = {};
-  if (field === 'down' || field === 'certMismatch') {
+  if (field === 'down' || field === 'certMismatch' || field === 'sessionsFull') {
     if (value !== undefined && !/^(true|1|yes|on)$/i.test(value))
       throw new FaultSpecError(`--fault ${arg}: ${kindText} takes no value`);
     spec[field] = true;

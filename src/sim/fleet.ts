@@ -298,6 +298,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         clock,
         sessionTimeoutMs: options.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS,
         ...(options.sessionLimit === undefined ? {} : { sessionLimit: options.sessionLimit }),
+        sessionsFull: () => mergeFaults(fleetFaults, nodeFaults.get(p.name)).sessionsFull === true,
         seed,
         scheme: options.http ? 'http' : 'https',
       },

@@ -25,6 +25,8 @@ export interface SessionStoreOptions {
   limit: number;
   /** Idle time after which a session is gone. */
   idleTimeoutMs: number;
+  /** The `sessionsFull` fault: the table counts as full whatever it holds. */
+  full?: () => boolean;
 }
 
 export type CreateSessionResult = { ok: true; session: SimSession } | { ok: false; reason: 'limit' };
@@ -45,7 +47,7 @@ export class SessionStore {
 
   create(username: string, meta: Record<string, string> = {}): CreateSessionResult {
     this.purge();
-    if (this.byToken.size >= this.opts.limit) return { ok: false, reason: 'limit' };
+    if (this.byToken.size >= this.opts.limit || this.opts.full?.()) return { ok: false, reason: 'limit' };
     const now = this.opts.clock.now();
     const session: SimSession = {
       id: `${this.nextId++}${randomBytes(3).toString('hex')}`,

@@ -61,6 +61,8 @@ export interface FrontendOptions {
   sessionTimeoutMs: number;
   /** Concurrent session limit; undefined = the personality's own default. */
   sessionLimit?: number;
+  /** True while the `sessionsFull` fault holds: logins are refused as at the session limit. */
+  sessionsFull?: () => boolean;
   /** Fleet seed, for anything the frontend randomises. */
   seed: number;
   /** How the BMC is served (cookies are `Secure` only over https). Default https. */

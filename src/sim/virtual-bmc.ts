@@ -19,6 +19,7 @@ import {
   type Server as HttpServer,
 } from 'node:http';
 import { TLSSocket } from 'node:tls';
+import { constants as zlibConstants, createGzip } from 'node:zlib';
 import type { SimClock, SimTimer } from './clock.js';
 import type { SimCertificateAuthority } from './certs.js';
 import { decideFault, type FaultSpec, type RateFault } from './faults.js';
@@ -72,6 +73,58 @@ function delay(ms: number): Promise<void> {
 }
 
 class BodyTooLarge extends Error {}
+
+/** Default size of a `hugeBody` answer and of an inflated `gzipBomb`. */
+export const DEFAULT_HUGE_BODY_BYTES = 256 * 1024 * 1024;
+const PAD_CHUNK = Buffer.alloc(64 * 1024, 'a');
+const PAD_HEAD = Buffer.from('{"Id":"pad","Padding":"');
+const PAD_TAIL = Buffer.from('"}');
+
+/** Resolves when the response is closed (the client went away, or the simulator stopped). */
+function closed(res: ServerResponse): Promise<void> {
+  return res.destroyed ? Promise.resolve() : new Promise((resolve) => res.once('close', () => resolve()));
+}
+
+/**
+ * Writes `bytes` of padding (Infinity: until the client closes), honouring backpressure so the
+ * simulator's memory stays flat whatever the client does with the bytes.
+ */
+async function pad(res: ServerResponse, bytes: number): Promise<void> {
+  const gone = closed(res);
+  for (let left = bytes; left > 0 && !res.destroyed; left -= PAD_CHUNK.length) {
+    const chunk = left >= PAD_CHUNK.length ? PAD_CHUNK : PAD_CHUNK.subarray(0, left);
+    if (!res.write(chunk)) await Promise.race([new Promise((r) => res.once('drain', r)), gone]);
+  }
+}
+
+/** gzip of `{"Id":"pad","Padding":"aaa…"}` inflating to `bytes`, made once per size (RLE: ~1,000:1). */
+const bombs = new Map<number, Promise<Buffer>>();
+function gzipBomb(bytes: number): Promise<Buffer> {
+  let bomb = bombs.get(bytes);
+  if (!bomb) {
+    bomb = new Promise<Buffer>((resolve, reject) => {
+      const gz = createGzip({ level: 9, strategy: zlibConstants.Z_RLE });
+      const out: Buffer[] = [];
+      gz.on('data', (c: Buffer) => out.push(c));
+      gz.on('end', () => resolve(Buffer.concat(out)));
+      gz.on('error', reject);
+      const padding = Math.max(0, bytes - PAD_HEAD.length - PAD_TAIL.length);
+      gz.write(PAD_HEAD);
+      let left = padding;
+      const more = (): void => {
+        while (left > 0) {
+          const chunk = left >= PAD_CHUNK.length ? PAD_CHUNK : PAD_CHUNK.subarray(0, left);
+          left -= chunk.length;
+          if (!gz.write(chunk)) return void gz.once('drain', more);
+        }
+        gz.end(PAD_TAIL);
+      };
+      more();
+    });
+    bombs.set(bytes, bomb);
+  }
+  return bomb;
+}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -365,7 +418,7 @@ export class VirtualBmc {
         return;
       }
       statsToken = this.o.stats.request(this.name, method, path);
-      const decision = decideFault(this.o.faults(), this.o.rng, path);
+      const decision = decideFault(this.o.faults(), this.o.rng, path, method);
       faultName = decision.fault;
       if (faultName) this.o.stats.fault(this.name, faultName);
       if (faultName === 'reset') {
@@ -428,6 +481,8 @@ export class VirtualBmc {
   }
 
   private async send(res: ServerResponse, resp: SimResponse, fault: RateFault | undefined): Promise<void> {
+    if (fault === 'hugeBody' || fault === 'endlessBody' || fault === 'gzipBomb')
+      return this.sendBomb(res, fault);
     const s = serialize(resp);
     let payload = s.payload;
     if (fault === 'malformedJson') {
@@ -440,6 +495,12 @@ export class VirtualBmc {
     res.writeHead(s.status, s.headers);
     if (head || payload === undefined) {
       res.end();
+      return;
+    }
+    if (fault === 'stallBody') {
+      // Half the body, then silence: the client has the status and headers but never the end.
+      res.write(payload.subarray(0, Math.max(1, Math.floor(payload.length / 2))));
+      await closed(res);
       return;
     }
     if (fault !== 'slowBody') {
@@ -455,5 +516,29 @@ export class VirtualBmc {
       if (i < pieces - 1) await delay(total / pieces);
     }
     res.end();
+  }
+
+  /** A 200 whose body is too big to hold: huge (Content-Length), endless (chunked) or a gzip bomb. */
+  private async sendBomb(res: ServerResponse, fault: 'hugeBody' | 'endlessBody' | 'gzipBomb'): Promise<void> {
+    const bytes = this.o.faults().hugeBodyBytes ?? DEFAULT_HUGE_BODY_BYTES;
+    const json = 'application/json; charset=utf-8';
+    if (fault === 'gzipBomb') {
+      const body = await gzipBomb(bytes);
+      res.writeHead(200, {
+        'Content-Type': json,
+        'Content-Encoding': 'gzip',
+        'Content-Length': String(body.length),
+      });
+      res.end(body);
+      return;
+    }
+    const padding = Math.max(0, bytes - PAD_HEAD.length - PAD_TAIL.length);
+    res.writeHead(200, {
+      'Content-Type': json,
+      ...(fault === 'hugeBody' ? { 'Content-Length': String(bytes) } : {}),
+    });
+    res.write(PAD_HEAD);
+    await pad(res, fault === 'hugeBody' ? padding : Number.POSITIVE_INFINITY);
+    if (!res.destroyed) res.end(PAD_TAIL);
   }
 }

@@ -85,6 +85,7 @@ export class OpenbmcFrontend implements Frontend {
       clock: opts.clock,
       limit: opts.sessionLimit ?? OPENBMC_SESSION_LIMIT,
       idleTimeoutMs: opts.sessionTimeoutMs,
+      ...(opts.sessionsFull ? { full: opts.sessionsFull } : {}),
     });
     this.secureCookie = (opts.scheme ?? 'https') === 'https';
     const boot = new BootSettings(machine);

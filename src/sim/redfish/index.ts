@@ -112,7 +112,12 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
     const errors = new ErrorFactory(config.errorStyle);
     const tree = new MockupTree({ capture, machine, errors });
     config.expand = tree.expandSupport();
-    const sessions = new SessionStore(clock, timeout, opts.sessionLimit ?? MOCKUP_SESSION_LIMIT);
+    const sessions = new SessionStore(
+      clock,
+      timeout,
+      opts.sessionLimit ?? MOCKUP_SESSION_LIMIT,
+      opts.sessionsFull,
+    );
     const shell = new RedfishShell({
       machine,
       config,
@@ -147,7 +152,12 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
   };
   const errors = new ErrorFactory(config.errorStyle);
   const { tree, gen } = generatedTree(machine, profile, errors);
-  const sessions = new SessionStore(clock, timeout, opts.sessionLimit ?? profile.sessionLimit);
+  const sessions = new SessionStore(
+    clock,
+    timeout,
+    opts.sessionLimit ?? profile.sessionLimit,
+    opts.sessionsFull,
+  );
   const shell = new RedfishShell({
     machine,
     config,

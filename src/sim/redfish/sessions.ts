@@ -23,6 +23,8 @@ export class SessionStore {
     /** Idle time after which a session is gone. */
     public timeoutMs: number,
     readonly limit: number,
+    /** The `sessionsFull` fault: the table counts as full whatever it holds. */
+    private readonly full: () => boolean = () => false,
   ) {}
 
   /** Drops sessions idle for longer than the timeout. */
@@ -44,7 +46,7 @@ export class SessionStore {
   /** A new session, or undefined when the limit is reached. */
   create(username: string): Session | undefined {
     this.purge();
-    if (this.byId.size >= this.limit) return undefined;
+    if (this.byId.size >= this.limit || this.full()) return undefined;
     const now = this.clock.now();
     let id: string;
     do id = randomBytes(8).toString('hex');
