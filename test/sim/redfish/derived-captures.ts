@@ -12,6 +12,7 @@ import {
   readFileSync,
   readdirSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -283,5 +284,11 @@ export function bigEnclosure(perNode = 190): CaptureCopy {
 /** A simulator serving one derived capture, with the simulator's own inventory (a node per System). */
 export async function serveCapture(copy: CaptureCopy): Promise<{ sim: Simulator; copy: CaptureCopy }> {
   const sim = await startSimulator({ fromMockup: copy.dir, adminPort: false, transitionMs: 50 });
+  // The copy goes with the simulator.
+  const stop = sim.stop.bind(sim);
+  sim.stop = async () => {
+    await stop();
+    rmSync(dirname(copy.dir), { recursive: true, force: true });
+  };
   return { sim, copy };
 }
