@@ -52,6 +52,22 @@ export function withExpand(path: string, levels: number): string {
   return `${base}${base.includes('?') ? '&' : '?'}${q}`;
 }
 
+/**
+ * A Redfish error object served where a resource was expected (some BMCs answer 200 with
+ * `{"error":{"code":"Base.1.x.ResourceMissingAtURI",...}}` for a member they list but do not have).
+ * Its message id (`ResourceMissingAtURI`), or undefined when the body is a resource.
+ */
+export function errorBodyCode(v: unknown): string | undefined {
+  if (!isRecord(v) || !isRecord(v.error)) return undefined;
+  // A resource that happens to have an `error` property still has its own identity.
+  if (typeof v['@odata.type'] === 'string' && !v['@odata.type'].includes('RedfishError')) return undefined;
+  const e = v.error;
+  const info = Array.isArray(e['@Message.ExtendedInfo']) ? e['@Message.ExtendedInfo'][0] : undefined;
+  const id = isRecord(info) && typeof info.MessageId === 'string' ? info.MessageId : e.code;
+  const code = typeof id === 'string' && id !== '' ? id : 'error';
+  return code.split('.').pop() ?? code;
+}
+
 /** Errors that concern one resource (a note, the node goes on) rather than the BMC or the session. */
 function isSoft(e: unknown): e is NodeError {
   if (!isNodeError(e)) return false;
@@ -87,12 +103,27 @@ export interface FetchOptions {
   what?: string;
 }
 
+export interface MembersOptions {
+  /** Depth wanted below each member. */
+  levels?: number;
+  /** What it is, for notes. */
+  what?: string;
+  /** Failures throw instead of becoming a note. */
+  required?: boolean;
+  /** Members (by @odata.id) not to read: the caller has them from elsewhere. */
+  skip?: (id: string) => boolean;
+}
+
 /**
  * Reads for one node's command. Not shared between nodes. `notes` collects what was skipped and why,
  * in the order it happened, each once.
  */
 export class RedfishReader {
-  readonly notes: string[] = [];
+  /** Every System of the BMC, once readSystem has read them (for choosing a System's chassis). */
+  systems: RedfishResource[] = [];
+  private readonly noteList: string[] = [];
+  /** Error bodies served as 200, by what was read and message id: one note each, with a count. */
+  private readonly errorBodies = new Map<string, { what: string; code: string; paths: string[] }>();
   private maxLevels: number;
   /** Reference properties this service does not expand with `.` (not worth asking again). */
   private readonly notExpanded = new Set<string>();
@@ -106,6 +137,11 @@ export class RedfishReader {
     this.maxLevels = opts.expand === false ? 0 : expandLevelsOf(client.root);
     this.maxPages = opts.maxPages ?? MAX_PAGES;
     this.debug = opts.debug ?? (() => undefined);
+  }
+
+  /** A `--debug` line attributed to the node (choices made, not requests: those the transport prints). */
+  debugLine(line: string): void {
+    this.debug(line);
   }
 
   /** Current `$expand` depth (0 once the service has refused or ignored it). */
@@ -128,8 +164,18 @@ export class RedfishReader {
     }
   }
 
+  /** What was skipped and why, each once; error bodies folded into one line per kind of member. */
+  get notes(): string[] {
+    const folded = [...this.errorBodies.values()].map(({ what, code, paths }) => {
+      const n = paths.length;
+      const which = n === 1 ? paths[0]! : `${n} of them, e.g. ${paths[0]!}`;
+      return `${what}: the BMC answered with a Redfish error (${code}) instead of the resource (${which}); treated as missing`;
+    });
+    return [...this.noteList, ...folded];
+  }
+
   note(message: string): void {
-    if (!this.notes.includes(message)) this.notes.push(message);
+    if (!this.noteList.includes(message)) this.noteList.push(message);
   }
 
   /** GET a resource, expanded to `levels` where possible. Soft failures: a note and undefined. */
@@ -138,7 +184,7 @@ export class RedfishReader {
     try {
       if (levels > 0) {
         try {
-          return this.body(await this.get(withExpand(path, levels)), path);
+          return this.body(await this.get(withExpand(path, levels)), path, opts.what);
         } catch (e) {
           if (!(isNodeError(e) && e.status !== undefined && QUERY_REFUSED.has(e.status))) throw e;
           // The service advertises $expand but refuses it: plain reads from now on.
@@ -146,7 +192,10 @@ export class RedfishReader {
           this.maxLevels = 0;
         }
       }
-      return this.body(await this.get(path), path);
+      const body = this.body(await this.get(path), path, opts.what);
+      if (!body && opts.required)
+        throw new NodeError('protocol', `${path} answered with a Redfish error body instead of the resource`);
+      return body;
     } catch (e) {
       if (opts.required || !isSoft(e)) throw e;
       this.note(`${opts.what ? `${opts.what} ` : ''}${path} skipped: ${e.message}`);
@@ -154,7 +203,16 @@ export class RedfishReader {
     }
   }
 
-  private body(v: unknown, path: string): RedfishResource {
+  private body(v: unknown, path: string, what?: string): RedfishResource | undefined {
+    const code = errorBodyCode(v);
+    if (code !== undefined) {
+      const kind = what ?? 'resource';
+      const key = `${kind}\0${code}`;
+      const seen = this.errorBodies.get(key) ?? { what: kind, code, paths: [] };
+      if (!seen.paths.includes(path)) seen.paths.push(path);
+      this.errorBodies.set(key, seen);
+      return undefined;
+    }
     if (!isRecord(v)) {
       throw new NodeError('protocol', `Received wrong format response: ${path} is not a JSON object`);
     }
@@ -183,10 +241,7 @@ export class RedfishReader {
    * can, otherwise read one by one (together: the transport caps them per BMC). A member that cannot
    * be read (a dangling link) is a note. `levels` is the depth wanted below each member.
    */
-  async members(
-    collection: RedfishResource | string,
-    opts: { levels?: number; what?: string; required?: boolean } = {},
-  ): Promise<RedfishResource[]> {
+  async members(collection: RedfishResource | string, opts: MembersOptions = {}): Promise<RedfishResource[]> {
     const below = opts.levels ?? 0;
     const what = opts.what ?? 'collection';
     let page: RedfishResource | undefined;
@@ -218,7 +273,7 @@ export class RedfishReader {
         break;
       }
       for (const id of ids) listed.add(id);
-      const resolved = await this.pageMembers(page, pagePath, expanded, below, what, required);
+      const resolved = await this.pageMembers(page, pagePath, expanded, below, what, required, opts.skip);
       for (const m of resolved) {
         const id = odataIdOf(m);
         if (id !== undefined) {
@@ -254,6 +309,7 @@ export class RedfishReader {
     below: number,
     what: string,
     required: boolean,
+    skip?: (id: string) => boolean,
   ): Promise<RedfishResource[]> {
     const list = page.Members;
     if (list === undefined) {
@@ -264,7 +320,13 @@ export class RedfishReader {
       this.note(`${what} ${pagePath ?? ''}: Members is not a list`);
       return [];
     }
-    let members: unknown[] = list;
+    // Members the caller has from elsewhere (e.g. a Thermal reading naming its Sensor) are not read.
+    let members: unknown[] = skip
+      ? list.filter((m) => {
+          const id = odataIdOf(m);
+          return id === undefined || !skip(id);
+        })
+      : list;
     const unresolved = () => members.filter((m) => !isResolved(m)).length;
     if (alreadyExpanded && members.length > 0 && unresolved() === members.length && this.maxLevels > 0) {
       // Asked for expansion and got only references: the service ignores $expand. Stop asking.
@@ -281,7 +343,13 @@ export class RedfishReader {
     ) {
       // One expanded read of the page instead of a read per member.
       const again = await this.fetch(pagePath, { levels: 1 + below, what, required });
-      if (again && Array.isArray(again.Members)) members = again.Members;
+      if (again && Array.isArray(again.Members))
+        members = skip
+          ? again.Members.filter((m) => {
+              const id = odataIdOf(m);
+              return id === undefined || !skip(id);
+            })
+          : again.Members;
     }
     return this.resolveAll(members, `${what} member`, below, required);
   }
@@ -293,7 +361,7 @@ export class RedfishReader {
   async membersOf(
     parent: RedfishResource,
     prop: string,
-    opts: { levels?: number; what?: string } = {},
+    opts: Omit<MembersOptions, 'required'> = {},
   ): Promise<RedfishResource[]> {
     const v = parent[prop];
     const what = opts.what ?? prop;
@@ -313,6 +381,7 @@ export class RedfishReader {
     required = false,
   ): Promise<RedfishResource[]> {
     const reads = refs.map(async (m): Promise<RedfishResource | undefined> => {
+      if (errorBodyCode(m) !== undefined) return this.body(m, odataIdOf(m) ?? '(inline)', what);
       if (isResolved(m)) return m;
       const id = odataIdOf(m);
       if (!id) {
@@ -386,6 +455,7 @@ export async function readSystem(
   }
   const ids = systems.map((s) => odataIdOf(s) ?? String(s.Id ?? '?'));
   const want = node.system;
+  reader.systems = systems;
   if (want !== undefined) {
     const found = systems.find((s) => {
       const id = odataIdOf(s);
@@ -400,27 +470,199 @@ export async function readSystem(
   return systems[0]!;
 }
 
-/** The Manager of a system: Links.ManagedBy, else the BMC among the Managers. Soft: undefined + note. */
+/** What a command needs from the Manager: its logs (reventlog) or its firmware version (rinv firm). */
+export type ManagerNeed = 'LogServices' | 'FirmwareVersion';
+
+/**
+ * ManagerType preference when the System names no Manager: the BMC, then an enclosure's manager
+ * (blade chassis put the logs there), then the other kinds; an AuxiliaryController (a satellite
+ * controller listed before the real one on some enclosures) comes last.
+ */
+const MANAGER_TYPES = [
+  'BMC',
+  'EnclosureManager',
+  'ManagementController',
+  'RackManager',
+  'Service',
+  'FabricManager',
+  'Hypervisor',
+  'AuxiliaryController',
+];
+
+function managerRank(m: RedfishResource): number {
+  const i = MANAGER_TYPES.indexOf(typeof m.ManagerType === 'string' ? m.ManagerType : '');
+  return i < 0 ? MANAGER_TYPES.length - 1 : i; // unknown types just before AuxiliaryController
+}
+
+function has(m: RedfishResource, need: ManagerNeed): boolean {
+  const v = m[need];
+  return need === 'FirmwareVersion' ? typeof v === 'string' && v.trim() !== '' : odataIdOf(v) !== undefined;
+}
+
+function linksTo(m: RedfishResource, prop: string, path: string | undefined): boolean {
+  const list = isRecord(m.Links) ? m.Links[prop] : undefined;
+  return (
+    path !== undefined &&
+    Array.isArray(list) &&
+    list.some((l) => {
+      const id = odataIdOf(l);
+      return id !== undefined && samePath(id, path);
+    })
+  );
+}
+
+/**
+ * Which Manager serves `system` for a command that needs `need`, and why (for --debug):
+ *  1. the System's Links.ManagedBy (the first one that has what is needed, else the first);
+ *  2. else, among the Managers, one whose Links.ManagerForServers names the System;
+ *  3. else by ManagerType (MANAGER_TYPES), preferring one that has what is needed.
+ * Taking Managers[0] is wrong on enclosures that list an auxiliary controller first.
+ */
+export function chooseManager(
+  managers: readonly RedfishResource[],
+  system: RedfishResource | undefined,
+  need: ManagerNeed,
+): { manager: RedfishResource; why: string } | undefined {
+  if (managers.length === 0) return undefined;
+  const systemPath = system ? odataIdOf(system) : undefined;
+  const scored = managers.map((m, i) => ({
+    m,
+    i,
+    key: [linksTo(m, 'ManagerForServers', systemPath) ? 0 : 1, has(m, need) ? 0 : 1, managerRank(m), i],
+  }));
+  scored.sort((a, b) => {
+    for (let k = 0; k < a.key.length; k++) if (a.key[k] !== b.key[k]) return a.key[k]! - b.key[k]!;
+    return 0;
+  });
+  const best = scored[0]!.m;
+  const reasons: string[] = [];
+  if (linksTo(best, 'ManagerForServers', systemPath)) reasons.push('its ManagerForServers names the System');
+  reasons.push(`ManagerType ${typeof best.ManagerType === 'string' ? best.ManagerType : 'not given'}`);
+  reasons.push(has(best, need) ? `has ${need}` : `no Manager has ${need}`);
+  return { manager: best, why: reasons.join(', ') };
+}
+
+/**
+ * The Manager of a system for a command needing `need`: Links.ManagedBy, else the best of the
+ * Managers collection (chooseManager). The choice is a `--debug` line. Soft: undefined + note.
+ */
 export async function readManager(
   reader: RedfishReader,
   system: RedfishResource | undefined,
+  need: ManagerNeed = 'FirmwareVersion',
 ): Promise<RedfishResource | undefined> {
   const links = isRecord(system?.Links) ? system.Links.ManagedBy : undefined;
-  const first: unknown = Array.isArray(links) ? links[0] : undefined;
-  if (isResolved(first)) return first;
-  const id = odataIdOf(first);
-  if (id) return reader.fetch(id, { what: 'Manager' });
+  const linked = Array.isArray(links) ? links : [];
+  if (linked.length > 0) {
+    const docs = await reader.resolveAll(linked, 'Manager');
+    const pick = docs.find((d) => has(d, need)) ?? docs[0];
+    if (pick) {
+      reader.debugLine(`Manager ${odataIdOf(pick) ?? '?'} used: the System's Links.ManagedBy`);
+      return pick;
+    }
+  }
   const path = odataIdOf(reader.client.root.Managers);
   if (!path) {
     reader.note('this service has no Managers collection');
     return undefined;
   }
   const managers = await reader.members(path, { what: 'Managers' });
-  return managers.find((m) => m.ManagerType === 'BMC') ?? managers[0];
+  const chosen = chooseManager(managers, system, need);
+  if (!chosen) {
+    reader.note('the Managers collection is empty');
+    return undefined;
+  }
+  reader.debugLine(
+    `Manager ${odataIdOf(chosen.manager) ?? '?'} used (of ${managers.length}; the System has no Links.ManagedBy): ${chosen.why}`,
+  );
+  return chosen.manager;
 }
 
 /** The Chassis collection's members, resolved (`levels` below each chassis: 2 brings sensors along). */
 export async function readChassis(reader: RedfishReader, levels = 0): Promise<RedfishResource[]> {
   const path = collectionPath(reader.client.root, 'Chassis');
   return reader.members(path, { levels, what: 'Chassis' });
+}
+
+function refList(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(odataIdOf).filter((x): x is string => x !== undefined);
+  const one = odataIdOf(v);
+  return one ? [one] : [];
+}
+
+function linkList(r: RedfishResource, prop: string): string[] {
+  return isRecord(r.Links) ? refList(r.Links[prop]) : [];
+}
+
+function idOfResource(r: RedfishResource): string | undefined {
+  if (typeof r.Id === 'string' && r.Id !== '') return r.Id;
+  const path = odataIdOf(r);
+  return path ? lastSegment(path) : undefined;
+}
+
+const inPaths = (paths: readonly string[], path: string | undefined) =>
+  path !== undefined && paths.some((p) => samePath(p, path));
+
+/**
+ * The chassis that hold `system`'s hardware, among `chassis` (the Chassis collection), and how they
+ * were found. A BMC with several Systems (blade enclosures, Node0..Node3) must never have one node
+ * show another's sensors:
+ *  1. linked: the System's Links.Chassis, or a chassis whose Links.ComputerSystems names the System;
+ *  2. else the chassis with the System's Id (`Systems/Node0` ↔ `Chassis/Node0`);
+ *  then the chassis those are contained in (Links.ContainedBy, or Links.Contains naming them), and
+ *  the chassis no System claims (by links or Id): the enclosure's shared fans and supplies.
+ * With one System every chassis is its own unless linked to other systems only. With several and none of the System's own found: only
+ * the shared chassis, which the caller notes. A chassis another System claims is never included.
+ */
+export function chassisOfSystem(
+  system: RedfishResource,
+  systems: readonly RedfishResource[],
+  chassis: readonly RedfishResource[],
+): { chassis: RedfishResource[]; how: string } {
+  const sysPath = odataIdOf(system);
+  // One System: every chassis is its own (baseboard, backplane, supplies; Intel lists 7), except
+  // one whose Links.ComputerSystems names only other systems.
+  if (systems.length <= 1) {
+    const mine = chassis.filter((c) => {
+      const linked = linkList(c, 'ComputerSystems');
+      return linked.length === 0 || inPaths(linked, sysPath);
+    });
+    return { chassis: mine, how: 'the only System: every chassis not linked to another' };
+  }
+  const sysLinks = linkList(system, 'Chassis');
+  let own = chassis.filter(
+    (c) => inPaths(sysLinks, odataIdOf(c)) || inPaths(linkList(c, 'ComputerSystems'), sysPath),
+  );
+  let how = 'linked to the System (Links)';
+  if (own.length === 0) {
+    const id = idOfResource(system);
+    own = chassis.filter((c) => id !== undefined && idOfResource(c) === id);
+    how = `with the System's Id ${id ?? '?'}`;
+  }
+  // Chassis that no System claims (by links or Id): shared by the nodes (an enclosure's fans and
+  // supplies), shown with every node, under their own chassis Id.
+  const claimed = (c: RedfishResource) =>
+    systems.some(
+      (s) =>
+        inPaths(linkList(s, 'Chassis'), odataIdOf(c)) ||
+        inPaths(linkList(c, 'ComputerSystems'), odataIdOf(s)) ||
+        (idOfResource(s) !== undefined && idOfResource(s) === idOfResource(c)),
+    );
+  const shared = (extra: readonly RedfishResource[]) =>
+    chassis.filter((c) => !own.includes(c) && !extra.includes(c) && !claimed(c));
+  if (own.length === 0) {
+    return { chassis: shared([]), how: 'none linked to the System or with its Id: shared chassis only' };
+  }
+  const ownPaths = own.map(odataIdOf).filter((p): p is string => p !== undefined);
+  const containers = chassis.filter(
+    (c) =>
+      !own.includes(c) &&
+      (own.some((o) => inPaths(linkList(o, 'ContainedBy'), odataIdOf(c))) ||
+        linkList(c, 'Contains').some((p) => inPaths(ownPaths, p))),
+  );
+  const rest = shared(containers);
+  const picked = new Set([...own, ...containers, ...rest]);
+  const all = chassis.filter((c) => picked.has(c)); // in collection order
+  const plus = containers.length + rest.length > 0 ? `${how}, and the enclosure or shared chassis` : how;
+  return { chassis: all, how: plus };
 }

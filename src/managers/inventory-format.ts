@@ -16,7 +16,8 @@ export function formatPropertyValue(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (Array.isArray(v)) return v.map((x) => formatPropertyValue(x)).join(', ');
   if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  // BMCs pad serials and part numbers with spaces: shown trimmed.
+  return String(v).trim();
 }
 
 /**

@@ -192,8 +192,11 @@ function firmwareLines(images: readonly FirmwareImage[], verbose: boolean): stri
   for (const f of images) {
     if (!f.shown && !verbose) continue;
     const flag = f.running ? '*' : f.pending ? '+' : '';
-    const status = f.status !== undefined ? ` (${f.status})` : '';
-    out.push(`${f.source} Firmware Product: ${f.version ?? 'N/A'}${status}${flag}`);
+    // No `()` for a blank status, no trailing spaces from a padded version (any flavor).
+    const state = f.status?.trim();
+    const status = state ? ` (${state})` : '';
+    const version = f.version?.trim() || 'N/A';
+    out.push(`${f.source.trim()} Firmware Product: ${version}${status}${flag}`);
     for (const x of f.extended) out.push(`${f.source} Firmware Product: -- additional info: ${x}`);
   }
   return out;

@@ -18,6 +18,8 @@ import { FleetStats, summarizeCriticalPaths, type CriticalPathSummary } from './
 import { isEmptyFaultSpec, mergeFaults, parseFaultSpec, type FaultSpec } from './faults.js';
 import { loadFrontendFactory } from './frontends.js';
 import { writeInventory, type InventoryNode } from './inventory-writer.js';
+import { loadCapture } from './redfish/mockup/capture.js';
+import { isObject } from './redfish/json.js';
 import {
   SimMachine,
   type BmcState,
@@ -206,6 +208,25 @@ async function ensurePassword(
   await writeFile(file, `${password}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
   return { file, password };
+}
+
+/** The Ids of a capture's Systems (Id, else last path segment), in collection order. */
+function captureSystems(dir: string): string[] {
+  try {
+    const capture = loadCapture(dir);
+    const members = capture.doc('/redfish/v1/Systems')?.Members;
+    if (!Array.isArray(members)) return [];
+    return members.flatMap((m) => {
+      const id = isObject(m) && typeof m['@odata.id'] === 'string' ? m['@odata.id'] : undefined;
+      if (!id) return [];
+      const path = id.replace(/\/+$/, '');
+      const doc = capture.doc(path);
+      const own = doc && typeof doc.Id === 'string' && doc.Id !== '' ? doc.Id : undefined;
+      return [own ?? path.split('/').pop() ?? ''].filter((x) => x !== '');
+    });
+  } catch {
+    return []; // a broken capture answers its errors to clients; the inventory keeps one node
+  }
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -523,15 +544,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     sim.adminUrl = adminServer.url;
   }
 
-  const invNodes: InventoryNode[] = nodes.map((n) => ({
-    name: n.name,
-    url: n.url,
-    scheme: ca ? 'https' : 'http',
-    host: listen,
-    port: n.port,
-    mgt: n.flavor,
-    personality: n.personality,
-  }));
+  // A capture with several Systems (a blade enclosure) is one BMC but one inventory node per System.
+  const invNodes: InventoryNode[] = nodes.flatMap((n) => {
+    const node: InventoryNode = {
+      name: n.name,
+      url: n.url,
+      scheme: ca ? 'https' : 'http',
+      host: listen,
+      port: n.port,
+      mgt: n.flavor,
+      personality: n.personality,
+    };
+    const systems = n.mockupDir ? captureSystems(n.mockupDir) : [];
+    if (systems.length < 2) return [node];
+    return systems.map((id) => ({
+      ...node,
+      name: `${n.name}-${id.replace(/[^A-Za-z0-9_]/g, '_')}`,
+      system: id,
+    }));
+  });
   const inv = {
     username,
     passwordFile,

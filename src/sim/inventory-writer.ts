@@ -15,6 +15,8 @@ export interface InventoryNode {
   port: number;
   mgt: 'redfish' | 'openbmc';
   personality: string;
+  /** `system:` for a BMC with several Systems (one inventory node per System). */
+  system?: string;
 }
 
 export interface InventoryText {
@@ -43,6 +45,8 @@ function runs(nodes: InventoryNode[]): InventoryNode[][] {
     const b = trailingNumber(n.name);
     const joins =
       run &&
+      n.system === undefined &&
+      last?.system === undefined &&
       last &&
       a &&
       b &&
@@ -78,7 +82,8 @@ export function renderInventory(inv: InventoryText): string {
     const first = run[0] as InventoryNode;
     const attrs = `attrs: {personality: ${q(first.personality)}}`;
     if (run.length === 1) {
-      lines.push(`  ${q(first.name)}: {bmc: ${q(first.url)}, mgt: ${first.mgt}, ${attrs}}`);
+      const system = first.system !== undefined ? `, system: ${q(first.system)}` : '';
+      lines.push(`  ${q(first.name)}: {bmc: ${q(first.url)}, mgt: ${first.mgt}${system}, ${attrs}}`);
       continue;
     }
     const last = run[run.length - 1] as InventoryNode;

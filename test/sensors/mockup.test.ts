@@ -141,6 +141,28 @@ function legacyLines(capture: string, chassis: Doc): string[] {
   return out;
 }
 
+/** The Thermal Temperatures/Fans and Power Voltages/PowerControl/PowerSupplies of a chassis. */
+function legacyMembers(capture: string, chassis: Doc): Doc[] {
+  const at = (ref: unknown) => (ref ? fixtureAt(capture, (ref as { '@odata.id': string })['@odata.id']) : {});
+  const th = at(chassis.Thermal) as Doc;
+  const pw = at(chassis.Power) as Doc;
+  return [th.Temperatures, th.Fans, pw.Voltages, pw.PowerControl, pw.PowerSupplies].flatMap(
+    (x) => (x as Doc[] | undefined) ?? [],
+  );
+}
+
+/** The components (Processors, Memory) the temperature Sensors of a chassis relate to. */
+function sensorRelated(capture: string, chassis: Doc): Set<string> {
+  const coll = fixtureAt(capture, (chassis.Sensors as { '@odata.id': string })['@odata.id']);
+  const out = new Set<string>();
+  for (const id of memberIds(coll)) {
+    const s = fixtureAt(capture, id);
+    if (s.ReadingUnits !== 'Cel') continue;
+    for (const r of (s.RelatedItem as Doc[] | undefined) ?? []) out.add(r['@odata.id'] as string);
+  }
+  return out;
+}
+
 const ledWord = (d: Doc) =>
   typeof d.LocationIndicatorActive === 'boolean'
     ? d.LocationIndicatorActive
@@ -160,8 +182,20 @@ describe.each(['dmtf-public-rackmount1', 'dmtf-public-tower'] as const)(
       const lines = r.lines(n);
       const want = sensorLines(capture, chassis[0]!);
       expect(want.length).toBeGreaterThan(30);
-      expect(lines.filter((l) => !l.startsWith('LEDs '))).toEqual(expect.arrayContaining(want));
-      expect(lines.filter((l) => !l.startsWith('LEDs '))).toHaveLength(want.length);
+      const readings = lines.filter((l) => !l.startsWith('LEDs '));
+      expect(readings).toEqual(expect.arrayContaining(want));
+      // Merged with Thermal/Power: the rest are their members (by Name), except those a Sensor stands
+      // for: a temperature whose RelatedItem component (a Processor) a temperature Sensor also names.
+      const legacy = legacyMembers(capture, chassis[0]!);
+      const extra = readings.filter((l) => !want.includes(l));
+      expect(extra.length).toBeGreaterThan(0);
+      for (const l of extra) expect(legacy.some((m) => l.startsWith(`${m.Name as string}`))).toBe(true);
+      const sensorItems = sensorRelated(capture, chassis[0]!);
+      const shadowed = legacy.filter((m) =>
+        ((m.RelatedItem as Doc[] | undefined) ?? []).some((x) => sensorItems.has(x['@odata.id'] as string)),
+      );
+      expect(shadowed.length).toBeGreaterThan(0);
+      for (const m of shadowed) expect(extra.filter((l) => l.startsWith(`${m.Name as string}:`))).toEqual([]);
       const system = fixtureAt(capture, memberIds(fixture(capture, 'Systems'))[0]!);
       expect(lines.filter((l) => l.startsWith('LEDs '))).toEqual([
         `LEDs System Identify: ${ledWord(system)}`,
@@ -176,21 +210,33 @@ describe.each(['dmtf-public-rackmount1', 'dmtf-public-tower'] as const)(
       const sensors = memberIds(
         fixtureAt(capture, (chassis.Sensors as { '@odata.id': string })['@odata.id']),
       ).map((id) => fixtureAt(capture, id));
+      // Thermal temperatures merged in, but not one a temperature Sensor relates to the same component.
+      const related = sensorRelated(capture, chassis);
+      const thermal = fixtureAt(capture, (chassis.Thermal as { '@odata.id': string })['@odata.id']);
+      const ownTemps = ((thermal.Temperatures as Doc[] | undefined) ?? []).filter(
+        (t) =>
+          !((t.RelatedItem as Doc[] | undefined) ?? []).some((x) => related.has(x['@odata.id'] as string)),
+      );
       const temps = (await rvitals(f.inventory, n, ['temp'])).lines(n);
       expect(temps.map((l) => l.split(': ')[0]).sort()).toEqual(
-        sensors
-          .filter((s) => s.ReadingType === 'Temperature' || s.ReadingUnits === 'Cel')
-          .map((s) => s.Name as string)
-          .sort(),
+        [
+          ...sensors
+            .filter((s) => s.ReadingType === 'Temperature' || s.ReadingUnits === 'Cel')
+            .map((s) => s.Name as string),
+          ...ownTemps.map((t) => t.Name as string),
+        ].sort(),
       );
       const power = (await rvitals(f.inventory, n, ['power'])).lines(n);
       const types = ['Current', 'Power', 'EnergyJoules', 'EnergykWh', 'EnergyWh'];
-      expect(power.map((l) => l.split(': ')[0]).sort()).toEqual(
-        sensors
-          .filter((s) => types.includes(s.ReadingType as string))
-          .map((s) => s.Name as string)
-          .sort(),
-      );
+      const labels = power.map((l) => l.split(': ')[0]!);
+      const wanted = sensors
+        .filter((s) => types.includes(s.ReadingType as string))
+        .map((s) => s.Name as string);
+      expect(labels).toEqual(expect.arrayContaining(wanted));
+      // The rest: the Power resource's consumption and supplies (by their Name).
+      const legacy = legacyMembers(capture, chassis).map((m) => m.Name as string);
+      for (const l of labels.filter((x) => !wanted.includes(x)))
+        expect(legacy.some((name) => l.startsWith(name))).toBe(true);
     });
   },
 );

@@ -41,7 +41,11 @@ describe('readings are the machine’s', () => {
       const lines = r.lines(n);
       const sensors = machine(kind).sensors();
       for (const s of sensors) expect(lines).toContain(`${s.name}: ${s.reading} ${UNIT[s.unit]}`);
-      expect(lines.filter((l) => !l.startsWith('LEDs '))).toHaveLength(sensors.length);
+      // Sensors and Thermal/Power are merged: every Thermal/Power reading has its Sensor, except the
+      // Power resource's PowerControl (named differently from the "Total Power" sensor).
+      const total = sensors.find((s) => s.id === 'total_power')!;
+      expect(lines).toContain(`System Power Control: ${total.reading} Watts`);
+      expect(lines.filter((l) => !l.startsWith('LEDs '))).toHaveLength(sensors.length + 1);
       expect(r.err).toEqual([]);
     },
   );
@@ -160,10 +164,10 @@ describe('requests per node (request economy)', () => {
     expect(await cost('generic', ['leds'])).toBe(5);
   });
 
-  it('iDRAC-like (Sensors, no $expand): one GET per sensor; iLO-like: Thermal and Power', async () => {
+  it('iDRAC-like (Sensors, no $expand): Thermal, Power and one GET per sensor; iLO-like: Thermal and Power', async () => {
     const sensors = machine('idrac').sensors().length;
-    // root, session, Systems, System, Chassis, chassis, Sensors, each sensor, DELETE
-    expect(await cost('idrac', [])).toBe(8 + sensors);
+    // root, session, Systems, System, Chassis, chassis, Thermal, Power, Sensors, each sensor, DELETE
+    expect(await cost('idrac', [])).toBe(10 + sensors);
     // root, session, Systems, System, Chassis, chassis, Thermal, Power, DELETE
     expect(await cost('ilo', [])).toBe(9);
     expect(await cost('ilo', ['temp'])).toBe(8); // Thermal only

@@ -15,8 +15,8 @@ import {
   type SensorReading,
 } from '../../src/managers/sensors.js';
 import { ledReport, openbmcReading, sensorLabel } from '../../src/executors/openbmc/sensors.js';
+import { chassisOfSystem } from '../../src/bmc/redfish-read.js';
 import {
-  belongsTo,
   categoryOf,
   fromPower,
   fromSensor,
@@ -340,7 +340,7 @@ describe('Redfish sensors', () => {
       ['CPU1', 'temp', 41, 'C'],
       ['F1', 'fanspeed', 2100, 'RPMS'],
       ['F2', 'fanspeed', 40, '%'],
-      ['3', 'fanspeed', 900, 'RPMS'],
+      ['Fan 3', 'fanspeed', 900, 'RPMS'],
     ]);
     expect(thermal[0]!.thresholds).toEqual({ upperCaution: 42, upperCritical: 45, upperFatal: 48 });
     const power = fromPower(
@@ -372,14 +372,36 @@ describe('Redfish sensors', () => {
     expect(ledOf({}, 'S')).toBeUndefined();
   });
 
-  it('chassis of other systems only are left out; shared or unlinked chassis kept', () => {
-    const sys = '/redfish/v1/Systems/A';
-    const links = (...s: string[]) => ({ Links: { ComputerSystems: s.map((x) => ({ '@odata.id': x })) } });
-    expect(belongsTo(links(sys), sys)).toBe(true);
-    expect(belongsTo(links(`${sys}/`), sys)).toBe(true);
-    expect(belongsTo(links('/redfish/v1/Systems/B'), sys)).toBe(false);
-    expect(belongsTo(links('/redfish/v1/Systems/B', sys), sys)).toBe(true);
-    expect(belongsTo({}, sys)).toBe(true);
-    expect(belongsTo(links(), sys)).toBe(true);
+  it("a System's chassis: linked, else same Id, plus the enclosure; one System: every chassis", () => {
+    const ref = (x: string) => ({ '@odata.id': x });
+    const S = '/redfish/v1/Systems/';
+    const C = '/redfish/v1/Chassis/';
+    const sys = (id: string, links?: object) => ({
+      '@odata.id': S + id,
+      Id: id,
+      ...(links ? { Links: links } : {}),
+    });
+    const ch = (id: string, links?: object) => ({
+      '@odata.id': C + id,
+      Id: id,
+      ...(links ? { Links: links } : {}),
+    });
+    const ids = (r: { chassis: Array<Record<string, unknown>> }) => r.chassis.map((c) => c.Id);
+    // Linked both ways, with the enclosure through ContainedBy / Contains.
+    const a = sys('A', { Chassis: [ref(`${C}BladeA`)] });
+    const b = sys('B');
+    const encl = ch('Encl', { Contains: [ref(`${C}BladeA`), ref(`${C}BladeB`)] });
+    const bladeA = ch('BladeA');
+    const bladeB = ch('BladeB', { ComputerSystems: [ref(`${S}B/`)] });
+    expect(ids(chassisOfSystem(a, [a, b], [encl, bladeA, bladeB]))).toEqual(['Encl', 'BladeA']);
+    expect(ids(chassisOfSystem(b, [a, b], [encl, bladeA, bladeB]))).toEqual(['Encl', 'BladeB']);
+    // No links at all: the chassis with the System's Id; unclaimed (shared) chassis only.
+    const n0 = sys('Node0');
+    const n1 = sys('Node1');
+    const bare = [ch('Enclosure'), ch('Node0'), ch('Node1')];
+    expect(ids(chassisOfSystem(n1, [n0, n1], bare))).toEqual(['Enclosure', 'Node1']);
+    expect(ids(chassisOfSystem(sys('Other'), [n0, sys('Other')], bare))).toEqual(['Enclosure', 'Node1']);
+    // One System: every chassis, linked or not.
+    expect(ids(chassisOfSystem(n0, [n0], bare))).toEqual(['Enclosure', 'Node0', 'Node1']);
   });
 });

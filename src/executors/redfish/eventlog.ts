@@ -14,6 +14,7 @@ import { NodeError, isNodeError } from '../../core/errors.js';
 import type { GroupContext, NodeContext } from '../../engine/executor.js';
 import { redfishClient, type RedfishClient, type RedfishResource, isRecord } from '../../bmc/index.js';
 import { describeStop, readMembers, withQuery, type WalkState } from '../../bmc/redfish-paging.js';
+import { chooseManager, errorBodyCode } from '../../bmc/redfish-read.js';
 import {
   mergeByTime,
   type ClearOutcome,
@@ -118,7 +119,7 @@ export async function discoverLogs(client: RedfishClient, ctx: NodeContext): Pro
   const owners: Array<{ owner: 'System' | 'Manager'; doc: RedfishResource }> = [
     { owner: 'System', doc: system },
   ];
-  const manager = await managerOf(client, system, note);
+  const manager = await managerOf(client, system, note, (l) => ctx.services.debug?.(ctx.node.name, l));
   if (manager) owners.push({ owner: 'Manager', doc: manager });
 
   const features = featuresOf(client.root);
@@ -152,15 +153,45 @@ export async function discoverLogs(client: RedfishClient, ctx: NodeContext): Pro
   return { logs, notes };
 }
 
-/** The Manager through Links.ManagedBy (one GET), else the client's own discovery. */
+/**
+ * The Manager whose logs belong with the System: Links.ManagedBy (one GET), else the Managers
+ * collection's best for logs (chooseManager: not Managers[0], which on some enclosures is an
+ * auxiliary controller without LogServices). The choice is a --debug line.
+ */
 async function managerOf(
   client: RedfishClient,
   system: RedfishResource,
   note: (m: string) => void,
+  debug: (line: string) => void,
 ): Promise<RedfishResource | undefined> {
   const managedBy = links(isRecord(system.Links) ? system.Links.ManagedBy : undefined)[0];
   try {
-    return managedBy ? await client.get(managedBy) : await client.manager();
+    if (managedBy) {
+      debug(`Manager ${managedBy} used for its logs: the System's Links.ManagedBy`);
+      return await client.get(managedBy);
+    }
+    const collection = odataId(client.root.Managers);
+    if (!collection) {
+      note("this service has no Managers collection; only the System's logs are read");
+      return undefined;
+    }
+    const walk = await readMembers(client, collection);
+    const docs = await Promise.all(
+      walk.members.map((m) => (isLinkOnly(m) ? client.get(m['@odata.id']!) : m)),
+    );
+    const chosen = chooseManager(
+      docs.filter((d) => errorBodyCode(d) === undefined),
+      system,
+      'LogServices',
+    );
+    if (!chosen) {
+      note(`${collection} lists no Manager; only the System's logs are read`);
+      return undefined;
+    }
+    debug(
+      `Manager ${odataId(chosen.manager) ?? '?'} used for its logs (of ${docs.length}; the System has no Links.ManagedBy): ${chosen.why}`,
+    );
+    return chosen.manager;
   } catch (e) {
     // An answer the BMC gave (404, 500, a malformed body) spares the System's logs; a lost BMC does not.
     if (!isNodeError(e) || (e.status === undefined && e.kind !== 'protocol' && e.kind !== 'unsupported'))
@@ -409,7 +440,13 @@ async function inlineMembers(
       }
     }),
   );
-  return out.filter((m): m is RedfishResource => m !== undefined);
+  // An entry answered with a Redfish error object (200 + {"error": ...}) is missing: one note for all.
+  const errors = out.filter((m) => m !== undefined && errorBodyCode(m) !== undefined);
+  if (errors.length > 0)
+    note(
+      `${label}: ${errors.length} entr${errors.length === 1 ? 'y' : 'ies'} answered with a Redfish error (${errorBodyCode(errors[0])}) instead of the entry; left out`,
+    );
+  return out.filter((m): m is RedfishResource => m !== undefined && errorBodyCode(m) === undefined);
 }
 
 // ------------------------------------------------------------------------------------------ executor

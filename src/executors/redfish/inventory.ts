@@ -36,6 +36,11 @@ import type {
 
 type Resource = RedfishResource;
 
+/** A string property, trimmed; blank or not a string: undefined. */
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
 /** A scalar (or list of scalars) of a resource by dotted path; undefined when absent or structured. */
 export function valueAt(r: Resource, dotted: string): PropertyValue | undefined {
   let v: unknown = r;
@@ -43,9 +48,11 @@ export function valueAt(r: Resource, dotted: string): PropertyValue | undefined 
     if (!isRecord(v)) return undefined;
     v = v[part];
   }
-  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  // Strings trimmed (serials padded with spaces); a blank one is absent.
+  if (typeof v === 'string') return v.trim() === '' ? undefined : v.trim();
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return v;
   if (Array.isArray(v) && v.every((x) => ['string', 'number', 'boolean'].includes(typeof x))) {
-    return v as Array<string | number | boolean>;
+    return (v as Array<string | number | boolean>).map((x) => (typeof x === 'string' ? x.trim() : x));
   }
   return undefined;
 }
@@ -362,15 +369,15 @@ class RedfishInventoryExecutor implements InventoryExecutor {
     verbose: boolean,
   ): Promise<FirmwareImage[]> {
     const [manager, images] = await Promise.all([
-      readManager(reader, system),
+      readManager(reader, system, 'FirmwareVersion'),
       this.firmwareInventory(reader),
     ]);
     const managerPath = manager ? odataIdOf(manager) : undefined;
     const systemPath = odataIdOf(system);
-    const managerVersion = typeof manager?.FirmwareVersion === 'string' ? manager.FirmwareVersion : undefined;
+    const managerVersion = text(manager?.FirmwareVersion);
     const activeImage =
       manager && isRecord(manager.Links) ? odataIdOf(manager.Links.ActiveSoftwareImage) : undefined;
-    const bios = typeof system.BiosVersion === 'string' ? system.BiosVersion : undefined;
+    const bios = text(system.BiosVersion);
     const related = (img: Resource, path: string | undefined) =>
       path !== undefined &&
       Array.isArray(img.RelatedItem) &&
@@ -381,9 +388,8 @@ class RedfishInventoryExecutor implements InventoryExecutor {
 
     const out: FirmwareImage[] = images.map((img) => {
       const path = odataIdOf(img);
-      const version = typeof img.Version === 'string' ? img.Version : null;
-      const state =
-        isRecord(img.Status) && typeof img.Status.State === 'string' ? img.Status.State : undefined;
+      const version = text(img.Version) ?? null;
+      const state = isRecord(img.Status) ? text(img.Status.State) : undefined;
       const isManagers = related(img, managerPath);
       const running =
         (activeImage !== undefined && path !== undefined && samePath(activeImage, path)) ||
@@ -426,15 +432,15 @@ class RedfishInventoryExecutor implements InventoryExecutor {
         id: managerPath ? lastSegment(managerPath) : 'BMC',
         ...(managerPath ? { path: managerPath } : {}),
         version: managerVersion ?? null,
-        ...(isRecord(manager.Status) && typeof manager.Status.State === 'string'
-          ? { status: manager.Status.State }
+        ...(isRecord(manager.Status) && text(manager.Status.State)
+          ? { status: text(manager.Status.State)! }
           : {}),
         running: managerVersion !== undefined,
         pending: false,
         shown: true,
         extended: verbose ? additionalInfo(manager, 'AdditionalFirmwareVersions') : [],
         component: 'bmc',
-        details: typeof manager.Model === 'string' ? { Model: manager.Model } : {},
+        details: text(manager.Model) ? { Model: text(manager.Model)! } : {},
       });
       if (managerVersion === undefined)
         reader.note(`the Manager ${managerPath ?? ''} has no FirmwareVersion`);

@@ -4,9 +4,9 @@
  * one with sensors in it, else its Thermal and Power resources. LEDs: the System's and each chassis'
  * identify LED (LocationIndicatorActive, else IndicatorLED).
  *
- * Which chassis: every member of the Chassis collection except those linked to other systems only
- * (a blade enclosure lists its blades' chassis too; the enclosure itself, with fans and supplies
- * shared by every blade, is kept).
+ * Which chassis: chassisOfSystem (src/bmc/redfish-read.ts): with one System every chassis; with
+ * several (blades, Node0..Node3) the System's own (Links, else the same Id) and the enclosure they
+ * are contained in, never another node's.
  *
  * Request plan (docs/performance.md): the Systems collection and the Chassis collection, the latter
  * expanded three levels (chassis → Sensors/Thermal/Power → sensors) where the service offers it:
@@ -16,12 +16,12 @@ import type { NodeContext } from '../../engine/executor.js';
 import { isRecord } from '../../bmc/index.js';
 import {
   RedfishReader,
+  chassisOfSystem,
   nodeReader,
   lastSegment,
   odataIdOf,
   readChassis,
   readSystem,
-  samePath,
 } from '../../bmc/redfish-read.js';
 import type { RedfishResource } from '../../bmc/types.js';
 import type {
@@ -158,21 +158,42 @@ function legacyThresholds(r: Record<string, unknown>): Thresholds {
   return out;
 }
 
+/**
+ * The components a reading is about (RelatedItem, leaving out the chassis or system itself, which
+ * says nothing): how a Thermal "CPU1 Temp" and a Sensor "CPU #1 Temperature" are known to be one.
+ */
+const RELATED = new WeakMap<SensorReading, string[]>();
+
+function related(m: Record<string, unknown>): string[] {
+  const list = Array.isArray(m.RelatedItem) ? m.RelatedItem : [];
+  return list
+    .map(odataIdOf)
+    .filter((p): p is string => p !== undefined && !/\/redfish\/v1\/(Chassis|Systems)\/[^/]+\/?$/.test(p));
+}
+
+function tagged(r: SensorReading, m: Record<string, unknown>): SensorReading {
+  RELATED.set(r, related(m));
+  return r;
+}
+
 /** One Sensor resource as a reading. */
 export function fromSensor(r: Resource, chassis: string): SensorReading {
   const units = str(r.ReadingUnits);
   const path = odataIdOf(r);
-  return {
-    label: str(r.Name) ?? str(r.Id) ?? (path ? lastSegment(path) : 'Sensor'),
-    category: categoryOf(r),
-    value: readingOf(r.Reading),
-    unit: unitWord(units),
-    ...(units ? { bmcUnit: units } : {}),
-    ...(path ? { path } : {}),
-    chassis,
-    ...statusOf(r),
-    thresholds: sensorThresholds(r),
-  };
+  return tagged(
+    {
+      label: text(r.Name) ?? text(r.Id) ?? (path ? lastSegment(path) : 'Sensor'),
+      category: categoryOf(r),
+      value: readingOf(r.Reading),
+      unit: unitWord(units),
+      ...(units ? { bmcUnit: units } : {}),
+      ...(path ? { path } : {}),
+      chassis,
+      ...statusOf(r),
+      thresholds: sensorThresholds(r),
+    },
+    r,
+  );
 }
 
 function members(doc: Resource | undefined, prop: string): Array<Record<string, unknown>> {
@@ -180,8 +201,20 @@ function members(doc: Resource | undefined, prop: string): Array<Record<string, 
   return Array.isArray(list) ? list.filter(isRecord) : [];
 }
 
-function arrayLabel(m: Record<string, unknown>, fallback: string, i: number): string {
-  return str(m.Name) ?? str(m.FanName) ?? str(m.MemberId) ?? `${fallback} ${i}`;
+/** A string property, trimmed (BMCs pad names and serials with spaces); blank is absent. */
+function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/**
+ * The label of a Thermal/Power array member: its Name, else `<Fallback> <MemberId|index>` (a bare
+ * MemberId printed `0: 97 Watts`). A Name shared by several members of the array (two supplies both
+ * called "Power Supply") gets the MemberId or index appended.
+ */
+function arrayLabels(list: ReadonlyArray<Record<string, unknown>>, fallback: string): string[] {
+  const nth = (m: Record<string, unknown>, i: number) => text(m.MemberId) ?? String(i);
+  const names = list.map((m, i) => text(m.Name) ?? text(m.FanName) ?? `${fallback} ${nth(m, i)}`);
+  return names.map((n, i) => (names.indexOf(n) !== names.lastIndexOf(n) ? `${n} ${nth(list[i]!, i)}` : n));
 }
 
 function legacyPath(m: Record<string, unknown>): { path?: string } {
@@ -192,32 +225,46 @@ function legacyPath(m: Record<string, unknown>): { path?: string } {
 /** Thermal: Temperatures (°C) and Fans (RPM or percent). */
 export function fromThermal(doc: Resource, chassis: string): SensorReading[] {
   const out: SensorReading[] = [];
-  members(doc, 'Temperatures').forEach((t, i) =>
-    out.push({
-      label: arrayLabel(t, 'Temperature', i),
-      category: 'temp',
-      value: readingOf(t.ReadingCelsius),
-      unit: 'C',
-      bmcUnit: 'Cel',
-      ...legacyPath(t),
-      chassis,
-      ...statusOf(t),
-      thresholds: legacyThresholds(t),
-    }),
+  const temps = members(doc, 'Temperatures');
+  const tempLabels = arrayLabels(temps, 'Temperature');
+  temps.forEach((t, i) =>
+    out.push(
+      tagged(
+        {
+          label: tempLabels[i]!,
+          category: 'temp',
+          value: readingOf(t.ReadingCelsius),
+          unit: 'C',
+          bmcUnit: 'Cel',
+          ...legacyPath(t),
+          chassis,
+          ...statusOf(t),
+          thresholds: legacyThresholds(t),
+        },
+        t,
+      ),
+    ),
   );
-  members(doc, 'Fans').forEach((f, i) => {
+  const fans = members(doc, 'Fans');
+  const fanLabels = arrayLabels(fans, 'Fan');
+  fans.forEach((f, i) => {
     const units = str(f.ReadingUnits) ?? (f.ReadingRPM !== undefined ? 'RPM' : undefined);
-    out.push({
-      label: arrayLabel(f, 'Fan', i),
-      category: 'fanspeed',
-      value: readingOf(f.Reading ?? f.ReadingRPM),
-      unit: unitWord(units),
-      ...(units ? { bmcUnit: units } : {}),
-      ...legacyPath(f),
-      chassis,
-      ...statusOf(f),
-      thresholds: legacyThresholds(f),
-    });
+    out.push(
+      tagged(
+        {
+          label: fanLabels[i]!,
+          category: 'fanspeed',
+          value: readingOf(f.Reading ?? f.ReadingRPM),
+          unit: unitWord(units),
+          ...(units ? { bmcUnit: units } : {}),
+          ...legacyPath(f),
+          chassis,
+          ...statusOf(f),
+          thresholds: legacyThresholds(f),
+        },
+        f,
+      ),
+    );
   });
   return out;
 }
@@ -225,35 +272,51 @@ export function fromThermal(doc: Resource, chassis: string): SensorReading[] {
 /** Power: PowerControl consumption, Voltages, and each supply's input/output power and line voltage. */
 export function fromPower(doc: Resource, chassis: string): SensorReading[] {
   const out: SensorReading[] = [];
-  members(doc, 'PowerControl').forEach((p, i) => {
+  const controls = members(doc, 'PowerControl');
+  const controlLabels = arrayLabels(controls, 'Power Control');
+  controls.forEach((p, i) => {
     if (!('PowerConsumedWatts' in p)) return;
-    out.push({
-      label: arrayLabel(p, 'Power Control', i),
-      category: 'wattage',
-      value: readingOf(p.PowerConsumedWatts),
-      unit: 'Watts',
-      bmcUnit: 'W',
-      ...legacyPath(p),
-      chassis,
-      ...statusOf(p),
-      thresholds: {},
-    });
+    out.push(
+      tagged(
+        {
+          label: controlLabels[i]!,
+          category: 'wattage',
+          value: readingOf(p.PowerConsumedWatts),
+          unit: 'Watts',
+          bmcUnit: 'W',
+          ...legacyPath(p),
+          chassis,
+          ...statusOf(p),
+          thresholds: {},
+        },
+        p,
+      ),
+    );
   });
-  members(doc, 'Voltages').forEach((v, i) =>
-    out.push({
-      label: arrayLabel(v, 'Voltage', i),
-      category: 'voltage',
-      value: readingOf(v.ReadingVolts),
-      unit: 'Volts',
-      bmcUnit: 'V',
-      ...legacyPath(v),
-      chassis,
-      ...statusOf(v),
-      thresholds: legacyThresholds(v),
-    }),
+  const volts = members(doc, 'Voltages');
+  const voltLabels = arrayLabels(volts, 'Voltage');
+  volts.forEach((v, i) =>
+    out.push(
+      tagged(
+        {
+          label: voltLabels[i]!,
+          category: 'voltage',
+          value: readingOf(v.ReadingVolts),
+          unit: 'Volts',
+          bmcUnit: 'V',
+          ...legacyPath(v),
+          chassis,
+          ...statusOf(v),
+          thresholds: legacyThresholds(v),
+        },
+        v,
+      ),
+    ),
   );
-  members(doc, 'PowerSupplies').forEach((s, i) => {
-    const name = arrayLabel(s, 'Power Supply', i);
+  const supplies = members(doc, 'PowerSupplies');
+  const supplyLabels = arrayLabels(supplies, 'Power Supply');
+  supplies.forEach((s, i) => {
+    const name = supplyLabels[i]!;
     const parts: Array<[string, string, SensorCategory, string, string]> = [
       ['PowerInputWatts', 'Input Power', 'wattage', 'Watts', 'W'],
       ['LastPowerOutputWatts', 'Output Power', 'wattage', 'Watts', 'W'],
@@ -261,20 +324,63 @@ export function fromPower(doc: Resource, chassis: string): SensorReading[] {
     ];
     for (const [prop, what, category, unit, bmcUnit] of parts) {
       if (!(prop in s)) continue;
-      out.push({
-        label: `${name} ${what}`,
-        category,
-        value: readingOf(s[prop]),
-        unit,
-        bmcUnit,
-        ...legacyPath(s),
-        chassis,
-        ...statusOf(s),
-        thresholds: {},
-      });
+      out.push(
+        tagged(
+          {
+            label: `${name} ${what}`,
+            category,
+            value: readingOf(s[prop]),
+            unit,
+            bmcUnit,
+            ...legacyPath(s),
+            chassis,
+            ...statusOf(s),
+            thresholds: {},
+          },
+          s,
+        ),
+      );
     }
   });
   return out;
+}
+
+const LEGACY_ARRAYS = ['Temperatures', 'Fans', 'Voltages', 'PowerControl', 'PowerSupplies'];
+
+/** The Sensor resources Thermal/Power members say they are read from (DataSourceUri). */
+export function dataSources(...docs: Array<Resource | undefined>): Set<string> {
+  const out = new Set<string>();
+  for (const doc of docs)
+    for (const prop of LEGACY_ARRAYS)
+      for (const m of members(doc, prop)) {
+        const uri = text(m.DataSourceUri);
+        if (uri) out.add(uri.replace(/\/+$/, ''));
+      }
+  return out;
+}
+
+const normName = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * One chassis' readings from its Sensors collection and its Thermal/Power, each measurement once.
+ * A Thermal/Power member naming a Sensor as its DataSourceUri stands for it (that Sensor is not
+ * read, see chassisSensors). Otherwise, where both sources have a measurement, the Sensor's is kept
+ * (it has thresholds in the current form): same category and the same component (RelatedItem), or
+ * the same category and name (ignoring case and punctuation). The reading is not compared: the two
+ * documents are read at different moments (bmcweb builds both from one sensor, whose value moves).
+ */
+export function mergeReadings(
+  sensors: readonly SensorReading[],
+  legacy: readonly SensorReading[],
+): SensorReading[] {
+  const byName = new Set(sensors.map((r) => `${r.category}|${normName(r.label)}`));
+  const byItem = new Set(sensors.flatMap((r) => (RELATED.get(r) ?? []).map((p) => `${r.category}|${p}`)));
+  const kept = legacy.filter(
+    (l) =>
+      !byName.has(`${l.category}|${normName(l.label)}`) &&
+      !(RELATED.get(l) ?? []).some((p) => byItem.has(`${l.category}|${p}`)),
+  );
+  return [...sensors, ...kept];
 }
 
 /** The identify LED of a System or Chassis: LocationIndicatorActive, else IndicatorLED. */
@@ -288,17 +394,6 @@ export function ledOf(r: Resource, name: string): LedState | undefined {
     return withPath(led === 'Lit' ? 'On' : led === 'Blinking' ? 'Blink' : led === 'Off' ? 'Off' : led);
   }
   return undefined;
-}
-
-/** Keep a chassis unless it is linked to other systems only (another blade of the enclosure). */
-export function belongsTo(chassis: Resource, systemPath: string | undefined): boolean {
-  if (!systemPath) return true;
-  const links = isRecord(chassis.Links) ? chassis.Links.ComputerSystems : undefined;
-  if (!Array.isArray(links) || links.length === 0) return true;
-  return links.some((l) => {
-    const id = odataIdOf(l);
-    return id !== undefined && samePath(id, systemPath);
-  });
 }
 
 function chassisId(c: Resource): string {
@@ -328,9 +423,16 @@ class RedfishSensorsExecutor implements SensorsExecutor {
       readSystem(reader, ctx.node, 0),
       readChassis(reader, wantSensors ? 2 : 0),
     ]);
-    const systemPath = odataIdOf(system);
-    const chassis = allChassis.filter((c) => belongsTo(c, systemPath));
+    const mine = chassisOfSystem(system, reader.systems, allChassis);
+    const chassis = mine.chassis;
+    const sysName = odataIdOf(system) ?? '?';
+    reader.debugLine(`chassis of ${sysName}: ${chassis.map(chassisId).join(', ') || 'none'} (${mine.how})`);
     if (allChassis.length === 0) reader.note('the Chassis collection is empty: no sensors to read');
+    else if (chassis.length === 0)
+      reader.note(
+        `no chassis is linked to ${sysName} or has its Id (this BMC has ${reader.systems.length} systems): ` +
+          `chassis sensors not shown rather than another system's`,
+      );
 
     const sensors: SensorReading[] = [];
     if (wantSensors) {
@@ -360,27 +462,36 @@ class RedfishSensorsExecutor implements SensorsExecutor {
       }
       if (leds.length === 0) reader.note('neither the System nor its chassis has an identify LED property');
       report.leds = leds;
+      report.notes = reader.notes;
     }
     return report;
   }
 
-  /** The Sensors collection when the chassis links one with members, else Thermal and Power. */
+  /**
+   * A chassis' readings: its Thermal and Power (two reads, many readings) and its Sensors collection,
+   * merged (mergeReadings). Sensors that a Thermal/Power member names as its DataSourceUri are not
+   * read: on an enclosure with hundreds of sensors that is most of them.
+   */
   private async chassisSensors(
     reader: RedfishReader,
     chassis: Resource,
     categories: readonly SensorCategory[],
   ): Promise<SensorReading[]> {
     const id = chassisId(chassis);
-    if (chassis.Sensors !== undefined) {
-      const list = await reader.membersOf(chassis, 'Sensors', { what: `Chassis ${id} Sensors` });
-      if (list.length > 0) return list.map((s) => fromSensor(s, id));
-    }
     const needs = legacyNeeds(categories);
     const [thermal, power] = await Promise.all([
       needs.thermal ? reader.follow(chassis, 'Thermal', { what: `Chassis ${id} Thermal` }) : undefined,
       needs.power ? reader.follow(chassis, 'Power', { what: `Chassis ${id} Power` }) : undefined,
     ]);
-    return [...(thermal ? fromThermal(thermal, id) : []), ...(power ? fromPower(power, id) : [])];
+    const legacy = [...(thermal ? fromThermal(thermal, id) : []), ...(power ? fromPower(power, id) : [])];
+    if (chassis.Sensors === undefined) return legacy;
+    const covered = dataSources(thermal, power);
+    const skip = (path: string) => covered.has(path.replace(/\/+$/, ''));
+    const list = await reader.membersOf(chassis, 'Sensors', { what: `Chassis ${id} Sensors`, skip });
+    const sensors = list.filter((s) => !skip(odataIdOf(s) ?? '')).map((s) => fromSensor(s, id));
+    if (covered.size > 0)
+      reader.debugLine(`Chassis ${id}: ${covered.size} Sensors read through Thermal/Power (DataSourceUri)`);
+    return mergeReadings(sensors, legacy);
   }
 }
 
