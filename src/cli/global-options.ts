@@ -25,6 +25,8 @@ export interface GlobalArgs {
   requestTimeout?: number;
   loginTimeout?: number;
   perBmc?: number;
+  /** false with --no-quirks: no vendor workaround (generic Redfish). */
+  quirks?: boolean;
 }
 
 export const BMC_GROUP = 'BMC connection options (override the inventory):';
@@ -144,6 +146,12 @@ export const globalOptions: Record<string, Options> = {
     describe: 'Requests in flight per BMC (default 2; a second connection opens only for a queue of 3)',
     group: BMC_GROUP,
   },
+  quirks: {
+    type: 'boolean',
+    describe:
+      'Redfish vendor workarounds (docs/vendors.md; default on); --no-quirks talks generic Redfish, for diagnosis',
+    group: BMC_GROUP,
+  },
 };
 
 /** The BMC layer's run-wide options (src/bmc/options.ts) from the parsed flags; unset flags are left out. */
@@ -161,6 +169,8 @@ export function bmcOptionsFrom(args: GlobalArgs): Record<string, unknown> {
     requestTimeoutMs: secs(args.requestTimeout),
     loginTimeoutMs: secs(args.loginTimeout),
     perBmc: args.perBmc,
+    // Read by the Redfish executors (src/executors/redfish/quirks.ts), not by the transport.
+    quirks: args.quirks === false ? false : undefined,
   };
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;
