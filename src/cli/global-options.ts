@@ -27,6 +27,8 @@ export interface GlobalArgs {
   loginTimeout?: number;
   perBmc?: number;
   maxBody?: number;
+  /** false with --no-quirks: no vendor workaround (generic Redfish). */
+  quirks?: boolean;
 }
 
 /** What a numeric option accepts: `whole` numbers only, at least `min` (or above it, with `above`). */
@@ -211,6 +213,12 @@ export const globalOptions: Record<string, Options> = {
       group: BMC_GROUP,
     },
   ),
+  quirks: {
+    type: 'boolean',
+    describe:
+      'Redfish vendor workarounds (docs/vendors.md; default on); --no-quirks talks generic Redfish, for diagnosis',
+    group: BMC_GROUP,
+  },
 };
 
 /** The BMC layer's run-wide options (src/bmc/options.ts) from the parsed flags; unset flags are left out. */
@@ -229,6 +237,8 @@ export function bmcOptionsFrom(args: GlobalArgs): Record<string, unknown> {
     loginTimeoutMs: secs(args.loginTimeout),
     perBmc: args.perBmc,
     maxBodyBytes: args.maxBody === undefined ? undefined : Math.round(args.maxBody * 2 ** 20),
+    // Read by the Redfish executors (src/executors/redfish/quirks.ts), not by the transport.
+    quirks: args.quirks === false ? false : undefined,
   };
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;

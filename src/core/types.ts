@@ -61,6 +61,8 @@ export interface NodeOk<T = unknown> {
   node: string;
   ok: true;
   value: T;
+  /** The vendor workarounds this node used (Redfish, src/executors/redfish/quirks.ts); absent when none apply. */
+  quirks?: string[];
   elapsedMs: number;
 }
 
@@ -68,6 +70,7 @@ export interface NodeFailed {
   node: string;
   ok: false;
   error: { kind: NodeErrorKind; message: string; status?: number };
+  quirks?: string[];
   elapsedMs: number;
 }
 

@@ -61,6 +61,11 @@ export interface NodeContext {
   shared<T>(key: string, create: () => T): T;
   /** Drop a shared value, so the next `shared(key)` creates it again (e.g. after a failed login). */
   forget(key: string): void;
+  /**
+   * Vendor workarounds (quirk ids) this node used, added to those already recorded; `[]` says the node's
+   * BMC is one quirks apply to, with none used. They go into the node's result (json `quirks`).
+   */
+  recordQuirks?(ids: readonly string[]): void;
 }
 
 /** What hooks are handed: the nodes of one flavor group. */

@@ -65,6 +65,8 @@ interface NodeRun {
   signal: AbortSignal;
   cleanups: Array<() => unknown>;
   sharedValues: Map<string, unknown>;
+  /** ctx.recordQuirks: undefined until the node's executor records any (even none). */
+  quirks?: Set<string>;
   /** Whether `result` keeps the value (RunOptions.retainValues, or a post hook still needs it). */
   keepValue: boolean;
   /** The node takes a step: it listens on the run's signal; its deadline starts (the first time). */
@@ -95,6 +97,7 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
   const runs = req.nodes.map((node) => newRun(node, runSignal, retain, opts.timeoutMs));
   const finish = (run: NodeRun, result: NodeResult) => {
     if (run.result) return; // exactly one result per node
+    if (run.quirks) result.quirks = [...run.quirks];
     run.result = run.keepValue ? result : withoutValue(result);
     opts.onResult?.(result);
   };
@@ -296,6 +299,10 @@ function nodeContext(run: NodeRun, opts: RunOptions): NodeContext {
     shared: <T>(key: string, create: () => T): T => {
       if (!run.sharedValues.has(key)) run.sharedValues.set(key, create());
       return run.sharedValues.get(key) as T;
+    },
+    recordQuirks: (ids) => {
+      run.quirks ??= new Set();
+      for (const id of ids) run.quirks.add(id);
     },
   };
 }

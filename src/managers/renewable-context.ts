@@ -23,6 +23,7 @@ export class RenewableContext {
       password: base.password,
       services: base.services,
       defer: (fn) => base.defer(fn),
+      ...(base.recordQuirks ? { recordQuirks: (ids: readonly string[]) => base.recordQuirks!(ids) } : {}),
       forget: (key) => base.forget(this.generation === 0 ? key : `${key}#renewed${this.generation}`),
       shared: <T>(key: string, create: () => T): T => {
         const value = base.shared(this.generation === 0 ? key : `${key}#renewed${this.generation}`, create);

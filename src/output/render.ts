@@ -159,15 +159,18 @@ function tableRenderer<T>(o: RenderOptions<T>): Renderer {
 
 /** The JSON form of one node's result (shared by json and ndjson). */
 export function resultJson<T>(r: NodeResult, view: ResultView<T>): Record<string, unknown> {
+  // `quirks` (the vendor workarounds used) only where the node's executor consults them: Redfish.
+  const quirks = r.quirks ? { quirks: r.quirks } : {};
   if (r.ok) {
     return {
       node: r.node,
       ok: true,
       value: view.json ? view.json(r.value as T) : r.value,
+      ...quirks,
       elapsedMs: r.elapsedMs,
     };
   }
-  return { node: r.node, ok: false, error: r.error, elapsedMs: r.elapsedMs };
+  return { node: r.node, ok: false, error: r.error, ...quirks, elapsedMs: r.elapsedMs };
 }
 
 function jsonRenderer<T>(o: RenderOptions<T>): Renderer {
@@ -208,7 +211,8 @@ function ndjsonRenderer<T>(o: RenderOptions<T>): Renderer {
   };
 }
 
+/** A collated group's shared part: what its nodes printed alike (quirks may differ between them). */
 function withoutNode(o: Record<string, unknown>): Record<string, unknown> {
-  const { node: _node, elapsedMs: _e, ...rest } = o;
+  const { node: _node, elapsedMs: _e, quirks: _q, ...rest } = o;
   return rest;
 }

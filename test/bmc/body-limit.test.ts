@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { destroyAgents, redfishClient } from '../../src/bmc/index.js';
-import { bmcOptionsFrom, type GlobalArgs } from '../../src/cli/global-options.js';
+import { bmcOptionsFrom, globalOptions, type GlobalArgs } from '../../src/cli/global-options.js';
 import { HwctlUsageError } from '../../src/core/errors.js';
 import type { NodeDef, NodeResult } from '../../src/core/types.js';
 import type { NodeContext } from '../../src/engine/executor.js';
@@ -188,9 +188,10 @@ describe('the body cap', () => {
     const args = (maxBody?: number) => ({ debug: false, insecure: false, maxBody }) as GlobalArgs;
     expect(bmcOptionsFrom(args(0.5)).maxBodyBytes).toBe(2 ** 19);
     expect(bmcOptionsFrom(args()).maxBodyBytes).toBeUndefined();
+    const coerce = globalOptions['max-body']!.coerce as (v: unknown) => unknown;
     for (const bad of [0, -1, NaN]) {
-      expect(() => bmcOptionsFrom(args(bad))).toThrow(HwctlUsageError);
-      expect(() => bmcOptionsFrom(args(bad))).toThrow(/^--max-body must be a positive number of MB/);
+      expect(() => coerce(bad)).toThrow(HwctlUsageError);
+      expect(() => coerce(bad)).toThrow(/^--max-body must be a number of MB > 0/);
     }
   });
 });

@@ -1,16 +1,22 @@
 /**
- * The identify LED on Redfish: `LocationIndicatorActive` (bool) where the resource has it, else the
- * deprecated `IndicatorLED` (Off/Lit/Blinking); on the System first, then on its Chassis (Lenovo and NVIDIA
- * have it only there). bmcweb leaves the property out when no LED exists, so presence is what counts.
+ * The identify LED on Redfish: `LocationIndicatorActive` (bool), on the System. BMCs that predate it (only
+ * the deprecated `IndicatorLED`, Off/Lit/Blinking) and BMCs with the LED on the Chassis only are quirks
+ * (quirks.ts `led-indicator-only`, `led-on-chassis`). bmcweb leaves a property out when no LED exists, so
+ * presence is what counts.
  *
- * `blink` uses IndicatorLED=Blinking where the resource offers IndicatorLED; with LocationIndicatorActive
- * only, it sets that to true and the BMC decides how the LED shows it. A set is read back: from the PATCH
- * answer when it carries the resource, else with one GET. A LED already in the asked state is not written.
+ * The state printed is the property that on/off drive, read back: LocationIndicatorActive wherever the
+ * resource has it, so `rbeacon on`, `rbeacon stat` and `rvitals leds` (src/executors/redfish/sensors.ts)
+ * agree. IndicatorLED is not consulted then: bmcweb reports it Blinking whenever identify is on, which says
+ * how the LED shows identify, not what was asked. `blink` writes IndicatorLED=Blinking where the resource
+ * has IndicatorLED and reads that back; with LocationIndicatorActive only, it sets that to true and the BMC
+ * decides how the LED shows it. A set is read back: from the PATCH answer when it carries the resource,
+ * else with one GET. A LED already in the asked state is not written.
  */
 import { NodeError, isNodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
 import { redfishClient, type RedfishClient, type RedfishResource, isRecord } from '../../bmc/index.js';
 import type { BeaconExecutor, BeaconSetOutcome, BeaconStatus, BeaconTarget } from '../../managers/beacon.js';
+import { ifMatchFor, redfishQuirks, type NodeQuirks } from './quirks.js';
 
 const LIA = 'LocationIndicatorActive';
 const LED = 'IndicatorLED';
@@ -44,40 +50,36 @@ function indicatorStatus(raw: unknown, source: string): BeaconStatus {
 }
 
 /**
- * The LED as a BeaconStatus. LocationIndicatorActive says whether identify is on; where the resource also
- * has IndicatorLED, it tells steady from blinking (bmcweb reports Blinking while identify is active), so
- * `on` that the BMC shows as blinking reads `blink`. `prop` forces one property (the one just written).
+ * The LED as a BeaconStatus, from `prop`: the property just written, else the one that says whether identify
+ * is on (LocationIndicatorActive where the resource has it, else IndicatorLED).
  */
-export function ledStatus(doc: RedfishResource, path: string, prop?: LedProperty): BeaconStatus {
-  if (prop === LED && prop in doc) return indicatorStatus(doc[LED], `${path} ${LED}`);
-  if (hasLia(doc)) {
-    const raw: unknown = doc[LIA];
-    const source = `${path} ${LIA}`;
-    if (typeof raw !== 'boolean') return { display: 'unknown', source, raw: null };
-    if (raw && doc[LED] === 'Blinking')
-      return {
-        display: 'blink',
-        active: true,
-        blinking: true,
-        source: `${source}, ${LED}`,
-        raw: { [LIA]: raw, [LED]: doc[LED] },
-      };
-    return { display: raw ? 'on' : 'off', active: raw, source, raw };
-  }
-  if (hasIndicator(doc)) return indicatorStatus(doc[LED], `${path} ${LED}`);
-  return { display: 'unknown', source: `${path} (no ${LIA} or ${LED})` };
+export function ledStatus(
+  doc: RedfishResource,
+  path: string,
+  prop: LedProperty = ledProperty(doc),
+): BeaconStatus {
+  if (prop === LED) return indicatorStatus(doc[LED], `${path} ${LED}`);
+  const raw: unknown = doc[LIA];
+  const source = `${path} ${LIA}`;
+  if (typeof raw !== 'boolean') return { display: 'unknown', source, raw: null };
+  return { display: raw ? 'on' : 'off', active: raw, source, raw };
 }
+
+/** The property that tells and sets whether identify is on. */
+const ledProperty = (doc: RedfishResource): LedProperty => (hasLia(doc) ? LIA : LED);
 
 interface LedSpot {
   path: string;
   doc: RedfishResource;
 }
 
-/** The resource holding the LED: the System, else the first of its Chassis that has one. */
-async function locate(client: RedfishClient): Promise<LedSpot> {
+/** The resource holding the LED: the System, else (quirk led-on-chassis) the first of its Chassis with one. */
+async function locate(client: RedfishClient, quirks: NodeQuirks): Promise<LedSpot> {
   const system = await client.system();
   const systemPath = system['@odata.id'] ?? 'the System';
   if (hasLia(system) || hasIndicator(system)) return { path: systemPath, doc: system };
+  const none = `No identify LED on this BMC: ${systemPath} has neither ${LIA} nor ${LED}`;
+  if (!(await quirks.has('led-on-chassis', { system }))) throw new NodeError('unsupported', none);
   const problems: string[] = [];
   const chassisLinks = links(isRecord(system.Links) ? system.Links.Chassis : undefined);
   if (chassisLinks.length > 0) {
@@ -102,29 +104,38 @@ async function locate(client: RedfishClient): Promise<LedSpot> {
   );
 }
 
+/** A resource with IndicatorLED only is driven through it when the quirk is on; else generic says no. */
+async function checkProperty(spot: LedSpot, quirks: NodeQuirks): Promise<void> {
+  if (hasLia(spot.doc) || (await quirks.has('led-indicator-only', { doc: spot.doc }))) return;
+  throw new NodeError(
+    'unsupported',
+    `${spot.path} has no ${LIA}, only the deprecated ${LED} (used unless --no-quirks)`,
+  );
+}
+
 class RedfishBeaconExecutor implements BeaconExecutor {
   readonly capability = 'beacon' as const;
   readonly flavor = 'redfish';
 
   async getBeacon(_args: undefined, ctx: NodeContext): Promise<BeaconStatus> {
-    const spot = await locate(await redfishClient(ctx));
+    const quirks = redfishQuirks(ctx);
+    const spot = await locate(await redfishClient(ctx), quirks);
+    await checkProperty(spot, quirks);
     return ledStatus(spot.doc, spot.path);
   }
 
   async setBeacon(args: { target: BeaconTarget }, ctx: NodeContext): Promise<BeaconSetOutcome> {
     const client = await redfishClient(ctx);
-    const spot = await locate(client);
-    const prop: LedProperty =
-      args.target === 'blink' ? (hasIndicator(spot.doc) ? LED : LIA) : hasLia(spot.doc) ? LIA : LED;
+    const quirks = redfishQuirks(ctx);
+    const spot = await locate(client, quirks);
+    // Blinking is IndicatorLED's alone: the standard way to blink, wherever the resource has it.
+    const blinkVia = args.target === 'blink' && hasIndicator(spot.doc);
+    if (!blinkVia) await checkProperty(spot, quirks);
+    const prop: LedProperty = blinkVia ? LED : ledProperty(spot.doc);
     const value: boolean | string = prop === LIA ? args.target !== 'off' : INDICATOR_VALUE[args.target];
     if (spot.doc[prop] === value) return { status: ledStatus(spot.doc, spot.path, prop) };
 
-    const bodyEtag = spot.doc['@odata.etag'];
-    const res = await client.patch(
-      spot.path,
-      { [prop]: value },
-      typeof bodyEtag === 'string' && bodyEtag ? { etag: bodyEtag } : {},
-    );
+    const res = await client.patch(spot.path, { [prop]: value }, await ifMatchFor(spot.doc, quirks));
     const after = res.body && prop in res.body ? res.body : await client.get(spot.path);
     return { status: ledStatus(after, spot.path, prop), sent: `${prop}=${String(value)}` };
   }

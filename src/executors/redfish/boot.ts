@@ -1,18 +1,21 @@
 /**
  * Boot override primitives for Redfish BMCs: `Boot.BootSourceOverride{Target,Enabled,Mode}` on the System.
  *
- * Vendor realities handled here (docs/commands/rsetboot.md, reference redfish.md "Boot override"):
+ * What this does on every BMC (docs/commands/rsetboot.md, reference redfish.md "Boot override"):
+ *  - a System whose Boot has no BootSourceOverrideTarget/Enabled (only BootOrder, say) does not advertise
+ *    an override: `unsupported`, for stat as for a set (a System without Boot at all, Cray EX, likewise);
  *  - the target (and Once/Continuous, and the mode) is checked against the BMC's AllowableValues first, so
  *    a refusal names what this BMC allows instead of a 400 from the BMC;
- *  - BootSourceOverrideMode is sent only with -u (HPE answers 400 when it is sent at all), except that a BMC
- *    which says the mode is required gets its current mode echoed back, once;
- *  - BMCs that only take the change on their `@Redfish.Settings` object (AMI) get it there;
- *  - a System without a Boot object (Cray EX) is `unsupported`.
+ *  - BootSourceOverrideMode is sent only with -u, and not when it already reads UEFI.
+ * Vendor departures are quirks (quirks.ts), asked for here: `boot-mode-read-only` (HPE),
+ * `boot-mode-required` (Supermicro, or a refusal naming the mode), `boot-settings-object` (AMI), and
+ * `etag-if-match-required` (Dell, Lenovo) through ifMatchFor.
  */
 import { NodeError, isNodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
 import { redfishClient, type RedfishClient, type RedfishResource } from '../../bmc/index.js';
 import type { BootDevice, BootExecutor, BootSetArgs, BootSetting } from '../../managers/boot.js';
+import { ifMatchFor, redfishQuirks, settingsUri, type NodeQuirks } from './quirks.js';
 
 /** hwctl device → BootSourceOverrideTarget (xCAT's mapping). */
 export const REDFISH_TARGETS: Record<BootDevice, string> = {
@@ -42,12 +45,21 @@ interface BootObject {
   [key: string]: unknown;
 }
 
+/** The System's Boot object, if it advertises a boot override; else `unsupported`, saying why. */
 function bootOf(system: RedfishResource): BootObject {
   const boot = system.Boot;
   if (!boot || typeof boot !== 'object' || Array.isArray(boot)) {
     throw new NodeError('unsupported', 'this BMC has no boot override (its System has no Boot object)');
   }
-  return boot as BootObject;
+  const b = boot as BootObject;
+  if (!('BootSourceOverrideTarget' in b) && !('BootSourceOverrideEnabled' in b)) {
+    const has = Object.keys(b).filter((k) => !k.includes('@'));
+    throw new NodeError(
+      'unsupported',
+      `this BMC does not advertise a boot override (its System's Boot has no BootSourceOverrideTarget or BootSourceOverrideEnabled${has.length > 0 ? `, only ${has.join(', ')}` : ''})`,
+    );
+  }
+  return b;
 }
 
 function strings(v: unknown): string[] | undefined {
@@ -75,14 +87,18 @@ class RedfishBootExecutor implements BootExecutor {
 
   async getBoot(_args: undefined, ctx: NodeContext): Promise<BootSetting> {
     const client = await redfishClient(ctx);
+    redfishQuirks(ctx);
     return bootSettingOf(bootOf(await client.system()));
   }
 
   async setBoot(args: BootSetArgs, ctx: NodeContext): Promise<void> {
     const client = await redfishClient(ctx);
+    const quirks = redfishQuirks(ctx);
     const system = await client.system();
-    const patch = overridePatch(args, bootOf(system));
-    await patchBoot(client, system, patch, ctx);
+    const boot = bootOf(system);
+    const patch = overridePatch(args, boot);
+    await applyModeQuirks(args, boot, patch, quirks);
+    await patchBoot(client, system, patch, quirks, ctx);
   }
 }
 
@@ -122,60 +138,94 @@ export function overridePatch(args: BootSetArgs, boot: BootObject): Record<strin
         `-u: this BMC does not allow BootSourceOverrideMode UEFI${modes ? `; it allows: ${modes.join(', ')}` : ' (no BootSourceOverrideMode)'}`,
       );
     }
-    body.BootSourceOverrideMode = 'UEFI';
+    // A mode that already reads UEFI is not sent: nothing to change, and a BMC that keeps the mode
+    // read-only refuses even an equal value (HPE iLO, community.general#3509).
+    if (boot.BootSourceOverrideMode !== 'UEFI') body.BootSourceOverrideMode = 'UEFI';
   }
   return body;
+}
+
+/** What the mode quirks change in `patch` (in place), or an `unsupported` before anything is sent. */
+async function applyModeQuirks(
+  args: BootSetArgs,
+  boot: BootObject,
+  patch: Record<string, string>,
+  quirks: NodeQuirks,
+): Promise<void> {
+  const current = typeof boot.BootSourceOverrideMode === 'string' ? boot.BootSourceOverrideMode : undefined;
+  if (await quirks.has('boot-mode-read-only')) {
+    if (patch.BootSourceOverrideMode !== undefined) {
+      throw new NodeError(
+        'unsupported',
+        `-u: this BMC's BootSourceOverrideMode is read-only and reads ${current ?? 'nothing'} (set UEFI mode in its BIOS settings)`,
+      );
+    }
+    return;
+  }
+  if (patch.BootSourceOverrideMode === undefined && current && (await quirks.has('boot-mode-required')))
+    patch.BootSourceOverrideMode = args.uefi ? 'UEFI' : current;
 }
 
 async function patchBoot(
   client: RedfishClient,
   system: RedfishResource,
   patch: Record<string, string>,
+  quirks: NodeQuirks,
   ctx: NodeContext,
 ): Promise<void> {
-  const uri = system['@odata.id'];
-  if (!uri) throw new NodeError('protocol', 'Received wrong format response: the System has no @odata.id');
-  const etag = typeof system['@odata.etag'] === 'string' ? system['@odata.etag'] : undefined;
+  const systemUri = system['@odata.id'];
+  if (!systemUri)
+    throw new NodeError('protocol', 'Received wrong format response: the System has no @odata.id');
+  const settings = settingsUri(system);
+  // AMI: the change goes to the settings object from the start (the System refuses it).
+  const uri = settings && (await quirks.has('boot-settings-object')) ? settings : systemUri;
   try {
-    await client.patch(uri, { Boot: patch }, etag ? { etag } : {});
+    await client.patch(
+      uri,
+      { Boot: patch },
+      await ifMatchFor(uri === systemUri ? system : undefined, quirks),
+    );
     return;
   } catch (e) {
-    const retry = secondAttempt(e, system, patch);
+    const retry = await secondAttempt(e, system, uri, patch, quirks);
     if (!retry) throw e;
     ctx.services.debug?.(ctx.node.name, `boot override: ${retry.why}; trying again`);
-    await client.patch(retry.uri, { Boot: retry.patch });
+    await client.patch(retry.uri, { Boot: retry.patch }, await ifMatchFor(undefined, quirks));
   }
 }
 
 /**
- * After a refused PATCH, the one other way worth trying, if any:
- *  - the BMC requires BootSourceOverrideMode: send the current mode back unchanged;
- *  - the BMC wants the change on its settings object (`@Redfish.Settings`, e.g. AMI's `/Systems/Self/SD`).
+ * After a refused PATCH, the one other way worth trying, if a quirk says so:
+ *  - `boot-mode-required`: the BMC requires BootSourceOverrideMode: send the current mode back unchanged;
+ *  - `boot-settings-object`: the BMC wants the change on its settings object (AMI's `/Systems/Self/SD`).
  */
-function secondAttempt(
+async function secondAttempt(
   e: unknown,
   system: RedfishResource,
+  triedUri: string,
   patch: Record<string, string>,
-): { uri: string; patch: Record<string, string>; why: string } | undefined {
+  quirks: NodeQuirks,
+): Promise<{ uri: string; patch: Record<string, string>; why: string } | undefined> {
   if (!isNodeError(e) || e.status === undefined || e.status < 400 || e.status >= 500) return undefined;
-  const uri = system['@odata.id']!;
   const mode = (system.Boot as BootObject).BootSourceOverrideMode;
   if (
-    /BootSourceOverrideMode/.test(e.message) &&
     patch.BootSourceOverrideMode === undefined &&
-    typeof mode === 'string'
+    typeof mode === 'string' &&
+    (await quirks.has('boot-mode-required', { refusal: e.message }))
   ) {
     return {
-      uri,
+      uri: triedUri,
       patch: { ...patch, BootSourceOverrideMode: mode },
       why: `the BMC requires BootSourceOverrideMode (sending its current ${mode})`,
     };
   }
-  const settings = system['@Redfish.Settings'] as { SettingsObject?: { '@odata.id'?: unknown } } | undefined;
-  const settingsUri = settings?.SettingsObject?.['@odata.id'];
-  if (typeof settingsUri === 'string' && settingsUri !== uri && /FutureState|Settings/i.test(e.message)) {
-    return { uri: settingsUri, patch, why: `the BMC takes the change on its settings object ${settingsUri}` };
-  }
+  const settings = settingsUri(system);
+  if (
+    settings &&
+    settings !== triedUri &&
+    (await quirks.has('boot-settings-object', { system, refusal: e.message }))
+  )
+    return { uri: settings, patch, why: `the BMC takes the change on its settings object ${settings}` };
   return undefined;
 }
 

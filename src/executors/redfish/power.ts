@@ -2,13 +2,15 @@
  * Power primitives for Redfish BMCs (ComputerSystem.Reset, Manager.Reset).
  *
  * Each verb is mapped onto a ResetType this BMC allows (inline AllowableValues or ActionInfo; the standard
- * set when the BMC says nothing), trying equivalents in order. The manager (src/managers/power.ts) decides
- * whether to act at all; nothing here reads the state before acting or retries an action. An action reuses
- * the System document of the manager's state read (one GET per node fewer).
+ * set when the BMC says nothing), trying equivalents in order; vendor spellings of the list are quirks
+ * (quirks.ts: `reset-type-off`, `reset-type-glued`). The manager (src/managers/power.ts) decides whether to
+ * act at all; nothing here reads the state before acting or retries an action. An action reuses the System
+ * document of the manager's state read (one GET per node fewer).
  */
 import { NodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
-import { redfishClient, type RedfishClient, type RedfishResource } from '../../bmc/index.js';
+import { isRecord, redfishClient, type RedfishClient, type RedfishResource } from '../../bmc/index.js';
+import { redfishQuirks, splitGlued, type NodeQuirks } from './quirks.js';
 import type {
   BmcStatus,
   PowerAction,
@@ -22,15 +24,39 @@ const SYSTEM_RESET = 'ComputerSystem.Reset';
 const MANAGER_RESET = 'Manager.Reset';
 
 /**
- * ResetTypes to try for each verb, best first. `Off` is Cray EX's non-standard spelling of ForceOff.
+ * ResetTypes to try for each verb, best first (the standard values only: vendor spellings are quirks).
  * softoff has no hard fallback on purpose: a graceful request must never become a hard one.
  */
 export const RESET_CANDIDATES: Record<PowerTarget | 'restart', readonly string[]> = {
   on: ['On', 'ForceOn'],
-  off: ['ForceOff', 'Off'],
+  off: ['ForceOff'],
   softoff: ['GracefulShutdown'],
   restart: ['ForceRestart', 'GracefulRestart', 'PowerCycle'],
 };
+
+/** The ResetTypes this BMC allows for `action` (undefined: it does not say), read through its quirks. */
+async function allowedResets(
+  client: RedfishClient,
+  resource: RedfishResource,
+  action: string,
+  quirks: NodeQuirks,
+): Promise<readonly string[] | undefined> {
+  const allowed = await client.allowableValues(resource, action, 'ResetType');
+  if (!allowed) return undefined;
+  if (await quirks.has('reset-type-glued', { allowed })) return allowed.flatMap((v) => splitGlued(v) ?? [v]);
+  return allowed;
+}
+
+/** The candidates for `target` on this BMC: `off` may be spelt `Off` (quirk reset-type-off). */
+async function candidatesFor(
+  target: PowerTarget | 'restart',
+  allowed: readonly string[] | undefined,
+  quirks: NodeQuirks,
+): Promise<readonly string[]> {
+  if (target === 'off' && allowed && (await quirks.has('reset-type-off', { allowed })))
+    return [...RESET_CANDIDATES.off, 'Off'];
+  return RESET_CANDIDATES[target];
+}
 const BMC_RESET_CANDIDATES = ['ForceRestart', 'GracefulRestart'] as const;
 
 /** The first candidate the BMC allows; with no list from the BMC, the first candidate (standard set). */
@@ -54,9 +80,15 @@ const PHASES: Record<string, PowerPhase> = {
   PoweringOff: 'powering-off',
 };
 
-/** A Redfish PowerState as a phase and xCAT's word (lower case; transitions hyphenated). */
-export function powerStatusOf(powerState: unknown): PowerStatus {
+/**
+ * A Redfish PowerState as a phase and xCAT's word (lower case; transitions hyphenated). A host that is on
+ * but whose Status.State is `Quiesced` (bmcweb's crashed or halted OS: the host is powered, nothing runs)
+ * prints `quiesced`, as xCAT prints the OpenBMC host state Quiesced (src/executors/openbmc/power.ts).
+ */
+export function powerStatusOf(powerState: unknown, status?: unknown): PowerStatus {
   if (typeof powerState !== 'string' || powerState === '') return { phase: 'other', display: 'unknown' };
+  if (powerState === 'On' && isRecord(status) && status.State === 'Quiesced')
+    return { phase: 'other', display: 'quiesced' };
   const phase = PHASES[powerState] ?? 'other';
   const display = phase === 'other' ? powerState.toLowerCase() : phase;
   return { phase, display };
@@ -68,9 +100,10 @@ class RedfishPowerExecutor implements PowerExecutor {
 
   async getState(_args: undefined, ctx: NodeContext): Promise<PowerStatus> {
     const client = await redfishClient(ctx);
+    redfishQuirks(ctx); // none apply to a read; the node's json still lists `quirks: []`
     const system = await client.system();
     if (typeof system.PowerState === 'string' && system.PowerState !== '')
-      return powerStatusOf(system.PowerState);
+      return powerStatusOf(system.PowerState, system.Status);
     // A System without PowerState: the chassis says whether the node has power (xCAT reads it first).
     const chassis = await client.chassis();
     const withState = chassis.find((c) => typeof c.PowerState === 'string');
@@ -86,8 +119,9 @@ class RedfishPowerExecutor implements PowerExecutor {
     const client = await redfishClient(ctx);
     // The manager has just read the state: that read's Actions serve (they do not change with the state).
     const system = await client.system({ reuse: true });
-    const allowed = await client.allowableValues(system, SYSTEM_RESET, 'ResetType');
-    const resetType = pickResetType(RESET_CANDIDATES[args.target], allowed);
+    const quirks = redfishQuirks(ctx);
+    const allowed = await allowedResets(client, system, SYSTEM_RESET, quirks);
+    const resetType = pickResetType(await candidatesFor(args.target, allowed, quirks), allowed);
     if (!resetType) throw unsupported(args.target, allowed);
     return reset(client, system, SYSTEM_RESET, resetType);
   }
@@ -95,7 +129,7 @@ class RedfishPowerExecutor implements PowerExecutor {
   async restart(args: { verb: 'reset' | 'boot' }, ctx: NodeContext): Promise<PowerAction | undefined> {
     const client = await redfishClient(ctx);
     const system = await client.system({ reuse: true });
-    const allowed = await client.allowableValues(system, SYSTEM_RESET, 'ResetType');
+    const allowed = await allowedResets(client, system, SYSTEM_RESET, redfishQuirks(ctx));
     const resetType = pickResetType(RESET_CANDIDATES.restart, allowed);
     ctx.services.debug?.(
       ctx.node.name,
@@ -107,13 +141,14 @@ class RedfishPowerExecutor implements PowerExecutor {
 
   async getBmcState(_args: undefined, ctx: NodeContext): Promise<BmcStatus> {
     const client = await redfishClient(ctx);
+    redfishQuirks(ctx);
     return bmcStatusOf(await client.manager());
   }
 
   async rebootBmc(_args: undefined, ctx: NodeContext): Promise<PowerAction> {
     const client = await redfishClient(ctx);
     const manager = await client.manager();
-    const allowed = await client.allowableValues(manager, MANAGER_RESET, 'ResetType');
+    const allowed = await allowedResets(client, manager, MANAGER_RESET, redfishQuirks(ctx));
     const resetType = pickResetType(BMC_RESET_CANDIDATES, allowed);
     if (!resetType) throw unsupported('bmcreboot', allowed, 'Manager ResetType');
     return reset(client, manager, MANAGER_RESET, resetType);

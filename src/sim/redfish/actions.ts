@@ -124,7 +124,8 @@ const BOOT_WRITABLE = ['BootSourceOverrideTarget', 'BootSourceOverrideEnabled', 
 
 /**
  * Validates a PATCH `Boot` object and returns the change for `setBootOverride`. `known` are the
- * other properties the resource shows in Boot (read-only here).
+ * properties the resource shows in Boot: an override property it does not show is unknown (a capture
+ * whose Boot has only BootOrder has no override), the others it shows are read-only here.
  */
 export function readBootPatch(
   boot: unknown,
@@ -137,11 +138,9 @@ export function readBootPatch(
   const change: Partial<BootOverride> = {};
   for (const [k, v] of Object.entries(boot)) {
     const where = `#/Boot/${k}`;
-    if (!BOOT_WRITABLE.includes(k) || (k === 'BootSourceOverrideMode' && !allowable.modeWritable)) {
-      if (known.includes(k) || BOOT_WRITABLE.includes(k))
-        throw errors.error('PropertyNotWritable', [`Boot/${k}`], { related: [where] });
-      throw errors.error('PropertyUnknown', [`Boot/${k}`], { related: [where] });
-    }
+    if (!known.includes(k)) throw errors.error('PropertyUnknown', [`Boot/${k}`], { related: [where] });
+    if (!BOOT_WRITABLE.includes(k) || (k === 'BootSourceOverrideMode' && !allowable.modeWritable))
+      throw errors.error('PropertyNotWritable', [`Boot/${k}`], { related: [where] });
     if (typeof v !== 'string')
       throw errors.error('PropertyValueTypeError', [JSON.stringify(v), k], { related: [where] });
     const list =

@@ -71,7 +71,8 @@ export function systemDoc(g: Gen): JsonObject {
     BiosVersion: id.biosVersion,
     PowerState: power,
     Status: {
-      State: power === 'Off' && g.p.name === 'openbmc' ? 'Disabled' : 'Enabled',
+      // A quiesced host (crashed or halted OS, still powered) is Status.State Quiesced, as bmcweb shows it.
+      State: quiesced ? 'Quiesced' : power === 'Off' && g.p.name === 'openbmc' ? 'Disabled' : 'Enabled',
       Health: quiesced ? 'Critical' : 'OK',
       HealthRollup: quiesced ? 'Critical' : 'OK',
     },

@@ -403,11 +403,19 @@ export class MockupTree implements ResourceTree {
     const render = (): JsonObject => {
       const d = this.capture.doc(s.path) ?? doc;
       const out: JsonObject = { ...d, PowerState: s.machine.powerState() };
+      const status = obj(d, 'Status');
+      if (status && s.machine.hostState() === 'Quiesced') out.Status = { ...status, State: 'Quiesced' };
       const boot = obj(d, 'Boot');
       if (boot) {
+        // Live values only for the override properties the capture has: a Boot with only BootOrder stays so.
         const b = s.machine.bootOverride();
-        out.Boot = { ...boot, BootSourceOverrideTarget: b.target, BootSourceOverrideEnabled: b.enabled };
-        if ('BootSourceOverrideMode' in boot) (out.Boot as JsonObject).BootSourceOverrideMode = b.mode;
+        const live: JsonObject = {
+          BootSourceOverrideTarget: b.target,
+          BootSourceOverrideEnabled: b.enabled,
+          BootSourceOverrideMode: b.mode,
+        };
+        out.Boot = { ...boot };
+        for (const [k, v] of Object.entries(live)) if (k in boot) (out.Boot as JsonObject)[k] = v;
       }
       overlayLed(out, s);
       return out;
