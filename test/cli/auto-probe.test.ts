@@ -5,7 +5,7 @@
  * whose certificates chain to a CA the inventory does not name (self-signed from hwctl's point of view).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,7 @@ beforeAll(() => {
   defaultStore = join(dir, 'state', 'hwctl', 'known_bmcs');
 });
 afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
   if (savedState === undefined) delete process.env.XDG_STATE_HOME;
   else process.env.XDG_STATE_HOME = savedState;
 });

@@ -2,8 +2,8 @@
  * `http://` BMCs: refused before any BMC is touched unless the inventory says `tls: plaintext`, and then
  * warned about once per run. Through the CLI pipeline against a plain-HTTP simulator, and the real bin.
  */
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InventoryError } from '../../src/core/errors.js';
@@ -26,6 +26,7 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hwctl-plaintext-'));
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The fleet's inventory with `tls` written as given (or not at all). */
 function inventory(tls: string | undefined, name: string): string {

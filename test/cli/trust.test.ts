@@ -4,7 +4,7 @@
  * warning.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/sim/fleet.js';
@@ -19,6 +19,7 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => {
   await sim?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** The BMC addresses pinned in a known_bmcs file (one line each, comments aside). */

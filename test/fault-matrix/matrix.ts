@@ -351,7 +351,31 @@ export const ERROR_KINDS = [
  * processed (it hung) or a BMC that went away for good.
  */
 function sessionsAllowed(cell: Cell): number {
-  return (cell.fault === 'hang' && cell.path === 'logout') || cell.fault.endsWith('gone') ? 1 : 0;
+  return (cell.fault === 'hang' && cell.path === 'logout') ||
+    refusesEveryLogout(cell) ||
+    cell.fault.endsWith('gone')
+    ? 1
+    : 0;
+}
+
+/**
+ * A BMC that answers every logout 503 or resets it: hwctl retries the logout within its bound
+ * (docs/security.md, Sessions) and must be seen to, but no client can close that session.
+ */
+function refusesEveryLogout(cell: Cell): boolean {
+  return cell.path === 'logout' && (cell.fault === '503' || cell.fault === 'reset');
+}
+
+/** Logout requests a node's BMC received (its flavor's logout path and method, from the simulator's counts). */
+function logoutsOf(cell: Cell): number {
+  const { path, method } = PATHS[protocolOf(cell.flavor)].logout;
+  const endpoints = cell.sim.stats().perNode[cell.node]?.endpoints ?? {};
+  let n = 0;
+  for (const [key, count] of Object.entries(endpoints)) {
+    const [m, p] = key.split(' ', 2) as [string, string];
+    if (new RegExp(method).test(m) && new RegExp(path).test(p)) n += count;
+  }
+  return n;
 }
 
 /**
@@ -419,6 +443,7 @@ export function matrixSuite(command: CommandName, known: readonly KnownFailure[]
         const elapsed = (r as { elapsedMs?: number }).elapsedMs ?? 0;
         expect(elapsed).toBeLessThan(TIMEOUT_S * 1000 + SLACK_MS);
         expect(sessionsAfter.get(cell.node)).toBeLessThanOrEqual(sessionsAllowed(cell));
+        if (refusesEveryLogout(cell)) expect(logoutsOf(cell)).toBeGreaterThanOrEqual(2);
         expect(fleet.actions(cell.node)).toBeLessThanOrEqual(1);
       });
     }
