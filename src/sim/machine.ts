@@ -682,6 +682,10 @@ export class SimMachine extends EventEmitter<MachineEvents> {
     this.emit('bmc', 'down');
     this.bmcTimer = this.clock.setTimer(ms, () => {
       this.bmcTimer = undefined;
+      // A timer can fire a millisecond before the wall clock reaches its deadline (timers run on the
+      // monotonic clock): without this, bmcReady() was still false on 'up', the listener stayed closed
+      // and the BMC refused connections for good (test/power/sim.test.ts bmcreboot --wait, ~1 run in 3).
+      this.bmcDownUntil = Math.min(this.bmcDownUntil, this.clock.now());
       if (this.lazyFirmware) this.lazyFirmware.componentRestarted('BMC');
       this.addLog('OK', 'HwctlSim.1.0.BMCReady', 'BMC is ready');
       this.emit('bmc', 'up');

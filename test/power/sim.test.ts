@@ -174,6 +174,7 @@ describe('rpower against every kind of BMC', () => {
     const before = Object.fromEntries(f.all.map((n) => [n, f.sim.machine(n).bmcReboots()]));
     const started = Date.now();
     const r = await rpower(inv(), 'all', ['bmcreboot'], { wait: '10', output: 'json' });
+    expect(r.json!.results.filter((x) => !x.ok)).toEqual([]);
     expect(r.code).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2500);
     for (const x of r.json!.results)
