@@ -4,6 +4,7 @@
  */
 import { NodeError } from '../core/errors.js';
 import type { NodeErrorKind } from '../core/errors.js';
+import { clip } from '../core/text.js';
 
 /** xCAT's message for a BMC that cannot be reached (followed by the reason in parentheses). */
 export const NO_RESPONSE = 'BMC did not respond. Validate BMC configuration and retry the command.';
@@ -173,10 +174,10 @@ export function transportError(e: unknown, ctx: ErrorContext): NodeError {
   if (code && (code.startsWith('ERR_SSL') || code === 'EPROTO' || code.startsWith('ERR_TLS'))) {
     return make(
       'tls',
-      `TLS handshake with ${ctx.hostport} failed (${shorten(detail, 120)}): is this an HTTPS port of a BMC?`,
+      `TLS handshake with ${ctx.hostport} failed (${clip(detail, 120)}): is this an HTTPS port of a BMC?`,
     );
   }
-  return noResponse('unreachable', shorten(detail, 120));
+  return noResponse('unreachable', clip(detail, 120));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -237,9 +238,9 @@ export function textMessage(text: string): string | undefined {
     const title =
       /<title[^>]*>([\s\S]*?)<\/title>/i.exec(t)?.[1] ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(t)?.[1];
     const plain = (title ?? t.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim();
-    return plain ? `${shorten(plain, 80)} (HTML error page)` : 'HTML error page';
+    return plain ? `${clip(plain, 80)} (HTML error page)` : 'HTML error page';
   }
-  return shorten(t.split('\n')[0]!.trim(), 120);
+  return clip(t.split('\n')[0]!.trim(), 120);
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -322,15 +323,11 @@ export function statusError(
 /** A 2xx answer whose body is not what the protocol promises. */
 export function wrongFormat(text: string, what: string): NodeError {
   const t = text.trim();
-  const snippet = t ? `'${shorten(t.replace(/\s+/g, ' '), 60)}'` : 'an empty body';
+  const snippet = t ? `'${clip(t.replace(/\s+/g, ' '), 60)}'` : 'an empty body';
   return new NodeError(
     'protocol',
     `Received wrong format response: ${snippet} from ${what} (expected JSON; retry, and report the BMC firmware if it persists)`,
   );
-}
-
-export function shorten(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {

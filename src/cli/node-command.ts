@@ -11,6 +11,7 @@ import type { RunRequest } from '../engine/run.js';
 import { EXIT } from './exit-codes.js';
 import { bmcOptionsFrom, type GlobalArgs } from './global-options.js';
 import { openInventory, selectNodes } from './select.js';
+import { clip } from '../noderange/limits.js';
 import { resolvePasswords } from '../inventory/index.js';
 import { createRenderer, type Sink } from '../output/render.js';
 import { summarize, summaryLine } from '../output/summary.js';
@@ -72,7 +73,7 @@ export async function runNodeCommand<A, R>(
   const inv = await openInventory(args.inventory);
   for (const w of inv.warnings) sink.err(`Warning: ${w}`);
   const nodes = selectNodes(inv, spec.noderange);
-  if (nodes.length === 0) throw new HwctlUsageError(`noderange '${spec.noderange}' selects no nodes`);
+  if (nodes.length === 0) throw new HwctlUsageError(`noderange '${clip(spec.noderange)}' selects no nodes`);
   if (args.fanout < 1 || !Number.isInteger(args.fanout))
     throw new HwctlUsageError('--fanout must be a whole number >= 1');
   if (args.timeout !== undefined && !(args.timeout > 0))

@@ -3,6 +3,7 @@
  * command line or a file and is evaluated before anything else: a hostile or mistyped one must fail
  * at once with exit 2, not exhaust the stack, the heap or the CPU.
  */
+import { clip as clipText } from '../core/text.js';
 
 /** Parentheses nested deeper than this are refused (the parser and the evaluator recurse on them). */
 export const MAX_NESTING = 100;
@@ -20,9 +21,9 @@ export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 /** Tokens quoted in messages are cut to this many characters: a `^file` may hold anything. */
 export const SHOWN_TOKEN = 40;
 
-/** `text` cut to `max` characters (with `…`), for quoting user input in a message. */
+/** `text` cut to SHOWN_TOKEN characters (with `…`), for quoting user input in a message. */
 export function clip(text: string, max = SHOWN_TOKEN): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return clipText(text, max);
 }
 
 /** 1000000 → '1,000,000'. */

@@ -70,6 +70,15 @@ describe('input limits through the executable', () => {
     expect(sim.stats().totalRequests).toBe(0);
   });
 
+  it('quotes no more than the start of a noderange that selects nothing', async () => {
+    const r = await runCli(['rpower', `/${'q'.repeat(3000)}`, 'stat'], {
+      env: { HWCTL_INVENTORY: sim.inventory },
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/noderange '\/q{38}…' selects no nodes/);
+    expect(r.stderr.length).toBeLessThan(200);
+  });
+
   it('runs catastrophic regexes in linear time', async () => {
     const started = Date.now();
     const [nodes, selector] = await Promise.all([
