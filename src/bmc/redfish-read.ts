@@ -12,23 +12,24 @@ import type { NodeDef } from '../core/types.js';
 import type { NodeContext } from '../engine/executor.js';
 import { isRecord } from './errors.js';
 import { redfishClient } from './index.js';
-import { lastSegment, samePath, severalSystems, systemNotFound } from './redfish.js';
+import { severalSystems, systemNotFound } from './redfish.js';
+import {
+  chooseManager,
+  lastSegment,
+  managerHas,
+  odataIdOf,
+  samePath,
+  type ManagerNeed,
+} from './redfish-topology.js';
 import type { RedfishClient, RedfishResource } from './types.js';
 
 /** Most pages followed in one collection, whatever the nextLinks say. */
 export const MAX_PAGES = 1000;
 
-/** The `@odata.id` of a reference or resource. */
-export function odataIdOf(v: unknown): string | undefined {
-  return isRecord(v) && typeof v['@odata.id'] === 'string' ? v['@odata.id'] : undefined;
-}
-
 /** A resource body rather than a bare reference: it has a property that is not an `@odata.` annotation. */
 export function isResolved(v: unknown): v is RedfishResource {
   return isRecord(v) && Object.keys(v).some((k) => !k.startsWith('@odata.'));
 }
-
-export { lastSegment, samePath };
 
 /**
  * How deep this service expands with `$expand=.`: 0 = not at all, 1 = `$expand=.` without `$levels`,
@@ -470,78 +471,6 @@ export async function readSystem(
   return systems[0]!;
 }
 
-/** What a command needs from the Manager: its logs (reventlog) or its firmware version (rinv firm). */
-export type ManagerNeed = 'LogServices' | 'FirmwareVersion';
-
-/**
- * ManagerType preference when the System names no Manager: the BMC, then an enclosure's manager
- * (blade chassis put the logs there), then the other kinds; an AuxiliaryController (a satellite
- * controller listed before the real one on some enclosures) comes last.
- */
-const MANAGER_TYPES = [
-  'BMC',
-  'EnclosureManager',
-  'ManagementController',
-  'RackManager',
-  'Service',
-  'FabricManager',
-  'Hypervisor',
-  'AuxiliaryController',
-];
-
-function managerRank(m: RedfishResource): number {
-  const i = MANAGER_TYPES.indexOf(typeof m.ManagerType === 'string' ? m.ManagerType : '');
-  return i < 0 ? MANAGER_TYPES.length - 1 : i; // unknown types just before AuxiliaryController
-}
-
-function has(m: RedfishResource, need: ManagerNeed): boolean {
-  const v = m[need];
-  return need === 'FirmwareVersion' ? typeof v === 'string' && v.trim() !== '' : odataIdOf(v) !== undefined;
-}
-
-function linksTo(m: RedfishResource, prop: string, path: string | undefined): boolean {
-  const list = isRecord(m.Links) ? m.Links[prop] : undefined;
-  return (
-    path !== undefined &&
-    Array.isArray(list) &&
-    list.some((l) => {
-      const id = odataIdOf(l);
-      return id !== undefined && samePath(id, path);
-    })
-  );
-}
-
-/**
- * Which Manager serves `system` for a command that needs `need`, and why (for --debug):
- *  1. the System's Links.ManagedBy (the first one that has what is needed, else the first);
- *  2. else, among the Managers, one whose Links.ManagerForServers names the System;
- *  3. else by ManagerType (MANAGER_TYPES), preferring one that has what is needed.
- * Taking Managers[0] is wrong on enclosures that list an auxiliary controller first.
- */
-export function chooseManager(
-  managers: readonly RedfishResource[],
-  system: RedfishResource | undefined,
-  need: ManagerNeed,
-): { manager: RedfishResource; why: string } | undefined {
-  if (managers.length === 0) return undefined;
-  const systemPath = system ? odataIdOf(system) : undefined;
-  const scored = managers.map((m, i) => ({
-    m,
-    i,
-    key: [linksTo(m, 'ManagerForServers', systemPath) ? 0 : 1, has(m, need) ? 0 : 1, managerRank(m), i],
-  }));
-  scored.sort((a, b) => {
-    for (let k = 0; k < a.key.length; k++) if (a.key[k] !== b.key[k]) return a.key[k]! - b.key[k]!;
-    return 0;
-  });
-  const best = scored[0]!.m;
-  const reasons: string[] = [];
-  if (linksTo(best, 'ManagerForServers', systemPath)) reasons.push('its ManagerForServers names the System');
-  reasons.push(`ManagerType ${typeof best.ManagerType === 'string' ? best.ManagerType : 'not given'}`);
-  reasons.push(has(best, need) ? `has ${need}` : `no Manager has ${need}`);
-  return { manager: best, why: reasons.join(', ') };
-}
-
 /**
  * The Manager of a system for a command needing `need`: Links.ManagedBy, else the best of the
  * Managers collection (chooseManager). The choice is a `--debug` line. Soft: undefined + note.
@@ -555,7 +484,7 @@ export async function readManager(
   const linked = Array.isArray(links) ? links : [];
   if (linked.length > 0) {
     const docs = await reader.resolveAll(linked, 'Manager');
-    const pick = docs.find((d) => has(d, need)) ?? docs[0];
+    const pick = docs.find((d) => managerHas(d, need)) ?? docs[0];
     if (pick) {
       reader.debugLine(`Manager ${odataIdOf(pick) ?? '?'} used: the System's Links.ManagedBy`);
       return pick;
@@ -582,87 +511,4 @@ export async function readManager(
 export async function readChassis(reader: RedfishReader, levels = 0): Promise<RedfishResource[]> {
   const path = collectionPath(reader.client.root, 'Chassis');
   return reader.members(path, { levels, what: 'Chassis' });
-}
-
-function refList(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map(odataIdOf).filter((x): x is string => x !== undefined);
-  const one = odataIdOf(v);
-  return one ? [one] : [];
-}
-
-function linkList(r: RedfishResource, prop: string): string[] {
-  return isRecord(r.Links) ? refList(r.Links[prop]) : [];
-}
-
-function idOfResource(r: RedfishResource): string | undefined {
-  if (typeof r.Id === 'string' && r.Id !== '') return r.Id;
-  const path = odataIdOf(r);
-  return path ? lastSegment(path) : undefined;
-}
-
-const inPaths = (paths: readonly string[], path: string | undefined) =>
-  path !== undefined && paths.some((p) => samePath(p, path));
-
-/**
- * The chassis that hold `system`'s hardware, among `chassis` (the Chassis collection), and how they
- * were found. A BMC with several Systems (blade enclosures, Node0..Node3) must never have one node
- * show another's sensors:
- *  1. linked: the System's Links.Chassis, or a chassis whose Links.ComputerSystems names the System;
- *  2. else the chassis with the System's Id (`Systems/Node0` ↔ `Chassis/Node0`);
- *  then the chassis those are contained in (Links.ContainedBy, or Links.Contains naming them), and
- *  the chassis no System claims (by links or Id): the enclosure's shared fans and supplies.
- * With one System every chassis is its own unless linked to other systems only. With several and none of the System's own found: only
- * the shared chassis, which the caller notes. A chassis another System claims is never included.
- */
-export function chassisOfSystem(
-  system: RedfishResource,
-  systems: readonly RedfishResource[],
-  chassis: readonly RedfishResource[],
-): { chassis: RedfishResource[]; how: string } {
-  const sysPath = odataIdOf(system);
-  // One System: every chassis is its own (baseboard, backplane, supplies; Intel lists 7), except
-  // one whose Links.ComputerSystems names only other systems.
-  if (systems.length <= 1) {
-    const mine = chassis.filter((c) => {
-      const linked = linkList(c, 'ComputerSystems');
-      return linked.length === 0 || inPaths(linked, sysPath);
-    });
-    return { chassis: mine, how: 'the only System: every chassis not linked to another' };
-  }
-  const sysLinks = linkList(system, 'Chassis');
-  let own = chassis.filter(
-    (c) => inPaths(sysLinks, odataIdOf(c)) || inPaths(linkList(c, 'ComputerSystems'), sysPath),
-  );
-  let how = 'linked to the System (Links)';
-  if (own.length === 0) {
-    const id = idOfResource(system);
-    own = chassis.filter((c) => id !== undefined && idOfResource(c) === id);
-    how = `with the System's Id ${id ?? '?'}`;
-  }
-  // Chassis that no System claims (by links or Id): shared by the nodes (an enclosure's fans and
-  // supplies), shown with every node, under their own chassis Id.
-  const claimed = (c: RedfishResource) =>
-    systems.some(
-      (s) =>
-        inPaths(linkList(s, 'Chassis'), odataIdOf(c)) ||
-        inPaths(linkList(c, 'ComputerSystems'), odataIdOf(s)) ||
-        (idOfResource(s) !== undefined && idOfResource(s) === idOfResource(c)),
-    );
-  const shared = (extra: readonly RedfishResource[]) =>
-    chassis.filter((c) => !own.includes(c) && !extra.includes(c) && !claimed(c));
-  if (own.length === 0) {
-    return { chassis: shared([]), how: 'none linked to the System or with its Id: shared chassis only' };
-  }
-  const ownPaths = own.map(odataIdOf).filter((p): p is string => p !== undefined);
-  const containers = chassis.filter(
-    (c) =>
-      !own.includes(c) &&
-      (own.some((o) => inPaths(linkList(o, 'ContainedBy'), odataIdOf(c))) ||
-        linkList(c, 'Contains').some((p) => inPaths(ownPaths, p))),
-  );
-  const rest = shared(containers);
-  const picked = new Set([...own, ...containers, ...rest]);
-  const all = chassis.filter((c) => picked.has(c)); // in collection order
-  const plus = containers.length + rest.length > 0 ? `${how}, and the enclosure or shared chassis` : how;
-  return { chassis: all, how: plus };
 }

@@ -11,6 +11,14 @@ import type { StatusContext } from './errors.js';
 import { missingCredentials, retryAfterMs, sleep } from './http.js';
 import type { BmcRequest, BmcResponse, BmcTransport } from './http.js';
 import { recordSession } from './ledger.js';
+import {
+  chassisOfSystem,
+  chooseManager,
+  lastSegment,
+  odataIdOf,
+  refList,
+  samePath,
+} from './redfish-topology.js';
 import { sendLogout, sessionClosed, sessionExpiredAgain } from './session.js';
 import type {
   ActionOptions,
@@ -29,16 +37,6 @@ const OK_WRITE = new Set([200, 201, 202, 204]);
 const TASK_DONE = new Set(['Completed']);
 const TASK_FAILED = new Set(['Exception', 'Killed', 'Cancelled']);
 
-/** Paths compare equal with or without a trailing slash. */
-export function samePath(a: string, b: string): boolean {
-  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
-}
-
-/** The last segment of an @odata.id (`/redfish/v1/Systems/1/` → `1`). */
-export function lastSegment(id: string): string {
-  return decodeURIComponent(id.replace(/\/+$/, '').split('/').pop() ?? '');
-}
-
 /** The inventory's `system:` names no System of this BMC: say which it has. */
 export function systemNotFound(want: string, ids: readonly string[]): NodeError {
   return new NodeError(
@@ -53,14 +51,6 @@ export function severalSystems(ids: readonly string[]): NodeError {
     'failed',
     `This BMC has ${ids.length} systems (${ids.map(lastSegment).join(', ')}): choose one with system: <id> in the inventory`,
   );
-}
-
-function odataId(v: unknown): string | undefined {
-  return isRecord(v) && typeof v['@odata.id'] === 'string' ? v['@odata.id'] : undefined;
-}
-
-function links(v: unknown): string[] {
-  return Array.isArray(v) ? v.map(odataId).filter((x): x is string => x !== undefined) : [];
 }
 
 interface Session {
@@ -131,8 +121,8 @@ export class Redfish implements RedfishClient {
     this.root = root;
     if (this.init.username === undefined || this.init.password === undefined) throw missingCredentials();
 
-    const sessionsPath = odataId(isRecord(root.Links) ? root.Links.Sessions : undefined);
-    const hasSessionService = sessionsPath !== undefined || odataId(root.SessionService) !== undefined;
+    const sessionsPath = odataIdOf(isRecord(root.Links) ? root.Links.Sessions : undefined);
+    const hasSessionService = sessionsPath !== undefined || odataIdOf(root.SessionService) !== undefined;
     if (this.init.auth === 'basic' || (this.init.auth === 'auto' && !hasSessionService)) {
       this.authMode = 'basic';
       this.t.debug(
@@ -193,7 +183,7 @@ export class Redfish implements RedfishClient {
         body = undefined;
       }
       // No Location: the body's @odata.id (openbmc/openbmc#3353).
-      session.uri = odataId(body);
+      session.uri = odataIdOf(body);
       if (session.uri) session.info.uri = session.uri;
       else this.t.debug('session has no Location and no @odata.id: it cannot be deleted at logout');
     }
@@ -414,7 +404,7 @@ export class Redfish implements RedfishClient {
     while (next && !seen.has(next)) {
       seen.add(next);
       const page: RedfishResource = await this.get(next);
-      append(out, links(page.Members));
+      append(out, refList(page.Members));
       const link: unknown = page['Members@odata.nextLink'] ?? page['@odata.nextLink'];
       next = typeof link === 'string' ? link : undefined;
     }
@@ -422,7 +412,7 @@ export class Redfish implements RedfishClient {
   }
 
   private collection(name: 'Systems' | 'Managers' | 'Chassis'): string {
-    const id = odataId(this.root[name]);
+    const id = odataIdOf(this.root[name]);
     if (!id)
       throw new NodeError(
         'unsupported',
@@ -473,18 +463,22 @@ export class Redfish implements RedfishClient {
   }
 
   private async findManager(): Promise<string> {
-    const system = odataId(this.root.Systems) ? await this.system().catch(() => undefined) : undefined;
-    const managedBy = links(isRecord(system?.Links) ? system.Links.ManagedBy : undefined);
+    const system = odataIdOf(this.root.Systems) ? await this.system().catch(() => undefined) : undefined;
+    const managedBy = refList(isRecord(system?.Links) ? system.Links.ManagedBy : undefined);
     if (managedBy.length > 0) return managedBy[0]!;
     const members = await this.members(this.collection('Managers'));
     if (members.length === 0)
       throw new NodeError('unsupported', 'This BMC exposes no Manager (Managers collection is empty)');
     if (members.length === 1) return members[0]!;
-    for (const m of members) {
-      const r: RedfishResource = await this.get(m);
-      if (r.ManagerType === 'BMC') return m;
-    }
-    return members[0]!;
+    // Same choice as the readers (rinv, reventlog): not Managers[0], which on some enclosures is an
+    // auxiliary controller.
+    const docs = await Promise.all(members.map((m) => this.get(m)));
+    const chosen = chooseManager(docs, system, 'FirmwareVersion')!;
+    const path = odataIdOf(chosen.manager) ?? members[docs.indexOf(chosen.manager)]!;
+    this.t.debug(
+      `Manager ${path} used (of ${members.length}; the System has no Links.ManagedBy): ${chosen.why}`,
+    );
+    return path;
   }
 
   async chassis(): Promise<RedfishResource[]> {
@@ -493,11 +487,26 @@ export class Redfish implements RedfishClient {
     return Promise.all((await this.chassisPaths).map((p) => this.get(p)));
   }
 
+  /**
+   * The System's own chassis first (its Links.Chassis; else chassisOfSystem: by Id on link-less blade
+   * enclosures), then the enclosure or shared ones: never another System's chassis, whose LED or power
+   * is another node's.
+   */
   private async findChassis(): Promise<string[]> {
-    const system = odataId(this.root.Systems) ? await this.system().catch(() => undefined) : undefined;
-    const own = links(isRecord(system?.Links) ? system.Links.Chassis : undefined);
-    if (own.length > 0) return own;
-    return this.members(this.collection('Chassis'));
+    const system = odataIdOf(this.root.Systems) ? await this.system().catch(() => undefined) : undefined;
+    const linked = refList(isRecord(system?.Links) ? system.Links.Chassis : undefined);
+    if (linked.length > 0) return linked;
+    const members = await this.members(this.collection('Chassis'));
+    if (!system || members.length === 0) return members;
+    const systemPaths = await this.members(this.collection('Systems'));
+    const [systems, chassis] = await Promise.all([
+      Promise.all(systemPaths.map((p) => (samePath(p, odataIdOf(system) ?? '') ? system : this.get(p)))),
+      Promise.all(members.map((m) => this.get(m))),
+    ]);
+    const mine = chassisOfSystem(system, systems, chassis);
+    this.t.debug(`Chassis of ${odataIdOf(system) ?? 'the System'}: ${mine.how}`);
+    const ordered = [...mine.own, ...mine.chassis.filter((c) => !mine.own.includes(c))];
+    return ordered.map((c) => odataIdOf(c) ?? members[chassis.indexOf(c)]!);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -544,7 +553,7 @@ export class Redfish implements RedfishClient {
     // Never If-Match on an action (iDRAC answers 412 to it).
     const res = await this.post(target, body, opts);
     if (res.status === 202 && opts.waitTask !== false) {
-      const monitor = res.location ?? odataId(res.body);
+      const monitor = res.location ?? odataIdOf(res.body);
       if (monitor) res.task = await this.waitTask(monitor, opts.task);
     }
     return res;

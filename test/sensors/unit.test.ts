@@ -15,7 +15,7 @@ import {
   type SensorReading,
 } from '../../src/managers/sensors.js';
 import { ledReport, openbmcReading, sensorLabel } from '../../src/executors/openbmc/sensors.js';
-import { chassisOfSystem } from '../../src/bmc/redfish-read.js';
+import { chassisOfSystem } from '../../src/bmc/redfish-topology.js';
 import {
   categoryOf,
   fromPower,

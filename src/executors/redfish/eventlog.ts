@@ -14,7 +14,8 @@ import { NodeError, isNodeError } from '../../core/errors.js';
 import type { GroupContext, NodeContext } from '../../engine/executor.js';
 import { redfishClient, type RedfishClient, type RedfishResource, isRecord } from '../../bmc/index.js';
 import { describeStop, readMembers, withQuery, type WalkState } from '../../bmc/redfish-paging.js';
-import { chooseManager, errorBodyCode } from '../../bmc/redfish-read.js';
+import { errorBodyCode } from '../../bmc/redfish-read.js';
+import { chooseManager } from '../../bmc/redfish-topology.js';
 import {
   mergeByTime,
   type ClearOutcome,

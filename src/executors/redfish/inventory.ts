@@ -11,16 +11,8 @@
 import { append } from '../../core/arrays.js';
 import type { NodeContext } from '../../engine/executor.js';
 import { isRecord } from '../../bmc/index.js';
-import {
-  RedfishReader,
-  nodeReader,
-  isResolved,
-  lastSegment,
-  odataIdOf,
-  readManager,
-  readSystem,
-  samePath,
-} from '../../bmc/redfish-read.js';
+import { RedfishReader, nodeReader, isResolved, readManager, readSystem } from '../../bmc/redfish-read.js';
+import { lastSegment, odataIdOf, samePath } from '../../bmc/redfish-topology.js';
 import type { RedfishResource } from '../../bmc/types.js';
 import type {
   FirmwareImage,

@@ -174,8 +174,9 @@ export function bmcStatusOf(manager: RedfishResource): BmcStatus {
   const status = manager.Status as { State?: unknown } | undefined;
   const state = status && typeof status === 'object' ? status.State : undefined;
   const power = manager.PowerState;
+  // A blank State (seen on enclosure managers) says nothing, like a missing one.
   const ready =
-    (state === undefined || state === null || state === 'Enabled') &&
+    (state === undefined || state === null || state === '' || state === 'Enabled') &&
     (power === undefined || power === null || power === 'On');
   return { ready, display: ready ? 'BMC Ready' : 'BMC NotReady' };
 }

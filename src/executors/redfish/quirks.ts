@@ -233,7 +233,8 @@ export const QUIRKS: { readonly [K in QuirkId]: Quirk<ProbeInputs[K]> } = {
     id: 'led-on-chassis',
     commands: ['rbeacon'],
     behaviour: 'the System has no identify LED property; its Chassis has',
-    workaround: 'use the LED of the System’s Chassis (Links.Chassis, else every Chassis)',
+    workaround:
+      'use the LED of the System’s Chassis (Links.Chassis, else its own by Id on a blade enclosure, then the enclosure’s; never another System’s)',
     generic: 'the System’s LED only; unsupported when it has none',
     probe: {
       describe: 'the System has neither LocationIndicatorActive nor IndicatorLED',

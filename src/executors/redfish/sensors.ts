@@ -14,15 +14,8 @@
  */
 import type { NodeContext } from '../../engine/executor.js';
 import { isRecord } from '../../bmc/index.js';
-import {
-  RedfishReader,
-  chassisOfSystem,
-  nodeReader,
-  lastSegment,
-  odataIdOf,
-  readChassis,
-  readSystem,
-} from '../../bmc/redfish-read.js';
+import { RedfishReader, nodeReader, readChassis, readSystem } from '../../bmc/redfish-read.js';
+import { chassisOfSystem, lastSegment, odataIdOf } from '../../bmc/redfish-topology.js';
 import type { RedfishResource } from '../../bmc/types.js';
 import type {
   LedState,
