@@ -3,7 +3,10 @@ import { afterAll } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { NodeDef } from '../../src/core/types.js';
+import { loadInventory } from '../../src/inventory/index.js';
+import { startSimulator, type Simulator } from '../../src/sim/fleet.js';
 import type { NodeContext, RunServices } from '../../src/engine/executor.js';
 
 export const PASSWORD = 'S3cret-Pa55';
@@ -102,4 +105,22 @@ export async function rejection(
 /** A socket-level error as Node raises it (nock needs an Error instance to pass the code through). */
 export function netError(code: string, message = code): Error {
   return Object.assign(new Error(message), { code });
+}
+
+/** A fleet of 10 mixed BMCs (Redfish personalities and OpenBMC REST), its nodes and their passwords. */
+export async function startMixedFleet(opts: { transitionMs: number; seed: number }): Promise<{
+  sim: Simulator;
+  nodes: NodeDef[];
+  passwords: Map<string, string>;
+}> {
+  const sim = await startSimulator({
+    nodes: 10,
+    flavor: 'mixed',
+    personality: 'mixed',
+    adminPort: false,
+    ...opts,
+  });
+  const nodes = [...(await loadInventory(sim.inventory)).nodes.values()];
+  const password = (await readFile(sim.passwordFile, 'utf8')).trim();
+  return { sim, nodes, passwords: new Map(nodes.map((n) => [n.name, password])) };
 }

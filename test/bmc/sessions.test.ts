@@ -25,7 +25,7 @@ import type { FaultSpec } from '../../src/sim/faults.js';
 import { startSimulator } from '../../src/sim/fleet.js';
 import type { Simulator } from '../../src/sim/fleet.js';
 import { FleetStats } from '../../src/sim/stats.js';
-import { recordingServices, testContext } from './helpers.js';
+import { recordingServices, startMixedFleet, testContext } from './helpers.js';
 
 unpatchHttp();
 registerBuiltinExecutors();
@@ -35,17 +35,7 @@ let nodes: NodeDef[];
 let passwords: Map<string, string>;
 
 beforeAll(async () => {
-  sim = await startSimulator({
-    nodes: 10,
-    flavor: 'mixed',
-    personality: 'mixed',
-    transitionMs: 50,
-    seed: 11,
-    adminPort: false,
-  });
-  nodes = [...(await loadInventory(sim.inventory)).nodes.values()];
-  const password = (await readFile(sim.passwordFile, 'utf8')).trim();
-  passwords = new Map(nodes.map((n) => [n.name, password]));
+  ({ sim, nodes, passwords } = await startMixedFleet({ transitionMs: 50, seed: 11 }));
 });
 
 afterEach(async () => {

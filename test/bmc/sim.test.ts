@@ -5,7 +5,6 @@
  */
 import { unpatchHttp } from '../helpers/nock-harness.js';
 import { describe, it, expect, beforeAll, afterAll, afterEach } from '@jest/globals';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   closeAllSessions,
@@ -19,11 +18,9 @@ import type { NodeDef, NodeResult } from '../../src/core/types.js';
 import type { Executor, NodeContext } from '../../src/engine/executor.js';
 import { runOperation } from '../../src/engine/run.js';
 import { registerExecutor } from '../../src/executors/registry.js';
-import { loadInventory } from '../../src/inventory/index.js';
-import { startSimulator } from '../../src/sim/fleet.js';
 import { FleetStats } from '../../src/sim/stats.js';
 import type { Simulator } from '../../src/sim/fleet.js';
-import { recordingServices, tempDir, testContext } from './helpers.js';
+import { recordingServices, startMixedFleet, tempDir, testContext } from './helpers.js';
 
 // A nock suite that ran earlier in this jest worker may have left its interceptor in node:http.
 unpatchHttp();
@@ -100,17 +97,7 @@ let nodes: NodeDef[];
 let passwords: Map<string, string>;
 
 beforeAll(async () => {
-  sim = await startSimulator({
-    nodes: 10,
-    flavor: 'mixed',
-    personality: 'mixed',
-    transitionMs: 100,
-    seed: 7,
-    adminPort: false,
-  });
-  nodes = [...(await loadInventory(sim.inventory)).nodes.values()];
-  const password = (await readFile(sim.passwordFile, 'utf8')).trim();
-  passwords = new Map(nodes.map((n) => [n.name, password]));
+  ({ sim, nodes, passwords } = await startMixedFleet({ transitionMs: 100, seed: 7 }));
 });
 
 afterEach(() => {
