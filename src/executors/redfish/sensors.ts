@@ -215,28 +215,45 @@ function legacyPath(m: Record<string, unknown>): { path?: string } {
   return id ? { path: id } : {};
 }
 
+/**
+ * A legacy Thermal/Power array whose members carry one reading and the threshold properties
+ * (Temperatures, Voltages): one reading each, labelled as arrayLabels does.
+ */
+function thresholdArray(
+  doc: Resource,
+  chassis: string,
+  array: string,
+  kind: string,
+  category: SensorCategory,
+  reading: string,
+  unit: string,
+  bmcUnit: string,
+): SensorReading[] {
+  const items = members(doc, array);
+  const labels = arrayLabels(items, kind);
+  return items.map((m, i) =>
+    tagged(
+      {
+        label: labels[i]!,
+        category,
+        value: readingOf(m[reading]),
+        unit,
+        bmcUnit,
+        ...legacyPath(m),
+        chassis,
+        ...statusOf(m),
+        thresholds: legacyThresholds(m),
+      },
+      m,
+    ),
+  );
+}
+
 /** Thermal: Temperatures (°C) and Fans (RPM or percent). */
 export function fromThermal(doc: Resource, chassis: string): SensorReading[] {
   const out: SensorReading[] = [];
-  const temps = members(doc, 'Temperatures');
-  const tempLabels = arrayLabels(temps, 'Temperature');
-  temps.forEach((t, i) =>
-    out.push(
-      tagged(
-        {
-          label: tempLabels[i]!,
-          category: 'temp',
-          value: readingOf(t.ReadingCelsius),
-          unit: 'C',
-          bmcUnit: 'Cel',
-          ...legacyPath(t),
-          chassis,
-          ...statusOf(t),
-          thresholds: legacyThresholds(t),
-        },
-        t,
-      ),
-    ),
+  out.push(
+    ...thresholdArray(doc, chassis, 'Temperatures', 'Temperature', 'temp', 'ReadingCelsius', 'C', 'Cel'),
   );
   const fans = members(doc, 'Fans');
   const fanLabels = arrayLabels(fans, 'Fan');
@@ -286,26 +303,7 @@ export function fromPower(doc: Resource, chassis: string): SensorReading[] {
       ),
     );
   });
-  const volts = members(doc, 'Voltages');
-  const voltLabels = arrayLabels(volts, 'Voltage');
-  volts.forEach((v, i) =>
-    out.push(
-      tagged(
-        {
-          label: voltLabels[i]!,
-          category: 'voltage',
-          value: readingOf(v.ReadingVolts),
-          unit: 'Volts',
-          bmcUnit: 'V',
-          ...legacyPath(v),
-          chassis,
-          ...statusOf(v),
-          thresholds: legacyThresholds(v),
-        },
-        v,
-      ),
-    ),
-  );
+  out.push(...thresholdArray(doc, chassis, 'Voltages', 'Voltage', 'voltage', 'ReadingVolts', 'Volts', 'V'));
   const supplies = members(doc, 'PowerSupplies');
   const supplyLabels = arrayLabels(supplies, 'Power Supply');
   supplies.forEach((s, i) => {
