@@ -348,7 +348,12 @@ export class SimMachine extends EventEmitter<MachineEvents> {
 
   /** Every account, without its password. */
   listAccounts(): AccountInfo[] {
-    return [...this.accounts].map(([name, a]) => ({ name, role: a.role, enabled: a.enabled, locked: a.locked }));
+    return [...this.accounts].map(([name, a]) => ({
+      name,
+      role: a.role,
+      enabled: a.enabled,
+      locked: a.locked,
+    }));
   }
 
   account(username: string): AccountInfo | undefined {

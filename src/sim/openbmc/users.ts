@@ -13,7 +13,16 @@
 import type { AccountRole, SimMachine } from '../machine.js';
 import { MachineError } from '../machine.js';
 import { RestError } from './envelope.js';
-import { BASE, argAt, asBool, asString, asStringList, badValue, type ObjectMap, type Provider } from './objects.js';
+import {
+  BASE,
+  argAt,
+  asBool,
+  asString,
+  asStringList,
+  badValue,
+  type ObjectMap,
+  type Provider,
+} from './objects.js';
 
 const PRIV: Record<AccountRole, string> = {
   Administrator: 'priv-admin',
@@ -34,7 +43,8 @@ function machineCall<T>(fn: () => T): T {
     return fn();
   } catch (e) {
     if (!(e instanceof MachineError)) throw e;
-    if (e.kind === 'notFound') throw new RestError(404, e.message, 'org.freedesktop.DBus.Error.UnknownObject');
+    if (e.kind === 'notFound')
+      throw new RestError(404, e.message, 'org.freedesktop.DBus.Error.UnknownObject');
     if (e.kind === 'conflict')
       throw new RestError(400, e.message, 'xyz.openbmc_project.Common.Error.ResourceAlreadyExists');
     throw new RestError(400, e.message, 'xyz.openbmc_project.Common.Error.InvalidArgument');
@@ -55,10 +65,12 @@ export function userProvider(m: SimMachine, requester: () => string | undefined)
     const who = requester();
     return who === undefined || (m.account(who)?.role ?? 'Administrator') === 'Administrator';
   };
-  const admin = <A extends unknown[], T>(fn: (...a: A) => T) => (...a: A): T => {
-    if (!isAdmin()) throw forbidden();
-    return fn(...a);
-  };
+  const admin =
+    <A extends unknown[], T>(fn: (...a: A) => T) =>
+    (...a: A): T => {
+      if (!isAdmin()) throw forbidden();
+      return fn(...a);
+    };
   return {
     root: `${BASE}/user`,
     build(into: ObjectMap) {
@@ -92,7 +104,9 @@ export function userProvider(m: SimMachine, requester: () => string | undefined)
             UserLockedForFailedAttempt: a.locked,
           },
           set: {
-            UserPrivilege: admin((v: unknown) => machineCall(() => m.updateAccount(name, { role: roleOf(v) }))),
+            UserPrivilege: admin((v: unknown) =>
+              machineCall(() => m.updateAccount(name, { role: roleOf(v) })),
+            ),
             UserEnabled: admin((v: unknown) =>
               machineCall(() => m.updateAccount(name, { enabled: asBool(v, 'UserEnabled') })),
             ),

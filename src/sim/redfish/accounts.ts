@@ -14,7 +14,13 @@
  *  - a password change ends the user's other sessions; the session that made it keeps working
  *    (bmcweb's removeSessionsByUsernameExceptSession). Basic auth needs the new password at once.
  */
-import { ACCOUNT_ROLES, MachineError, type AccountInfo, type AccountRole, type SimMachine } from '../machine.js';
+import {
+  ACCOUNT_ROLES,
+  MachineError,
+  type AccountInfo,
+  type AccountRole,
+  type SimMachine,
+} from '../machine.js';
 import type { ErrorFactory, RedfishError } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
 import type { SessionStore } from './sessions.js';
@@ -175,16 +181,20 @@ export class AccountService {
 
   private machineError(e: MachineError, passwordProperty: string): RedfishError {
     if (e.kind === 'notFound') return this.errors.error('ResourceNotFound', ['ManagerAccount', e.message]);
-    if (e.kind === 'conflict') return this.errors.error('ResourceAlreadyExists', ['ManagerAccount', 'UserName', e.message]);
+    if (e.kind === 'conflict')
+      return this.errors.error('ResourceAlreadyExists', ['ManagerAccount', 'UserName', e.message]);
     if (/password/.test(e.message))
       return this.errors.error('PropertyValueFormatError', [MASKED, passwordProperty], {
         related: [`#/${passwordProperty}`],
       });
-    return this.errors.error('PropertyValueFormatError', [e.message, 'UserName'], { related: ['#/UserName'] });
+    return this.errors.error('PropertyValueFormatError', [e.message, 'UserName'], {
+      related: ['#/UserName'],
+    });
   }
 
   private role(v: unknown): AccountRole {
-    if (typeof v !== 'string') throw this.errors.error('PropertyValueTypeError', [JSON.stringify(v), 'RoleId']);
+    if (typeof v !== 'string')
+      throw this.errors.error('PropertyValueTypeError', [JSON.stringify(v), 'RoleId']);
     const role = ACCOUNT_ROLES.find((r) => r === v);
     if (!role) throw this.errors.error('PropertyValueNotInList', [v, 'RoleId'], { related: ['#/RoleId'] });
     return role;
@@ -197,7 +207,9 @@ export class AccountService {
     return v;
   }
 
-  private create(ctx: RequestContext): undefined | { status: number; headers: Record<string, string>; body: JsonObject } {
+  private create(
+    ctx: RequestContext,
+  ): undefined | { status: number; headers: Record<string, string>; body: JsonObject } {
     this.requireAdmin(ctx);
     const body = parseJsonBody(ctx);
     if (!isObject(body)) throw this.errors.error('MalformedJSON');
@@ -205,7 +217,8 @@ export class AccountService {
       if (body[k] === undefined) throw this.errors.error('PropertyMissing', [k], { related: [`#/${k}`] });
     const name = body.UserName;
     const password = body.Password;
-    if (typeof name !== 'string') throw this.errors.error('PropertyValueTypeError', [JSON.stringify(name), 'UserName']);
+    if (typeof name !== 'string')
+      throw this.errors.error('PropertyValueTypeError', [JSON.stringify(name), 'UserName']);
     if (typeof password !== 'string') throw this.errors.error('PropertyValueTypeError', [MASKED, 'Password']);
     const role = this.role(body.RoleId);
     const enabled = this.bool(body, 'Enabled') ?? true;
