@@ -23,6 +23,8 @@ const BUILTIN: Array<[Capability, string, () => Promise<ExecutorModule>]> = [
   ['beacon', 'openbmc', () => import('./openbmc/beacon.js')],
   ['accounts', 'redfish', () => import('./redfish/accounts.js')],
   ['accounts', 'openbmc', () => import('./openbmc/accounts.js')],
+  ['dump', 'redfish', () => import('./redfish/dump.js')],
+  ['dump', 'openbmc', () => import('./openbmc/dump.js')],
 ];
 
 let registered = false;

@@ -12,6 +12,13 @@ import {
   DEFAULT_ACCOUNT_TIMEOUT_MS,
   type AccountParseOptions,
 } from '../../src/managers/rspconfig-accounts.js';
+import {
+  dumpRequest,
+  dumpView,
+  parseDumpArgs,
+  DEFAULT_DUMP_TIMEOUT_MS,
+  type DumpParseOptions,
+} from '../../src/managers/rspconfig-dump.js';
 import type { Simulator } from '../../src/sim/fleet.js';
 import { runCommand, type CommandRun, type RunOpts } from '../helpers/sim-harness.js';
 
@@ -104,4 +111,26 @@ export function inventoryAs(
   const file = join(tempDir('hwctl-inv-'), 'inventory.yaml');
   writeFileSync(file, lines.join('\n') + '\n');
   return file;
+}
+
+export async function rspconfigDump(
+  inventory: string,
+  noderange: string,
+  words: string[],
+  parse: DumpParseOptions = {},
+  o: RunOpts = {},
+): Promise<Captured> {
+  const args = parseDumpArgs(words, parse);
+  const run = await runCommand(
+    inventory,
+    {
+      command: `rspconfig ${noderange} ${words.join(' ')}`,
+      noderange,
+      request: (nodes) => dumpRequest(nodes, args),
+      view: dumpView,
+      defaultTimeoutMs: DEFAULT_DUMP_TIMEOUT_MS,
+    },
+    o,
+  );
+  return capture(run);
 }
