@@ -125,7 +125,7 @@ export class BmcTransport {
   private readonly services: RunServices;
   /** The node's signal (deadline, interrupt). */
   readonly signal: AbortSignal | undefined;
-  private readonly password: string | undefined;
+  private password: string | undefined;
   private readonly agentConfig: AgentConfig;
   private readonly limiter: Limiter;
 
@@ -135,10 +135,7 @@ export class BmcTransport {
     this.services = init.services;
     this.signal = init.signal;
     this.password = init.password;
-    this.redactor.add(init.password);
-    if (init.password !== undefined && init.node.username !== undefined) {
-      this.redactor.add(Buffer.from(`${init.node.username}:${init.password}`).toString('base64'));
-    }
+    this.addSecret(init.password);
     let url: URL;
     try {
       url = new URL(init.node.bmc.includes('://') ? init.node.bmc : `https://${init.node.bmc}`);
@@ -196,6 +193,19 @@ export class BmcTransport {
       );
     }
     this.limiter = limiterFor(this.origin, s.perBmc);
+  }
+
+  /** Mask a secret (and its Basic form with the node's user) in every debug line and error from now on. */
+  addSecret(secret: string | undefined): void {
+    this.redactor.add(secret);
+    if (secret !== undefined && this.node.username !== undefined)
+      this.redactor.add(Buffer.from(`${this.node.username}:${secret}`).toString('base64'));
+  }
+
+  /** The node's own password changed on the BMC: Basic auth uses the new one from now on (masked). */
+  setPassword(password: string): void {
+    this.addSecret(password);
+    this.password = password;
   }
 
   /** The node is done with this BMC: let go of its pooled connections (after the logout). */

@@ -38,6 +38,15 @@ export class OpenBmc implements OpenBmcClient {
     this.t = init.transport;
   }
 
+  addSecret(secret: string): void {
+    this.t.addSecret(secret);
+  }
+
+  updatePassword(password: string): void {
+    this.t.setPassword(password);
+    this.init.password = password;
+  }
+
   login(): Promise<void> {
     this.loginDone ??= this.doLogin();
     return this.loginDone;

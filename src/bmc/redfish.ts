@@ -92,6 +92,15 @@ export class Redfish implements RedfishClient {
     this.t = init.transport;
   }
 
+  addSecret(secret: string): void {
+    this.t.addSecret(secret);
+  }
+
+  updatePassword(password: string): void {
+    this.t.setPassword(password);
+    this.init.password = password;
+  }
+
   // -------------------------------------------------------------------------------------------
   // Login / logout
 

@@ -98,6 +98,13 @@ export interface RedfishClient {
   waitTask(monitorOrTask: string, opts?: WaitTaskOptions): Promise<RedfishResource>;
   /** Log out (DELETE the session). Idempotent, never throws; registered with ctx.defer already. */
   close(): Promise<void>;
+  /** Mask a secret (e.g. a password about to be sent to the BMC) in every debug line and error. */
+  addSecret(secret: string): void;
+  /**
+   * The password this client logs in with changed on the BMC: a re-login and Basic auth use the new one
+   * from now on (the session in use, if any, is kept).
+   */
+  updatePassword(password: string): void;
 }
 
 /** OpenBMC REST (`/xyz/openbmc_project`): bodies are `{data: ...}` envelopes, unwrapped here. */
@@ -109,6 +116,13 @@ export interface OpenBmcClient {
   delete(path: string, opts?: RequestOptions): Promise<unknown>;
   /** POST /logout with a short timeout; never throws, never blocks the run. Registered with ctx.defer. */
   close(): Promise<void>;
+  /** Mask a secret (e.g. a password about to be sent to the BMC) in every debug line and error. */
+  addSecret(secret: string): void;
+  /**
+   * The password this client logs in with changed on the BMC: a re-login and Basic auth use the new one
+   * from now on (the session in use, if any, is kept).
+   */
+  updatePassword(password: string): void;
 }
 
 /** A BMC session this process holds (the ledger). */

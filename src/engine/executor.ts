@@ -14,7 +14,16 @@
 import type { NodeDef, NodeResult } from '../core/types.js';
 
 export type Capability =
-  'power' | 'boot' | 'inventory' | 'sensors' | 'eventlog' | 'beacon' | 'bmcconfig' | 'firmware';
+  | 'power'
+  | 'boot'
+  | 'inventory'
+  | 'sensors'
+  | 'eventlog'
+  | 'beacon'
+  | 'bmcconfig'
+  | 'firmware'
+  | 'accounts'
+  | 'dump';
 
 export const CAPABILITIES: readonly Capability[] = [
   'power',
@@ -25,6 +34,8 @@ export const CAPABILITIES: readonly Capability[] = [
   'beacon',
   'bmcconfig',
   'firmware',
+  'accounts',
+  'dump',
 ];
 
 /** Per-run services shared by every node (debug output, warnings). Rendering never flows back here. */

@@ -21,6 +21,10 @@ const BUILTIN: Array<[Capability, string, () => Promise<ExecutorModule>]> = [
   ['eventlog', 'openbmc', () => import('./openbmc/eventlog.js')],
   ['beacon', 'redfish', () => import('./redfish/beacon.js')],
   ['beacon', 'openbmc', () => import('./openbmc/beacon.js')],
+  ['accounts', 'redfish', () => import('./redfish/accounts.js')],
+  ['accounts', 'openbmc', () => import('./openbmc/accounts.js')],
+  ['dump', 'redfish', () => import('./redfish/dump.js')],
+  ['dump', 'openbmc', () => import('./openbmc/dump.js')],
 ];
 
 let registered = false;

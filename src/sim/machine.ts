@@ -146,6 +146,24 @@ export interface HostSettings {
   powerSupplyRedundancy: boolean;
 }
 
+export const ACCOUNT_ROLES = ['Administrator', 'Operator', 'ReadOnly', 'NoAccess'] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
+
+interface SimAccount {
+  password: string;
+  role: AccountRole;
+  enabled: boolean;
+  locked: boolean;
+}
+
+/** An account as the frontends show it (never its password). */
+export interface AccountInfo {
+  name: string;
+  role: AccountRole;
+  enabled: boolean;
+  locked: boolean;
+}
+
 export interface Dump {
   id: number;
   created: number;
@@ -240,7 +258,9 @@ export class SimMachine extends EventEmitter<MachineEvents> {
   private bmcDownUntil = 0;
   private bmcTimer: SimTimer | undefined;
   private bmcRebootCount = 0;
-  private readonly accounts = new Map<string, string>();
+  private readonly accounts = new Map<string, SimAccount>();
+  /** The password policy both frontends enforce (bmcweb/PAM default: 8 to 20 characters). */
+  readonly passwordPolicy = { minLength: 8, maxLength: 20 };
   private sensorOverrides: Map<string, number> | undefined;
   private lazyHardware: HardwareInventory | undefined;
   private lazyNetwork: BmcNetwork | undefined;
@@ -262,7 +282,12 @@ export class SimMachine extends EventEmitter<MachineEvents> {
     this.updateMs = opts.updateMs ?? this.transitionMs * 5;
     this.identity = makeIdentity(this.name, this.seed, this.vendor);
     this.log = new EventLog(this.clock, opts.maxLogEntries ?? 5000, (e) => this.emit('log', e));
-    this.accounts.set(opts.username ?? 'root', opts.password ?? '0penBmc');
+    this.accounts.set(opts.username ?? 'root', {
+      password: opts.password ?? '0penBmc',
+      role: 'Administrator',
+      enabled: true,
+      locked: false,
+    });
     const on = (opts.initialPower ?? 'On') === 'On';
     this.chassis = on ? 'On' : 'Off';
     this.host = on ? 'Running' : 'Off';
@@ -304,13 +329,13 @@ export class SimMachine extends EventEmitter<MachineEvents> {
 
   // ---------------------------------------------------------------- accounts
 
-  /** Constant-time check of a user name and password. */
+  /** Constant-time check of a user name and password; a disabled or locked account never logs in. */
   checkCredentials(username: string, password: string): boolean {
-    const expected = this.accounts.get(username);
-    if (expected === undefined) return false;
-    const a = Buffer.from(expected);
+    const account = this.accounts.get(username);
+    if (account === undefined) return false;
+    const a = Buffer.from(account.password);
     const b = Buffer.from(password);
-    return a.length === b.length && timingSafeEqual(a, b);
+    return a.length === b.length && timingSafeEqual(a, b) && account.enabled && !account.locked;
   }
 
   hasUser(username: string): boolean {
@@ -321,10 +346,66 @@ export class SimMachine extends EventEmitter<MachineEvents> {
     return [...this.accounts.keys()];
   }
 
+  /** Every account, without its password. */
+  listAccounts(): AccountInfo[] {
+    return [...this.accounts].map(([name, a]) => ({
+      name,
+      role: a.role,
+      enabled: a.enabled,
+      locked: a.locked,
+    }));
+  }
+
+  account(username: string): AccountInfo | undefined {
+    const a = this.accounts.get(username);
+    return a && { name: username, role: a.role, enabled: a.enabled, locked: a.locked };
+  }
+
+  /** Throws MachineError `invalid` when the password breaks the policy; the message never holds it. */
+  checkPasswordPolicy(password: string): void {
+    const { minLength, maxLength } = this.passwordPolicy;
+    if (password.length < minLength || password.length > maxLength)
+      throw new MachineError(
+        `the password does not meet the policy: ${minLength} to ${maxLength} characters`,
+        'invalid',
+      );
+  }
+
+  createAccount(username: string, password: string, role: AccountRole, enabled = true): void {
+    if (this.accounts.has(username)) throw new MachineError(`user ${username} already exists`, 'conflict');
+    if (!/^[A-Za-z_][\w.-]{0,15}$/.test(username))
+      throw new MachineError(`invalid user name: ${username}`, 'invalid');
+    this.checkPasswordPolicy(password);
+    this.accounts.set(username, { password, role, enabled, locked: false });
+    this.addLog('OK', 'HwctlSim.1.0.AccountCreated', `User ${username} created`);
+  }
+
+  /** Change an account's role, enabled flag or lock (unlock only, as on BMCs). */
+  updateAccount(username: string, change: { role?: AccountRole; enabled?: boolean; locked?: boolean }): void {
+    const a = this.accounts.get(username);
+    if (!a) throw new MachineError(`no such user: ${username}`, 'notFound');
+    if (change.locked === true) throw new MachineError('Locked can only be set to false', 'invalid');
+    if (change.role !== undefined) a.role = change.role;
+    if (change.enabled !== undefined) a.enabled = change.enabled;
+    if (change.locked !== undefined) a.locked = change.locked;
+  }
+
+  /** Lock an account (as failed logins would): for tests. */
+  lockAccount(username: string): void {
+    const a = this.accounts.get(username);
+    if (a) a.locked = true;
+  }
+
+  deleteAccount(username: string): void {
+    if (!this.accounts.delete(username)) throw new MachineError(`no such user: ${username}`, 'notFound');
+    this.addLog('OK', 'HwctlSim.1.0.AccountRemoved', `User ${username} removed`);
+  }
+
   setPassword(username: string, password: string): void {
-    if (!this.accounts.has(username)) throw new MachineError(`no such user: ${username}`, 'notFound');
-    if (password.length < 1) throw new MachineError('password must not be empty', 'invalid');
-    this.accounts.set(username, password);
+    const a = this.accounts.get(username);
+    if (!a) throw new MachineError(`no such user: ${username}`, 'notFound');
+    this.checkPasswordPolicy(password);
+    a.password = password;
     this.addLog('OK', 'HwctlSim.1.0.PasswordChanged', `Password of user ${username} changed`);
   }
 

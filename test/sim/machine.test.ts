@@ -222,8 +222,11 @@ describe('SimMachine BMC, LED, sensors, log', () => {
     expect(m.checkCredentials('admin', 's3cret')).toBe(true);
     expect(m.checkCredentials('admin', 'wrong')).toBe(false);
     expect(m.checkCredentials('root', 's3cret')).toBe(false);
-    m.setPassword('admin', 'n3w');
-    expect(m.checkCredentials('admin', 'n3w')).toBe(true);
+    expect(() => m.setPassword('admin', 'n3w')).toThrow('8 to 20 characters');
+    m.setPassword('admin', 'n3w-passw0rd');
+    expect(m.checkCredentials('admin', 'n3w-passw0rd')).toBe(true);
+    m.updateAccount('admin', { enabled: false });
+    expect(m.checkCredentials('admin', 'n3w-passw0rd')).toBe(false);
   });
 });
 

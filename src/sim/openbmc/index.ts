@@ -14,7 +14,8 @@ import { BASE, type DbusObject, type ObjectMap, type Provider } from './objects.
 import { BootSettings, controlProvider, stateProvider, timeProvider } from './state.js';
 import { inventoryProvider, ledProvider, sensorsProvider } from './hardware.js';
 import { dumpBytes, dumpProvider, loggingProvider } from './logs.js';
-import { networkProvider, userProvider } from './network.js';
+import { networkProvider } from './network.js';
+import { userProvider } from './users.js';
 import { firmwareCall, softwareProvider } from './software.js';
 
 /** Concurrent sessions per BMC unless the fleet sets `sessionLimit`. */
@@ -76,6 +77,8 @@ export class OpenbmcFrontend implements Frontend {
   private readonly sessions: SessionStore;
   private readonly providers: Provider[];
   private readonly secureCookie: boolean;
+  /** The user of the request being served (handle() is synchronous), for user/ privilege checks. */
+  private requester: string | undefined;
 
   constructor(
     private readonly machine: SimMachine,
@@ -99,7 +102,7 @@ export class OpenbmcFrontend implements Frontend {
       loggingProvider(machine),
       dumpProvider(machine),
       networkProvider(machine),
-      userProvider(machine),
+      userProvider(machine, () => this.requester),
       softwareProvider(machine),
     ];
     machine.on('bmc', (e) => {
@@ -125,6 +128,8 @@ export class OpenbmcFrontend implements Frontend {
     } catch (e) {
       if (e instanceof RestError) return fail(e.status, e.message, e.exception);
       throw e;
+    } finally {
+      this.requester = undefined;
     }
   }
 
@@ -148,7 +153,7 @@ export class OpenbmcFrontend implements Frontend {
       };
     if (path.startsWith('/redfish')) throw new RestError(404, `path or object not found: ${path}`);
 
-    this.authenticate(req);
+    this.requester = this.authenticate(req);
 
     if (path === '/upload/image' || path === '/upload/image/') {
       if (method !== 'PUT' && method !== 'POST') throw new RestError(405, 'Method Not Allowed');
@@ -224,10 +229,11 @@ export class OpenbmcFrontend implements Frontend {
   }
 
   /** A live session cookie/token, or valid Basic credentials; else 401. */
-  private authenticate(req: SimRequest): void {
-    if (this.sessionOf(req)) return;
+  private authenticate(req: SimRequest): string {
+    const session = this.sessionOf(req);
+    if (session) return session.username;
     const basic = basicCredentials(req);
-    if (basic && this.machine.checkCredentials(basic.user, basic.password)) return;
+    if (basic && this.machine.checkCredentials(basic.user, basic.password)) return basic.user;
     if (basic) throw new RestError(401, 'Invalid username or password');
     throw new RestError(401, 'Login required');
   }

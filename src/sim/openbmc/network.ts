@@ -1,8 +1,7 @@
 /**
- * network/ (config, interfaces, IPv4 objects, IP/VLAN/Reset actions) and user/ objects.
+ * network/ (config, interfaces, IPv4 objects, IP/VLAN/Reset actions); user/ objects are in users.ts.
  */
 import type { SimMachine } from '../machine.js';
-import { MachineError } from '../machine.js';
 import { NetworkConfigError } from '../network.js';
 import { RestError } from './envelope.js';
 import {
@@ -132,34 +131,6 @@ export function networkProvider(m: SimMachine): Provider {
             remove: () => void net.deleteIpv4(i.id, a.id),
           });
         }
-      }
-    },
-  };
-}
-
-export function userProvider(m: SimMachine): Provider {
-  return {
-    root: `${BASE}/user`,
-    build(into: ObjectMap) {
-      for (const name of m.usernames()) {
-        into.set(`${BASE}/user/${name}`, {
-          props: {
-            UserEnabled: true,
-            UserGroups: ['ipmi', 'redfish', 'ssh', 'web'],
-            UserPrivilege: 'priv-admin',
-          },
-          actions: {
-            SetPassword: (args) => {
-              try {
-                m.setPassword(name, asString(argAt(args, 0, 'password'), 'password'));
-              } catch (e) {
-                if (e instanceof MachineError) throw new RestError(400, e.message);
-                throw e;
-              }
-              return null;
-            },
-          },
-        });
       }
     },
   };

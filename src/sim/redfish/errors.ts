@@ -164,6 +164,19 @@ const BASE = {
     resolution:
       'Ensure that the appropriate access is provided for the service in order for it to access the URI.',
   },
+  InsufficientPrivilege: {
+    status: 403,
+    severity: 'Critical',
+    text: 'There are insufficient privileges for the account or credentials associated with the current session to perform the requested operation.',
+    resolution:
+      'Either abandon the operation or change the associated access rights and resubmit the request if the operation failed.',
+  },
+  ResourceAlreadyExists: {
+    status: 400,
+    severity: 'Critical',
+    text: 'The requested resource of type %1 with the property %2 with the value %3 already exists.',
+    resolution: 'Do not repeat the create operation as the resource has already been created.',
+  },
   ResourceInUse: {
     status: 409,
     severity: 'Warning',

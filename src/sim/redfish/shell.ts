@@ -17,6 +17,7 @@ import { etagValue, formatEtag, ifMatchSatisfied } from './etag.js';
 import { isObject, isoTime, str, type JsonObject } from './json.js';
 import type { ExpandSupport, Profile } from './personalities.js';
 import { expandDocument, pageCollection, parseExpand, parsePaging } from './query.js';
+import { AccountService } from './accounts.js';
 import { SessionStore, type Session } from './sessions.js';
 import {
   parseJsonBody,
@@ -78,6 +79,7 @@ export class RedfishShell implements Frontend {
   readonly errors: ErrorFactory;
   private readonly cfg: ShellConfig;
   private readonly sessions: SessionStore;
+  private readonly accounts: AccountService;
 
   private readonly onBmc = (ev: 'down' | 'up'): void => {
     // A rebooting BMC forgets its sessions.
@@ -88,6 +90,12 @@ export class RedfishShell implements Frontend {
     this.cfg = o.config;
     this.errors = new ErrorFactory(o.config.errorStyle);
     this.sessions = o.sessions;
+    this.accounts = new AccountService({
+      machine: o.machine,
+      errors: this.errors,
+      sessions: o.sessions,
+      url: (p) => this.url(p),
+    });
     o.machine.on('bmc', this.onBmc);
   }
 
@@ -146,8 +154,10 @@ export class RedfishShell implements Frontend {
 
     const isLogin = method === 'POST' && path === SESSIONS_PATH;
     const isPublic = (method === 'GET' || method === 'HEAD') && PUBLIC_PATHS.has(path);
-    const session = isLogin || isPublic ? undefined : this.authenticate(req, path);
+    const who = isLogin || isPublic ? undefined : this.authenticate(req, path);
+    const session = who?.session;
     const ctx: RequestContext = { req, path, session, errors: this.errors };
+    if (who) ctx.user = who.user;
 
     const node = this.lookup(path);
     if (!node) throw this.errors.error('ResourceMissingAtURI', [req.path]);
@@ -188,12 +198,12 @@ export class RedfishShell implements Frontend {
     return this.errors.error('OperationNotAllowed', [], { headers: { Allow: allow.join(', ') } });
   }
 
-  private authenticate(req: SimRequest, path: string): Session | undefined {
+  private authenticate(req: SimRequest, path: string): { session?: Session; user: string } {
     const token = header(req, 'x-auth-token');
     if (token !== undefined) {
       const s = this.sessions.touch(token);
       if (!s) throw this.errors.error('NoValidSession');
-      return s;
+      return { session: s, user: s.username };
     }
     const auth = header(req, 'authorization');
     if (auth !== undefined && /^basic /i.test(auth)) {
@@ -201,7 +211,7 @@ export class RedfishShell implements Frontend {
       const colon = decoded.indexOf(':');
       const user = colon < 0 ? decoded : decoded.slice(0, colon);
       const pass = colon < 0 ? '' : decoded.slice(colon + 1);
-      if (this.o.checkCredentials(user, pass)) return undefined;
+      if (this.o.checkCredentials(user, pass)) return { user };
       throw this.errors.error('ResourceAtUriUnauthorized', [path, 'Invalid username or password'], {
         headers: { 'WWW-Authenticate': 'Basic realm="Redfish"' },
       });
@@ -288,8 +298,12 @@ export class RedfishShell implements Frontend {
 
   // ------------------------------------------------------------------ SessionService
 
-  /** The shell owns the SessionService subtree (whatever a capture holds there); the tree the rest. */
+  /**
+   * The shell owns the SessionService and AccountService subtrees (whatever a capture holds there): they
+   * are live state every personality shares. The tree serves the rest.
+   */
   private lookup(path: string): ResourceNode | undefined {
+    if (this.accounts.owns(path)) return this.accounts.resolve(path);
     if (path === SESSION_SERVICE_PATH || path === SESSIONS_PATH || path.startsWith(`${SESSIONS_PATH}/`))
       return this.sessionNode(path);
     return this.o.tree.resolve(path);

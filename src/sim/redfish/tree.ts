@@ -15,6 +15,8 @@ export interface RequestContext {
   path: string;
   /** The session used, undefined with Basic auth or on the login request. */
   session: Session | undefined;
+  /** Who is asking (session or Basic user); undefined on the login request and public paths. */
+  user?: string;
   errors: ErrorFactory;
 }
 

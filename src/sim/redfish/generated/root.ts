@@ -30,6 +30,7 @@ export function serviceRootDoc(g: Gen): JsonObject {
     Chassis: g.link(`${ROOT}/Chassis`),
     Managers: g.link(`${ROOT}/Managers`),
     SessionService: g.link(`${ROOT}/SessionService`),
+    AccountService: g.link(`${ROOT}/AccountService`),
     UpdateService: g.link(`${ROOT}/UpdateService`),
     Tasks: g.link(`${ROOT}/TaskService`),
     Links: { Sessions: g.link(`${ROOT}/SessionService/Sessions`) },
@@ -45,7 +46,15 @@ export function serviceRootDoc(g: Gen): JsonObject {
   return doc;
 }
 
-const SINGLETONS = ['Systems', 'Chassis', 'Managers', 'SessionService', 'UpdateService', 'TaskService'];
+const SINGLETONS = [
+  'Systems',
+  'Chassis',
+  'Managers',
+  'SessionService',
+  'AccountService',
+  'UpdateService',
+  'TaskService',
+];
 
 /** Namespaces of the types a generated service serves (for `$metadata`). */
 const NAMESPACES: [string, string][] = [
@@ -59,6 +68,11 @@ const NAMESPACES: [string, string][] = [
   ['SessionService', 'v1_1_8'],
   ['SessionCollection', ''],
   ['Session', 'v1_6_0'],
+  ['AccountService', 'v1_10_0'],
+  ['ManagerAccountCollection', ''],
+  ['ManagerAccount', 'v1_4_0'],
+  ['RoleCollection', ''],
+  ['Role', 'v1_2_2'],
   ['UpdateService', 'v1_11_0'],
   ['SoftwareInventoryCollection', ''],
   ['SoftwareInventory', 'v1_2_0'],
