@@ -4,7 +4,7 @@
  * AllowableValues/ActionInfo, task-monitor polling, logout on close.
  */
 import { append } from '../core/arrays.js';
-import { NodeError } from '../core/errors.js';
+import { NodeError, isNodeError } from '../core/errors.js';
 import type { AuthMode } from '../core/types.js';
 import { isRecord, redfishMessage, statusError, textMessage } from './errors.js';
 import type { StatusContext } from './errors.js';
@@ -481,9 +481,15 @@ export class Redfish implements RedfishClient {
     if (members.length === 1) return members[0]!;
     // Same choice as the readers (rinv, reventlog): not Managers[0], which on some enclosures is an
     // auxiliary controller.
-    const docs = await Promise.all(members.map((m) => this.get(m)));
-    const chosen = chooseManager(docs, system, 'FirmwareVersion')!;
-    const path = odataIdOf(chosen.manager) ?? members[docs.indexOf(chosen.manager)]!;
+    const read = await this.readPresent(members, 'Managers member');
+    const chosen = chooseManager(
+      read.map((r) => r.doc),
+      system,
+      'FirmwareVersion',
+    );
+    if (!chosen)
+      throw new NodeError('unsupported', 'This BMC exposes no readable Manager (every member is 404)');
+    const path = odataIdOf(chosen.manager) ?? read.find((r) => r.doc === chosen.manager)!.path;
     this.t.debug(
       `Manager ${path} used (of ${members.length}; the System has no Links.ManagedBy): ${chosen.why}`,
     );
@@ -493,7 +499,29 @@ export class Redfish implements RedfishClient {
   async chassis(): Promise<RedfishResource[]> {
     await this.login();
     this.chassisPaths ??= this.findChassis();
-    return Promise.all((await this.chassisPaths).map((p) => this.get(p)));
+    return (await this.readPresent(await this.chassisPaths, 'Chassis member')).map((r) => r.doc);
+  }
+
+  /**
+   * Each path read; a member the BMC answers 404 for (a dangling link: Cray EX lists a Manager MCU0 it
+   * does not serve) is left out with a --debug line instead of failing the node. Other errors throw.
+   */
+  private async readPresent(
+    paths: readonly string[],
+    what: string,
+  ): Promise<Array<{ path: string; doc: RedfishResource }>> {
+    const read = await Promise.all(
+      paths.map(async (path) => {
+        try {
+          return { path, doc: await this.get(path) };
+        } catch (e) {
+          if (!isNodeError(e) || e.status !== 404) throw e;
+          this.t.debug(`${what} ${path} left out: 404 (a dangling link)`);
+          return undefined;
+        }
+      }),
+    );
+    return read.filter((r): r is { path: string; doc: RedfishResource } => r !== undefined);
   }
 
   /**
@@ -508,14 +536,15 @@ export class Redfish implements RedfishClient {
     const members = await this.members(this.collection('Chassis'));
     if (!system || members.length === 0) return members;
     const systemPaths = await this.members(this.collection('Systems'));
-    const [systems, chassis] = await Promise.all([
+    const [systems, read] = await Promise.all([
       Promise.all(systemPaths.map((p) => (samePath(p, odataIdOf(system) ?? '') ? system : this.get(p)))),
-      Promise.all(members.map((m) => this.get(m))),
+      this.readPresent(members, 'Chassis member'),
     ]);
+    const chassis = read.map((r) => r.doc);
     const mine = chassisOfSystem(system, systems, chassis);
     this.t.debug(`Chassis of ${odataIdOf(system) ?? 'the System'}: ${mine.how}`);
     const ordered = [...mine.own, ...mine.chassis.filter((c) => !mine.own.includes(c))];
-    return ordered.map((c) => odataIdOf(c) ?? members[chassis.indexOf(c)]!);
+    return ordered.map((c) => odataIdOf(c) ?? read[chassis.indexOf(c)]!.path);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -540,7 +569,16 @@ export class Redfish implements RedfishClient {
     if (Array.isArray(inline)) return inline.filter((v): v is string => typeof v === 'string');
     const infoPath = entry['@Redfish.ActionInfo'];
     if (typeof infoPath !== 'string') return undefined;
-    const info: RedfishResource = await this.get(infoPath);
+    let info: RedfishResource;
+    try {
+      info = await this.get(infoPath);
+    } catch (e) {
+      // An ActionInfo the BMC does not serve (Cray EX names one it answers 404 for) says nothing:
+      // the standard values are tried, as when there is no ActionInfo at all.
+      if (!isNodeError(e) || e.status !== 404) throw e;
+      this.t.debug(`${infoPath}: 404; the allowable ${parameter} values are not known`);
+      return undefined;
+    }
     const params = Array.isArray(info.Parameters) ? info.Parameters : [];
     const p: unknown = params.find((x) => isRecord(x) && x.Name === parameter);
     if (!isRecord(p) || !Array.isArray(p.AllowableValues)) return undefined;

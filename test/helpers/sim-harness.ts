@@ -23,7 +23,7 @@ import '../../src/bmc/index.js';
 import '../../src/engine/run.js';
 import { afterAll, afterEach, beforeAll, expect } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { GlobalArgs } from '../../src/cli/global-options.js';
 import { runNodeCommand, type NodeCommandSpec } from '../../src/cli/node-command.js';
 import type { OutputFormat } from '../../src/output/render.js';
@@ -223,7 +223,7 @@ export async function startMockups(
   extra: SimulatorOptions = {},
 ): Promise<{ sim: Simulator; node: Record<string, string> }> {
   const sim = await startSimulator({
-    fromMockup: captures.map((c) => join(FIXTURES, c)),
+    fromMockup: captures.map((c) => resolve(FIXTURES, c)),
     adminPort: false,
     ...extra,
   });

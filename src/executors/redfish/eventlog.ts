@@ -177,11 +177,9 @@ async function managerOf(
       return undefined;
     }
     const walk = await readMembers(client, collection);
-    const docs = await Promise.all(
-      walk.members.map((m) => (isLinkOnly(m) ? client.get(m['@odata.id']!) : m)),
-    );
+    const docs = await Promise.all(walk.members.map((m) => (isLinkOnly(m) ? memberDoc(client, m, note) : m)));
     const chosen = chooseManager(
-      docs.filter((d) => errorBodyCode(d) === undefined),
+      docs.filter((d): d is RedfishResource => d !== undefined && errorBodyCode(d) === undefined),
       system,
       'LogServices',
     );
@@ -199,6 +197,25 @@ async function managerOf(
       throw e;
     const which = managedBy ? `Manager ${managedBy}` : 'the Manager';
     note(`${which} could not be read (${errorText(e)}); its logs are left out`);
+    return undefined;
+  }
+}
+
+/**
+ * A Managers member read by its link; one the BMC answers with an HTTP error (a dangling link: Cray EX
+ * lists a Manager MCU0 it answers 404 for) is a note and left out, so the other Managers' logs are read.
+ */
+async function memberDoc(
+  client: RedfishClient,
+  member: RedfishResource,
+  note: (m: string) => void,
+): Promise<RedfishResource | undefined> {
+  const path = member['@odata.id']!;
+  try {
+    return await client.get(path);
+  } catch (e) {
+    if (!isNodeError(e) || e.status === undefined) throw e;
+    note(`${path}: ${e.message} (a dangling Managers member); left out`);
     return undefined;
   }
 }
