@@ -4,7 +4,8 @@
  * failures turned into NodeErrors. HTTP error statuses are returned, not thrown: the protocol
  * clients know how to read their error bodies.
  */
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import got from 'got';
 import type { StreamOptions } from 'got';
@@ -56,6 +57,12 @@ export interface BmcRequest {
    * the body then stalls or fails.
    */
   onHead?: OnHead;
+  /**
+   * Write a 2xx answer's body to this file (through `FILE.part`, renamed when complete) instead of
+   * holding it: a BMC dump or firmware image can be larger than any document, and a fleet's worth must
+   * not sit in memory. `--max-body` does not apply to it; an error answer is read as usual.
+   */
+  saveTo?: string;
 }
 
 export type OnHead = (status: number, headers: IncomingHttpHeaders) => void;
@@ -69,6 +76,8 @@ export interface BmcResponse {
   path: string;
   elapsedMs: number;
   tries: number;
+  /** With BmcRequest.saveTo and a 2xx answer: the bytes written to the file (`text` is then empty). */
+  savedBytes?: number;
 }
 
 const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE']);
@@ -316,7 +325,11 @@ export class BmcTransport {
               followRedirect: false,
               ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
             },
-            { maxBodyBytes: this.settings.maxBodyBytes, ...(req.onHead ? { onHead: req.onHead } : {}) },
+            {
+              maxBodyBytes: this.settings.maxBodyBytes,
+              ...(req.onHead ? { onHead: req.onHead } : {}),
+              ...(req.saveTo !== undefined ? { saveTo: req.saveTo } : {}),
+            },
           ),
         );
         res = { ...r, path, elapsedMs: Date.now() - started, tries: attempt };
@@ -402,10 +415,11 @@ export class BmcTransport {
 export function exchange(
   url: string,
   options: StreamOptions,
-  limits: { maxBodyBytes?: number; onHead?: OnHead } = {},
-): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text'>> {
+  limits: { maxBodyBytes?: number; onHead?: OnHead; saveTo?: string } = {},
+): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text' | 'savedBytes'>> {
   return new Promise((resolve, reject) => {
     const stream = got.stream(url, options);
+    let file: FileSink | undefined;
     const chunks: Buffer[] = [];
     let head: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders } | undefined;
     let size = 0;
@@ -420,11 +434,16 @@ export function exchange(
     stream.once('response', (r: NonNullable<typeof head>) => {
       head = r;
       limits.onHead?.(r.statusCode, r.headers);
+      if (limits.saveTo !== undefined && r.statusCode >= 200 && r.statusCode < 300) {
+        file = new FileSink(limits.saveTo, stream);
+        return;
+      }
       const length = Number(r.headers['content-length']);
       if (max !== undefined && length > max) tooLarge(length);
     });
     stream.on('data', (c: Buffer) => {
       size += c.length;
+      if (file) return file.write(c);
       if (max !== undefined && size > max) return tooLarge();
       chunks.push(c);
     });
@@ -434,20 +453,67 @@ export function exchange(
       // nodes' requests (sockets, buffers) stayed reachable and the run's memory doubled.
       stream.destroy();
       if (!head) return reject(new Error('the stream ended without a response'));
+      const answer = { status: head.statusCode, statusText: head.statusMessage ?? '', headers: head.headers };
+      if (file) {
+        file.finish().then(() => resolve({ ...answer, text: '', savedBytes: size }), reject);
+        return;
+      }
       resolve({
-        status: head.statusCode,
-        statusText: head.statusMessage ?? '',
-        headers: head.headers,
+        ...answer,
         text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
       });
     });
     stream.once('error', (e) => {
       stream.destroy();
-      reject(e);
+      if (file) file.abandon().finally(() => reject(e));
+      else reject(e);
     });
     // A stream request with a method that may carry a body waits for one; without a body, it is complete.
     if (options.body === undefined && options.method !== 'GET' && options.method !== 'HEAD') stream.end();
   });
+}
+
+/**
+ * A body written to `FILE.part` as it arrives, renamed to FILE when complete, removed when not: a
+ * half-written dump never takes the real name. The socket is paused while the disk is behind, so memory
+ * stays at a chunk or two whatever the size.
+ */
+class FileSink {
+  private readonly part: string;
+  private readonly out: WriteStream;
+  private failed: Error | undefined;
+
+  constructor(
+    private readonly target: string,
+    private readonly source: NodeJS.ReadableStream,
+  ) {
+    this.part = `${target}.part`;
+    this.out = createWriteStream(this.part, { mode: 0o600 });
+    this.out.on('error', (e) => {
+      this.failed ??= e;
+      (source as unknown as { destroy(e: Error): void }).destroy(e);
+    });
+  }
+
+  write(chunk: Buffer): void {
+    if (!this.out.write(chunk)) {
+      this.source.pause();
+      this.out.once('drain', () => this.source.resume());
+    }
+  }
+
+  async finish(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.out.end((e?: Error | null) => (e ? reject(e) : resolve()));
+    });
+    if (this.failed) throw this.failed;
+    await rename(this.part, this.target);
+  }
+
+  async abandon(): Promise<void> {
+    this.out.destroy();
+    await rm(this.part, { force: true });
+  }
 }
 
 /**

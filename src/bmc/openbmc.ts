@@ -145,12 +145,19 @@ export class OpenBmc implements OpenBmcClient {
     data: unknown,
     opts: RequestOptions,
   ): Promise<unknown> {
-    await this.login();
-    if (this.closed) throw sessionClosed();
     const req: BmcRequest = { method, path };
     if (data !== undefined) req.json = { data };
     if (opts.timeoutMs !== undefined) req.timeoutMs = opts.timeoutMs;
     if (opts.headers) req.headers = opts.headers;
+    const res = await this.send(req);
+    if (res.status !== 200) throw this.error(res, method, path);
+    return this.envelope(res, method);
+  }
+
+  /** A request with the session (one new login on a 401), its answer whatever the status. */
+  private async send(req: BmcRequest): Promise<BmcResponse> {
+    await this.login();
+    if (this.closed) throw sessionClosed();
     const sentWith = this.generation;
     let res = await this.t.request(this.withSession(req));
     if (res.status === 401 && !this.basicOnly) {
@@ -179,8 +186,20 @@ export class OpenBmc implements OpenBmcClient {
         throw sessionExpiredAgain();
       }
     }
-    if (res.status !== 200) throw this.error(res, method, path);
-    return this.envelope(res, method);
+    return res;
+  }
+
+  async download(path: string, file: string, opts: RequestOptions = {}): Promise<number> {
+    const req: BmcRequest = {
+      method: 'GET',
+      path,
+      saveTo: file,
+      headers: { accept: '*/*', ...opts.headers },
+    };
+    if (opts.timeoutMs !== undefined) req.timeoutMs = opts.timeoutMs;
+    const res = await this.send(req);
+    if (res.status !== 200) throw this.error(res, 'GET', path);
+    return res.savedBytes ?? 0;
   }
 
   get<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {

@@ -344,6 +344,19 @@ export class Redfish implements RedfishClient {
     return out;
   }
 
+  async download(path: string, file: string, opts: RequestOptions = {}): Promise<number> {
+    const req: BmcRequest = {
+      method: 'GET',
+      path,
+      saveTo: file,
+      ...reqOpts(opts),
+      headers: { accept: '*/*', ...opts.headers },
+    };
+    const res = await this.send(req, { method: 'GET', path });
+    this.check(res, { method: 'GET', path });
+    return res.savedBytes ?? 0;
+  }
+
   async get<T = RedfishResource>(path: string, opts: RequestOptions = {}): Promise<T> {
     const res = await this.send({ method: 'GET', path, ...reqOpts(opts) }, { method: 'GET', path });
     this.check(res, { method: 'GET', path });

@@ -60,6 +60,8 @@ export interface RedfishClient {
   readonly authMode: 'session' | 'basic';
   /** GET a resource (path or absolute URL). Retried on connection reset, 429, 502-504. */
   get<T = RedfishResource>(path: string, opts?: RequestOptions): Promise<T>;
+  /** GET a file (a dump, an attachment) into `file`, streamed; the bytes written. Non-2xx throws. */
+  download(path: string, file: string, opts?: RequestOptions): Promise<number>;
   /** GET with status and headers (e.g. the ETag header). Non-2xx statuses throw NodeError. */
   read(path: string, opts?: RequestOptions): Promise<RedfishResponse>;
   /** POST; 200/201/202/204 accepted, anything else throws NodeError. Never retried once sent. */
@@ -114,6 +116,8 @@ export interface OpenBmcClient {
   put(path: string, data: unknown, opts?: RequestOptions): Promise<unknown>;
   post(path: string, data: unknown, opts?: RequestOptions): Promise<unknown>;
   delete(path: string, opts?: RequestOptions): Promise<unknown>;
+  /** GET a file (a dump) into `file`, streamed; the bytes written. Non-200 throws. */
+  download(path: string, file: string, opts?: RequestOptions): Promise<number>;
   /** POST /logout with a short timeout; never throws, never blocks the run. Registered with ctx.defer. */
   close(): Promise<void>;
   /** Mask a secret (e.g. a password about to be sent to the BMC) in every debug line and error. */

@@ -5,10 +5,15 @@
  *   dump -c|--clear ID|all
  *                        delete one dump or all: `[<id>] clear`
  *   gard -c|--clear      clear the GARD records (OpenBMC only): `GARD cleared`
- * `dump -d ID DIR` (download) is not implemented yet: it needs a streamed download in the BMC layer
- * (every answer is buffered today), refused with that reason before any BMC is touched.
+ *   dump -d|--download ID|all [DIR]
+ *                        save dumps to DIR (default: the current directory) as xCAT names them,
+ *                        `<YYYYmmdd-HHMM>_<node>_dump_<id>.tar.xz`, streamed to disk (a dump can be
+ *                        hundreds of MB; a fleet's worth must not sit in memory): `Downloaded dump <id> to <file>`
  */
+import { accessSync, constants, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { HwctlUsageError, NodeError } from '../core/errors.js';
+import { clip } from '../core/text.js';
 import type { NodeDef } from '../core/types.js';
 import type { Executor, NodeContext } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
@@ -19,6 +24,7 @@ export type DumpArgs =
   | { key: 'dump'; op: 'list' }
   | { key: 'dump'; op: 'generate'; waitMs: number; intervalMs: number }
   | { key: 'dump'; op: 'clear'; id: number | 'all' }
+  | { key: 'dump'; op: 'download'; id: number | 'all'; dir: string }
   | { key: 'gard'; op: 'clear' };
 
 export interface DumpEntry {
@@ -30,10 +36,19 @@ export interface DumpEntry {
 
 export interface DumpExecutor extends Executor {
   listDumps(args: undefined, ctx: NodeContext): Promise<DumpEntry[]>;
-  /** Start a dump; returns its id. */
-  createDump(args: undefined, ctx: NodeContext): Promise<number>;
+  /** Start a dump; returns its id when the BMC says it (OpenBMC), else undefined (the new entry is it). */
+  createDump(args: undefined, ctx: NodeContext): Promise<number | undefined>;
   clearDump(args: { id: number | 'all' }, ctx: NodeContext): Promise<void>;
+  /** Save dump `id` into `file` (streamed); the bytes written. */
+  downloadDump(args: { id: number; file: string }, ctx: NodeContext): Promise<number>;
   clearGard(args: undefined, ctx: NodeContext): Promise<void>;
+}
+
+export interface DownloadedDump {
+  id: number;
+  /** Absolute path of the saved file. */
+  file: string;
+  bytes: number;
 }
 
 export interface DumpResult {
@@ -42,6 +57,7 @@ export interface DumpResult {
   lines: string[];
   dumps?: DumpEntry[];
   id?: number | 'all';
+  files?: DownloadedDump[];
 }
 
 /** The yargs options the rspconfig command adds for these keys. */
@@ -53,7 +69,11 @@ export const DUMP_OPTIONS = {
     type: 'string',
     describe: 'dump: delete dump ID or all; gard: clear the GARD records',
   },
-  download: { alias: 'd', type: 'string', describe: 'dump: download dump ID into a directory (not yet)' },
+  download: { alias: 'd', type: 'string', describe: 'dump: download dump ID (or all) into --dump-dir' },
+  'dump-dir': {
+    type: 'string',
+    describe: 'dump -d: directory for the downloaded dumps (default: the current directory)',
+  },
 } as const;
 
 export interface DumpParseOptions {
@@ -62,6 +82,8 @@ export interface DumpParseOptions {
   /** `-c ID|all` (dump) or `-c` (gard: any value, even empty). */
   clear?: string | boolean;
   download?: string;
+  /** `dump -d`: where the files go (default: the current directory). */
+  dumpDir?: string;
   /** Upper bound for `dump -g` (xCAT waits 300 s). */
   waitMs?: number;
   intervalMs?: number;
@@ -85,8 +107,8 @@ export function parseDumpArgs(words: readonly string[], options: DumpParseOption
     else if (w === '-c' || w === '--clear')
       o.clear = rest[i + 1]?.startsWith('-') ? true : (rest[++i] ?? true);
     else if (w === '-d' || w === '--download') {
-      o.download = rest[++i] ?? '';
-      i++; // the directory (xCAT: -d ID DIR)
+      o.download = rest[i + 1]?.startsWith('-') ? '' : (rest[++i] ?? '');
+      if (rest[i + 1] !== undefined && !rest[i + 1]!.startsWith('-')) o.dumpDir = rest[++i];
     } else usage(`Invalid parameter for option ${key}: ${w}`);
   }
   if (key === 'gard') {
@@ -97,10 +119,10 @@ export function parseDumpArgs(words: readonly string[], options: DumpParseOption
   if (key !== 'dump') usage(`Unsupported command: rspconfig ${key ?? ''}`);
   const given = [o.list, o.generate, o.clear !== undefined, o.download !== undefined].filter(Boolean).length;
   if (given > 1) usage('dump <opt> must be issued without other options.');
-  if (o.download !== undefined)
-    usage(
-      'dump -d (download) is not supported yet: hwctl would have to stream the dump to a file, and its BMC layer buffers every answer',
-    );
+  if (o.download !== undefined) {
+    const id = dumpId(o.download, "No dump file ID specified. To download all, specify 'all'.");
+    return { key: 'dump', op: 'download', id, dir: writableDir(o.dumpDir ?? '.') };
+  }
   if (o.generate)
     return {
       key: 'dump',
@@ -109,13 +131,32 @@ export function parseDumpArgs(words: readonly string[], options: DumpParseOption
       intervalMs: o.intervalMs ?? 2000,
     };
   if (o.clear !== undefined) {
-    if (o.clear === true || o.clear === '') usage("No dump file ID specified. To clear all, specify 'all'.");
-    if (o.clear === 'all') return { key: 'dump', op: 'clear', id: 'all' };
-    if (!/^\d+$/.test(String(o.clear)))
-      usage(`Invalid dump ${String(o.clear)} was specified. Use -l option to list.`);
-    return { key: 'dump', op: 'clear', id: Number(o.clear) };
+    const id = dumpId(o.clear, "No dump file ID specified. To clear all, specify 'all'.");
+    return { key: 'dump', op: 'clear', id };
   }
   return { key: 'dump', op: 'list' };
+}
+
+/** `ID` or `all` of -c/-d. */
+function dumpId(value: string | boolean, missing: string): number | 'all' {
+  if (value === true || value === '') usage(missing);
+  if (value === 'all') return 'all';
+  if (!/^\d+$/.test(String(value)))
+    usage(`Invalid dump ${clip(String(value), 40)} was specified. Use -l option to list.`);
+  return Number(value);
+}
+
+/** The download directory, checked before any BMC is touched: a dump fetched for nothing is slow. */
+function writableDir(dir: string): string {
+  const abs = resolve(dir);
+  try {
+    if (!statSync(abs).isDirectory()) usage(`dump -d: ${dir} is not a directory`);
+    accessSync(abs, constants.W_OK);
+  } catch (e) {
+    if (e instanceof HwctlUsageError) throw e;
+    usage(`dump -d: cannot write into ${dir} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  return abs;
 }
 
 /** xCAT's `MM/DD/YYYY HH:MM:SS` (UTC). */
@@ -134,6 +175,7 @@ export const dumpView: ResultView<DumpResult> = {
   json: (r) => {
     const o: Record<string, unknown> = { key: r.key, op: r.op, message: r.lines.join('\n') };
     if (r.dumps) o.dumps = r.dumps;
+    if (r.files) o.files = r.files;
     if (r.id !== undefined) o.id = r.id;
     return o;
   },
@@ -147,7 +189,13 @@ export function dumpRequest(nodes: readonly NodeDef[], args: DumpArgs): RunReque
     nodes,
     perNode: (executor, ctx) =>
       runDump(
-        requireOps<DumpExecutor>(executor, 'dump', ['listDumps', 'createDump', 'clearDump', 'clearGard']),
+        requireOps<DumpExecutor>(executor, 'dump', [
+          'listDumps',
+          'createDump',
+          'clearDump',
+          'downloadDump',
+          'clearGard',
+        ]),
         args,
         ctx,
       ),
@@ -185,17 +233,20 @@ export async function runDump(ex: DumpExecutor, args: DumpArgs, ctx: NodeContext
       return { key: 'dump', op: 'list', lines, dumps };
     }
     case 'generate': {
-      const id = await ex.createDump(undefined, ctx);
+      // A Redfish BMC does not name the dump it starts: the new one is the entry that was not there.
+      const before = new Set((await ex.listDumps(undefined, ctx)).map((d) => d.id));
+      const created = await ex.createDump(undefined, ctx);
       const end = Date.now() + args.waitMs;
       for (;;) {
-        if ((await ex.listDumps(undefined, ctx)).some((d) => d.id === id))
-          return { key: 'dump', op: 'generate', id, lines: [`[${id}] success`] };
+        const list = await ex.listDumps(undefined, ctx);
+        const found = list.find((d) => (created !== undefined ? d.id === created : !before.has(d.id)));
+        if (found) return { key: 'dump', op: 'generate', id: found.id, lines: [`[${found.id}] success`] };
         if (Date.now() + args.intervalMs > end)
           throw new NodeError(
             'timeout',
-            `Could not find dump ${id} after waiting ${Math.round(args.waitMs / 1000)} seconds.`,
+            `Could not find dump ${created ?? '(new)'} after waiting ${Math.round(args.waitMs / 1000)} seconds.`,
           );
-        ctx.services.progress?.(ctx.node.name, `waiting for dump ${id}`);
+        ctx.services.progress?.(ctx.node.name, `waiting for dump ${created ?? '(new)'}`);
         await sleep(args.intervalMs, ctx.signal);
       }
     }
@@ -208,5 +259,32 @@ export async function runDump(ex: DumpExecutor, args: DumpArgs, ctx: NodeContext
         throw new NodeError('failed', `the BMC accepted the clear but dump ${args.id} is still listed`);
       return { key: 'dump', op: 'clear', id: args.id, lines: [`[${args.id}] clear`] };
     }
+    case 'download': {
+      const list = (await ex.listDumps(undefined, ctx)).sort((a, b) => a.id - b.id);
+      const ids = args.id === 'all' ? list.map((d) => d.id) : [args.id];
+      if (args.id !== 'all' && !list.some((d) => d.id === args.id))
+        throw new NodeError('failed', `Invalid dump ${args.id} was specified. Use -l option to list.`);
+      if (ids.length === 0) return { key: 'dump', op: 'download', id: 'all', lines: ['No dumps'], files: [] };
+      const files: DownloadedDump[] = [];
+      for (const id of ids) {
+        const file = join(args.dir, dumpFileName(ctx.node.name, id, new Date()));
+        const bytes = await ex.downloadDump({ id, file }, ctx);
+        files.push({ id, file, bytes });
+      }
+      return {
+        key: 'dump',
+        op: 'download',
+        id: args.id,
+        files,
+        lines: files.map((f) => `Downloaded dump ${f.id} to ${f.file}.`),
+      };
+    }
   }
+}
+
+/** xCAT's name for a downloaded dump: `<YYYYmmdd-HHMM>_<node>_dump_<id>.tar.xz` (local time, as xCAT). */
+export function dumpFileName(node: string, id: number, at: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}-${p(at.getHours())}${p(at.getMinutes())}`;
+  return `${stamp}_${node}_dump_${id}.tar.xz`;
 }

@@ -866,6 +866,18 @@ export class SimMachine extends EventEmitter<MachineEvents> {
     return id;
   }
 
+  /**
+   * A completed dump's content (both frontends serve the same bytes): its size, starting with a line
+   * naming it, so a download can be checked byte for byte.
+   */
+  dumpContent(id: number): Buffer | undefined {
+    const d = this.listDumps().find((x) => x.id === id && x.completed);
+    if (!d) return undefined;
+    const buf = Buffer.alloc(d.size, 0x2e);
+    Buffer.from(`hwctl simulator BMC dump ${d.id} of ${this.name}\n`).copy(buf);
+    return buf;
+  }
+
   deleteDump(id: number): boolean {
     const before = this.dumps.length;
     this.dumps = this.dumps.filter((d) => d.id !== id);

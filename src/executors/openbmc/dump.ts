@@ -1,8 +1,9 @@
 /**
  * BMC dumps and GARD on OpenBMC REST (reference §2.8): GET dump/enumerate (entries with Size and Elapsed,
  * epoch seconds), POST dump/action/CreateDump [] → the new id, POST dump/entry/<id>/action/Delete [] or
- * dump/action/DeleteAll [], POST /org/open_power/control/gard/action/Reset [].
+ * dump/action/DeleteAll [], GET /download/dump/<id> (the file), POST /org/open_power/control/gard/action/Reset [].
  */
+import { readFile, rm } from 'node:fs/promises';
 import { NodeError, isNodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
 import { openbmcClient, isRecord } from '../../bmc/index.js';
@@ -56,6 +57,20 @@ class OpenBmcDumpExecutor implements DumpExecutor {
       args.id === 'all' ? `${DUMP}/action/DeleteAll` : `${DUMP}/entry/${args.id}/action/Delete`,
       [],
     );
+  }
+
+  /**
+   * GET /download/dump/<id> (application/octet-stream). Some firmware answers an unknown id with a 200
+   * whose body is `Path not found` (xCAT checks for it): that file is removed and the id reported.
+   */
+  async downloadDump(args: { id: number; file: string }, ctx: NodeContext): Promise<number> {
+    const client = await openbmcClient(ctx);
+    const bytes = await client.download(`/download/dump/${args.id}`, args.file);
+    if (bytes < 64 && (await readFile(args.file, 'utf8')).includes('Path not found')) {
+      await rm(args.file, { force: true });
+      throw new NodeError('failed', `Invalid dump ${args.id} was specified. Use -l option to list.`);
+    }
+    return bytes;
   }
 
   async clearGard(_args: undefined, ctx: NodeContext): Promise<void> {

@@ -13,7 +13,7 @@ import { RestError, fail, notFound, ok } from './envelope.js';
 import { BASE, type DbusObject, type ObjectMap, type Provider } from './objects.js';
 import { BootSettings, controlProvider, stateProvider, timeProvider } from './state.js';
 import { inventoryProvider, ledProvider, sensorsProvider } from './hardware.js';
-import { dumpBytes, dumpProvider, loggingProvider } from './logs.js';
+import { dumpProvider, loggingProvider } from './logs.js';
 import { networkProvider } from './network.js';
 import { userProvider } from './users.js';
 import { firmwareCall, softwareProvider } from './software.js';
@@ -170,7 +170,7 @@ export class OpenbmcFrontend implements Frontend {
     const dump = /^\/download\/dump\/(\d+)$/.exec(path);
     if (dump && dump[1]) {
       if (method !== 'GET') throw new RestError(405, 'Method Not Allowed');
-      const bytes = dumpBytes(this.machine, Number(dump[1]));
+      const bytes = this.machine.dumpContent(Number(dump[1]));
       if (!bytes) return { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'Path not found' };
       return { status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: bytes };
     }

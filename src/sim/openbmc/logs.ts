@@ -88,13 +88,3 @@ export function dumpProvider(m: SimMachine): Provider {
     },
   };
 }
-
-/** `GET /download/dump/<id>`: the dump's bytes (a deterministic filler the size the entry says). */
-export function dumpBytes(m: SimMachine, id: number): Buffer | undefined {
-  const d = m.listDumps().find((x) => x.id === id && x.completed);
-  if (!d) return undefined;
-  const head = Buffer.from(`hwctl simulator BMC dump ${d.id} of ${m.name}\n`);
-  const buf = Buffer.alloc(d.size, 0x2e);
-  head.copy(buf);
-  return buf;
-}

@@ -81,6 +81,8 @@ export interface Profile {
   processorId: (i: number) => string;
   memoryId: (i: number, location: string) => string;
   update: { simpleUpdate: boolean; multipartUri?: string; httpPushUri?: string };
+  /** A BMC dump LogService (`Managers/<id>/LogServices/Dump`, CollectDiagnosticData) as bmcweb has. */
+  dump?: boolean;
 }
 
 /** Every ResetType, in the DMTF schema's order (what a BMC lists when it allows them all). */
@@ -208,6 +210,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
       multipartUri: '/redfish/v1/UpdateService/update',
       httpPushUri: '/redfish/v1/UpdateService/update',
     },
+    dump: true,
   },
   idrac: {
     name: 'idrac',

@@ -6,6 +6,7 @@ import { Router } from '../router.js';
 import type { ResourceTree } from '../tree.js';
 import { addChassisRoutes } from './chassis.js';
 import { makeGen, type Gen } from './context.js';
+import { addDumpRoutes } from './dump.js';
 import { addLogRoutes } from './logs.js';
 import { addManagerRoutes } from './manager.js';
 import { addRootRoutes } from './root.js';
@@ -24,6 +25,7 @@ export function generatedTree(
   addChassisRoutes(r, g);
   addManagerRoutes(r, g);
   addLogRoutes(r, g);
+  if (g.p.dump) addDumpRoutes(r, g);
   addUpdateRoutes(r, g);
   return { tree: r, gen: g };
 }

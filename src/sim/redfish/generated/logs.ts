@@ -4,6 +4,7 @@ import { isObject, isoTime, type JsonObject } from '../json.js';
 import type { Router } from '../router.js';
 import { parseJsonBody } from '../tree.js';
 import { collection, rejectProperty, type Gen } from './context.js';
+import { dumpServicePath } from './dump.js';
 
 function logPaths(g: Gen): { parent: string; services: string; log: string; entries: string } {
   const parent = g.p.log.parent === 'system' ? g.sys : g.mgr;
@@ -73,8 +74,10 @@ function patchEntry(g: Gen, e: LogEntry, body: JsonObject): undefined {
 
 export function addLogRoutes(r: Router, g: Gen): void {
   const p = logPaths(g);
+  // The Manager's collection also lists the dump service where the personality has one (dump.ts).
+  const members = g.p.dump && p.parent === g.mgr ? [p.log, dumpServicePath(g)] : [p.log];
   r.node(p.services, () => ({
-    get: () => collection(g, p.services, 'LogServiceCollection', 'Log Service Collection', [p.log]),
+    get: () => collection(g, p.services, 'LogServiceCollection', 'Log Service Collection', members),
   }));
   r.node(p.log, () => ({ get: () => logServiceDoc(g) }));
   r.node(p.entries, () => ({

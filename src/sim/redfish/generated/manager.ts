@@ -39,7 +39,7 @@ export function managerDoc(g: Gen): JsonObject {
     },
     Actions: { '#Manager.Reset': resetAction(g) },
   };
-  if (g.p.log.parent === 'manager') doc.LogServices = g.link(`${g.mgr}/LogServices`);
+  if (g.p.log.parent === 'manager' || g.p.dump) doc.LogServices = g.link(`${g.mgr}/LogServices`);
   return doc;
 }
 
