@@ -14,7 +14,7 @@
 import type { NodeDef, NodeResult } from '../core/types.js';
 
 export type Capability =
-  'power' | 'boot' | 'inventory' | 'sensors' | 'eventlog' | 'beacon' | 'bmcconfig' | 'firmware';
+  'power' | 'boot' | 'inventory' | 'sensors' | 'eventlog' | 'beacon' | 'bmcconfig' | 'policy' | 'firmware';
 
 export const CAPABILITIES: readonly Capability[] = [
   'power',
@@ -24,6 +24,7 @@ export const CAPABILITIES: readonly Capability[] = [
   'eventlog',
   'beacon',
   'bmcconfig',
+  'policy',
   'firmware',
 ];
 

@@ -21,6 +21,10 @@ const BUILTIN: Array<[Capability, string, () => Promise<ExecutorModule>]> = [
   ['eventlog', 'openbmc', () => import('./openbmc/eventlog.js')],
   ['beacon', 'redfish', () => import('./redfish/beacon.js')],
   ['beacon', 'openbmc', () => import('./openbmc/beacon.js')],
+  ['bmcconfig', 'redfish', () => import('./redfish/network.js')],
+  ['bmcconfig', 'openbmc', () => import('./openbmc/network.js')],
+  ['policy', 'redfish', () => import('./redfish/policy.js')],
+  ['policy', 'openbmc', () => import('./openbmc/policy.js')],
 ];
 
 let registered = false;

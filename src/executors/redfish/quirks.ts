@@ -68,7 +68,7 @@ export function vendorOfManager(manager: RedfishResource): { id: VendorId; by: s
 
 // -------------------------------------------------------------------------------------- quirks
 
-export type Command = 'rpower' | 'rsetboot' | 'rinv' | 'rvitals' | 'reventlog' | 'rbeacon';
+export type Command = 'rpower' | 'rsetboot' | 'rinv' | 'rvitals' | 'reventlog' | 'rbeacon' | 'rspconfig';
 
 /** What each quirk's probe is handed (`never`: detected by vendor only). */
 export interface ProbeInputs {
@@ -130,7 +130,7 @@ const hasProp = (doc: RedfishResource, prop: string) => prop in doc;
 export const QUIRKS: { readonly [K in QuirkId]: Quirk<ProbeInputs[K]> } = {
   'etag-if-match-required': {
     id: 'etag-if-match-required',
-    commands: ['rsetboot', 'rbeacon'],
+    commands: ['rsetboot', 'rbeacon', 'rspconfig'],
     behaviour:
       'a PATCH without If-Match is refused with 428 Precondition Required; bodies carry no @odata.etag',
     workaround: 'read the resource’s ETag header before each PATCH and send it as If-Match',

@@ -55,6 +55,11 @@ export interface Profile {
   /** HPE: BootSourceOverrideMode is read-only (PATCHing it gives 400 PropertyNotWritable). */
   bootModeWritable: boolean;
   led: { indicator: boolean; location: boolean };
+  /**
+   * `Boot.AutomaticRetryConfig` on the System (the machine's auto reboot), as bmcweb maps phosphor's
+   * AutoReboot; absent on iDRAC and iLO, which keep it elsewhere.
+   */
+  autoRetry: boolean;
   /** `Chassis/<id>/Sensors` (HPE has only Thermal/Power). */
   sensorsCollection: boolean;
   /** NetworkProtocol.NTP: a list, Dell's three slots padded with "", or absent (HPE). */
@@ -125,6 +130,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     bootModeAllowable: true,
     bootModeWritable: true,
     led: { indicator: true, location: true },
+    autoRetry: true,
     sensorsCollection: true,
     ntp: 'list',
     ifMatchRequired: false,
@@ -181,6 +187,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     bootModeAllowable: true,
     bootModeWritable: true,
     led: { indicator: false, location: true },
+    autoRetry: true,
     sensorsCollection: true,
     ntp: 'list',
     ifMatchRequired: false,
@@ -258,6 +265,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     bootModeAllowable: false,
     bootModeWritable: true,
     led: { indicator: true, location: false },
+    autoRetry: false,
     sensorsCollection: true,
     ntp: 'padded3',
     ifMatchRequired: true,
@@ -323,6 +331,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     bootModeAllowable: false,
     bootModeWritable: false,
     led: { indicator: true, location: false },
+    autoRetry: false,
     sensorsCollection: false,
     ntp: 'none',
     ifMatchRequired: false,

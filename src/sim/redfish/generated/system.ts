@@ -7,13 +7,18 @@ import {
   readLedPatch,
   readResetType,
 } from '../actions.js';
-import { isoTime, type JsonObject } from '../json.js';
+import { isObject, isoTime, type JsonObject } from '../json.js';
 import type { Router } from '../router.js';
 import { parseJsonBody } from '../tree.js';
 import { collection, rejectProperty, ROOT, type Gen } from './context.js';
 
 const BOOT_ENABLED = ['Disabled', 'Once', 'Continuous'];
 const BOOT_MODES = ['Legacy', 'UEFI'];
+const RETRY = ['Disabled', 'RetryAttempts'];
+
+/** Redfish PowerRestorePolicy ↔ the machine's (phosphor's) restore policy. */
+const RESTORE_POLICY = { AlwaysOn: 'AlwaysOn', AlwaysOff: 'AlwaysOff', LastState: 'Restore' } as const;
+type RestorePolicy = keyof typeof RESTORE_POLICY;
 
 function bootProgress(g: Gen): string {
   switch (g.m.hostState()) {
@@ -36,6 +41,10 @@ function bootObject(g: Gen): JsonObject {
   };
   if (g.p.bootEnabledAllowable) boot['BootSourceOverrideEnabled@Redfish.AllowableValues'] = [...BOOT_ENABLED];
   if (g.p.bootModeAllowable) boot['BootSourceOverrideMode@Redfish.AllowableValues'] = [...BOOT_MODES];
+  if (g.p.autoRetry) {
+    boot.AutomaticRetryConfig = g.m.hostSettings.autoReboot ? 'RetryAttempts' : 'Disabled';
+    boot['AutomaticRetryConfig@Redfish.AllowableValues'] = [...RETRY];
+  }
   return boot;
 }
 
@@ -77,6 +86,9 @@ export function systemDoc(g: Gen): JsonObject {
       HealthRollup: quiesced ? 'Critical' : 'OK',
     },
     BootProgress: { LastState: bootProgress(g) },
+    PowerRestorePolicy: (Object.keys(RESTORE_POLICY) as RestorePolicy[]).find(
+      (k) => RESTORE_POLICY[k] === g.m.hostSettings.powerRestorePolicy,
+    )!,
     Boot: bootObject(g),
     ProcessorSummary: {
       Count: hw.cpus.filter((c) => c.present).length,
@@ -109,20 +121,39 @@ function patchSystem(g: Gen, body: JsonObject): undefined {
   const known = Object.keys(doc.Boot as JsonObject);
   let boot;
   let assetTag: string | undefined;
+  let restore: RestorePolicy | undefined;
+  let retry: string | undefined;
   for (const [k, v] of Object.entries(body)) {
-    if (k === 'Boot')
-      boot = readBootPatch(
-        v,
-        {
-          targets: g.p.bootTargets,
-          enabled: BOOT_ENABLED,
-          modes: BOOT_MODES,
-          modeWritable: g.p.bootModeWritable,
-        },
-        known,
-        g.errors,
-      );
-    else if (k === 'AssetTag') {
+    if (k === 'Boot') {
+      let override = v;
+      if (isObject(v) && 'AutomaticRetryConfig' in v && g.p.autoRetry) {
+        const { AutomaticRetryConfig: r, ...rest } = v;
+        if (typeof r !== 'string' || !RETRY.includes(r))
+          throw g.errors.error('PropertyValueNotInList', [JSON.stringify(r), 'AutomaticRetryConfig'], {
+            related: ['#/Boot/AutomaticRetryConfig'],
+          });
+        retry = r;
+        override = rest;
+      }
+      if (!isObject(override) || Object.keys(override).length > 0)
+        boot = readBootPatch(
+          override,
+          {
+            targets: g.p.bootTargets,
+            enabled: BOOT_ENABLED,
+            modes: BOOT_MODES,
+            modeWritable: g.p.bootModeWritable,
+          },
+          known,
+          g.errors,
+        );
+    } else if (k === 'PowerRestorePolicy') {
+      if (typeof v !== 'string' || !(v in RESTORE_POLICY))
+        throw g.errors.error('PropertyValueNotInList', [JSON.stringify(v), k], {
+          related: ['#/PowerRestorePolicy'],
+        });
+      restore = v as RestorePolicy;
+    } else if (k === 'AssetTag') {
       if (typeof v !== 'string')
         throw g.errors.error('PropertyValueTypeError', [JSON.stringify(v), k], { related: ['#/AssetTag'] });
       assetTag = v;
@@ -132,6 +163,8 @@ function patchSystem(g: Gen, body: JsonObject): undefined {
   if (boot) applyBootPatch(g.m, boot, g.errors);
   applyLed(g.m, leds);
   if (assetTag !== undefined) g.local.assetTag = assetTag;
+  if (restore !== undefined) g.m.hostSettings.powerRestorePolicy = RESTORE_POLICY[restore];
+  if (retry !== undefined) g.m.hostSettings.autoReboot = retry !== 'Disabled';
   return undefined;
 }
 
