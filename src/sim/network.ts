@@ -206,6 +206,18 @@ export class BmcNetwork {
     for (const i of this.state.interfaces) this.setDhcp(i.id, true);
   }
 
+  /** The address the BMC is reached at: the first routable address of the first interface that has one. */
+  primaryAddress(): string | undefined {
+    for (const i of this.state.interfaces)
+      for (const a of i.ipv4) if (a.origin !== 'LinkLocal') return a.address;
+    return undefined;
+  }
+
+  /** Whether some interface still holds `address`. */
+  holds(address: string): boolean {
+    return this.state.interfaces.some((i) => i.ipv4.some((a) => a.address === address));
+  }
+
   private newId(): string {
     return `ip${this.nextAddressId++}`;
   }

@@ -49,7 +49,164 @@ describe('rspconfig network queries', () => {
     }
     // iLO has no NTP block in NetworkProtocol: unsupported, saying why.
     const ilo = r.json!.results.find((x) => x.node === f.node.ilo)!;
-    expect(ilo.error).toMatchObject({ kind: 'unsupported', message: expect.stringMatching(/no NTP settings/) });
+    expect(ilo.error).toMatchObject({
+      kind: 'unsupported',
+      message: expect.stringMatching(/no NTP settings/),
+    });
     expect(r.code).toBe(1);
+  });
+});
+
+describe('rspconfig network sets, read back', () => {
+  it('hostname=*: each BMC takes its node name; a second run sends nothing', async () => {
+    f.sim.admin.resetStats();
+    const r = await rspconfig(inv(), 'all', ['hostname=*'], { output: 'json' });
+    expect(r.code).toBe(0);
+    for (const n of f.all) {
+      expect(net(n).hostName).toBe(n);
+      expect(r.values.get(n)).toMatchObject({ hostname: n, changed: true });
+      expect(requestsMatching(f.sim, n, WRITES)).toBe(1);
+    }
+    f.sim.admin.resetStats();
+    const again = await rspconfig(inv(), 'all', ['hostname=*']);
+    expect(again.code).toBe(0);
+    for (const n of f.all) {
+      expect(again.lines.get(n)).toEqual([`BMC Hostname: ${n}`]);
+      expect(requestsMatching(f.sim, n, WRITES)).toBe(0);
+    }
+  });
+
+  it('hostname=name on several nodes', async () => {
+    const r = await rspconfig(inv(), 'all', ['hostname=bmc-a']);
+    expect(r.code).toBe(0);
+    for (const n of f.all) expect(net(n).hostName).toBe('bmc-a');
+  });
+
+  it('ntpservers=a,b: set and read back; Dell keeps its three slots; iLO unsupported, nothing sent', async () => {
+    f.sim.admin.resetStats();
+    const r = await rspconfig(inv(), 'all', ['ntpservers=10.1.1.1,ntp.example.com']);
+    for (const n of f.all.filter((x) => x !== f.node.ilo)) {
+      expect(r.lines.get(n)).toEqual(['BMC NTP Servers: 10.1.1.1,ntp.example.com']);
+      expect(net(n).ntpServers).toEqual(['10.1.1.1', 'ntp.example.com']);
+    }
+    expect(r.errors.get(f.node.ilo)).toMatch(/no NTP settings/);
+    expect(requestsMatching(f.sim, f.node.ilo, WRITES)).toBe(0);
+    // one node failing: one result each, exit 1
+    expect(r.code).toBe(1);
+    expect(r.lines.size + r.errors.size).toBe(f.all.length);
+  });
+
+  it('timesyncmethod=manual then ntp', async () => {
+    const nodes = f.all.filter((x) => x !== f.node.ilo);
+    const range = nodes.join(',');
+    const r = await rspconfig(inv(), range, ['timesyncmethod=manual']);
+    expect(r.code).toBe(0);
+    for (const n of nodes) expect(r.lines.get(n)).toEqual(['BMC TimeSyncMethod: Manual']);
+    expect(net(f.node.generic).ntpEnabled).toBe(false);
+    expect(f.sim.machine(f.node['openbmc-rest']).hostSettings.timeSyncMethod).toBe('Manual');
+    const back = await rspconfig(inv(), range, ['timesyncmethod=NTP']);
+    expect(back.code).toBe(0);
+    expect(net(f.node.generic).ntpEnabled).toBe(true);
+    expect(f.sim.machine(f.node['openbmc-rest']).hostSettings.timeSyncMethod).toBe('NTP');
+  });
+
+  it.each(['generic', 'idrac', 'ilo', 'bmcweb', 'openbmc-rest'] as const)(
+    'ip=/netmask=/gateway=/vlan= on %s: the BMC takes it and the result says where it now is',
+    async (kind) => {
+      const n = f.node[kind];
+      f.sim.admin.resetStats();
+      const r = await rspconfig(
+        inv(),
+        n,
+        ['ip=10.9.8.7', 'netmask=255.255.255.0', 'gateway=10.9.8.1', 'vlan=12'],
+        {
+          output: 'json',
+        },
+      );
+      expect(r.code).toBe(0);
+      expect(r.values.get(n)).toMatchObject({
+        ip: '10.9.8.7',
+        netmask: '255.255.255.0',
+        gateway: '10.9.8.1',
+        vlan: 12,
+        changed: true,
+        movedTo: '10.9.8.7',
+      });
+      const ifaces = net(n).interfaces;
+      const holder = ifaces.find((i) => i.ipv4.some((a) => a.address === '10.9.8.7'))!;
+      expect(holder.vlanId).toBe(12);
+      expect(holder.ipv4.find((a) => a.address === '10.9.8.7')).toMatchObject({
+        prefixLength: 24,
+        origin: 'Static',
+      });
+      // The write that took the BMC off its address was never answered (the simulator drops it, as the
+      // BMC leaving the address does); nothing was sent again, and every other request was answered.
+      const st = f.sim.stats().perNode[n]!;
+      const answered = Object.values(st.statuses).reduce((a, b) => a + b, 0);
+      expect(st.requests - answered).toBe(1);
+      expect(requestsMatching(f.sim, n, /^(PATCH|DELETE (?!.*Sessions))/)).toBe(1);
+      // the old address is gone
+      expect(ifaces.flatMap((i) => i.ipv4).filter((a) => a.address.startsWith('10.100.'))).toEqual([]);
+      const text = await rspconfig(inv(), n, ['ip=dhcp']);
+      expect(text.code).toBe(0);
+      expect(text.lines.get(n)).toEqual([
+        'BMC IP Source: DHCP',
+        expect.stringMatching(/^BMC now takes its address from DHCP/),
+      ]);
+      expect(net(n).interfaces.some((i) => i.dhcpEnabled)).toBe(true);
+    },
+  );
+});
+
+describe('rspconfig policies', () => {
+  it('powerrestorepolicy on every kind; autoreboot where a standard property exists', async () => {
+    const r = await rspconfig(inv(), 'all', ['powerrestorepolicy=always_on']);
+    expect(r.code).toBe(0);
+    for (const n of f.all) {
+      expect(r.lines.get(n)).toEqual([expect.stringMatching(/^BMC PowerRestorePolicy: AlwaysOn$/)]);
+      expect(f.sim.machine(n).hostSettings.powerRestorePolicy).toBe('AlwaysOn');
+    }
+    const restore = await rspconfig(inv(), 'all', ['powerrestorepolicy=restore'], { output: 'json' });
+    for (const n of f.all) {
+      expect(restore.values.get(n)).toMatchObject({ powerrestorepolicy: 'restore', changed: true });
+      expect(f.sim.machine(n).hostSettings.powerRestorePolicy).toBe('Restore');
+    }
+    const ar = await rspconfig(inv(), 'all', ['autoreboot=0'], { output: 'json' });
+    for (const k of ['generic', 'bmcweb', 'openbmc-rest'] as const) {
+      expect(ar.values.get(f.node[k])).toMatchObject({ autoreboot: false, changed: true });
+      expect(f.sim.machine(f.node[k]).hostSettings.autoReboot).toBe(false);
+    }
+    for (const k of ['idrac', 'ilo'] as const)
+      expect(ar.json!.results.find((x) => x.node === f.node[k])!.error).toMatchObject({
+        kind: 'unsupported',
+        message: expect.stringMatching(/AutomaticRetryConfig/),
+      });
+    expect(ar.code).toBe(1);
+  });
+
+  it('OpenBMC REST: bootmode, powersupplyredundancy, thermalmode; Redfish: unsupported with the reason', async () => {
+    const o = f.node['openbmc-rest'];
+    const r = await rspconfig(inv(), 'all', [
+      'bootmode=safe',
+      'powersupplyredundancy=disabled',
+      'thermalmode=heavy_io',
+    ]);
+    expect(r.lines.get(o)).toEqual([
+      'BMC BootMode: Safe',
+      'BMC PowerSupplyRedundancy: Disabled',
+      'BMC ThermalMode: HEAVY_IO',
+    ]);
+    const s = f.sim.machine(o).hostSettings;
+    expect([s.bootModeSetting, s.powerSupplyRedundancy, s.thermalMode]).toEqual(['Safe', false, 'HEAVY_IO']);
+    for (const n of f.redfish) expect(r.errors.get(n)).toMatch(/no standard Redfish property/);
+    const q = await rspconfig(inv(), o, ['bootmode', 'powersupplyredundancy', 'thermalmode', 'autoreboot'], {
+      output: 'json',
+    });
+    expect(q.values.get(o)).toEqual({
+      bootmode: 'safe',
+      powersupplyredundancy: false,
+      thermalmode: 'heavy_io',
+      autoreboot: expect.any(Boolean),
+    });
   });
 });
