@@ -210,3 +210,38 @@ describe('rspconfig policies', () => {
     });
   });
 });
+
+describe('rspconfig refusals and failures', () => {
+  it('bad input and a static ip on several nodes: usage error, not one request to any BMC', async () => {
+    f.sim.admin.resetStats();
+    await expect(
+      rspconfig(inv(), 'all', ['ip=1.2.3.4', 'netmask=255.0.0.0', 'gateway=1.0.0.1']),
+    ).rejects.toThrow("Can not configure more than 1 nodes' ip at the same time");
+    await expect(rspconfig(inv(), 'all', ['hostname=a', 'ip'])).rejects.toThrow(
+      'Can not set and query OpenBMC information at the same time',
+    );
+    await expect(rspconfig(inv(), 'all', ['userls'])).rejects.toThrow(
+      /^Unsupported command: rspconfig userls/,
+    );
+    expect(f.sim.stats().totalRequests).toBe(0);
+  });
+
+  it('a set on every node with one BMC down: one result per node, exit 1, the others set', async () => {
+    const down = f.node.bmcweb;
+    f.sim.admin.setFaults({ down: true }, down);
+    try {
+      const r = await rspconfig(inv(), 'all', ['hostname=fleet-x'], { output: 'json', timeout: 5 });
+      expect(r.code).toBe(1);
+      expect(r.json!.results.map((x) => x.node).sort()).toEqual([...f.all].sort());
+      for (const x of r.json!.results) {
+        if (x.node === down) expect(x.error?.kind).toBe('unreachable');
+        else {
+          expect(x.value).toMatchObject({ hostname: 'fleet-x', changed: true });
+          expect(net(x.node).hostName).toBe('fleet-x');
+        }
+      }
+    } finally {
+      f.sim.admin.clearFaults(down);
+    }
+  });
+});
