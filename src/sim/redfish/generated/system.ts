@@ -7,18 +7,14 @@ import {
   readLedPatch,
   readResetType,
 } from '../actions.js';
-import { isObject, isoTime, type JsonObject } from '../json.js';
+import { isoTime, type JsonObject } from '../json.js';
+import { RETRY_VALUES, autoRetryOf, readPolicyPatch, restorePolicyOf } from '../policies.js';
 import type { Router } from '../router.js';
 import { parseJsonBody } from '../tree.js';
 import { collection, rejectProperty, ROOT, type Gen } from './context.js';
 
 const BOOT_ENABLED = ['Disabled', 'Once', 'Continuous'];
 const BOOT_MODES = ['Legacy', 'UEFI'];
-const RETRY = ['Disabled', 'RetryAttempts'];
-
-/** Redfish PowerRestorePolicy ↔ the machine's (phosphor's) restore policy. */
-const RESTORE_POLICY = { AlwaysOn: 'AlwaysOn', AlwaysOff: 'AlwaysOff', LastState: 'Restore' } as const;
-type RestorePolicy = keyof typeof RESTORE_POLICY;
 
 function bootProgress(g: Gen): string {
   switch (g.m.hostState()) {
@@ -42,8 +38,8 @@ function bootObject(g: Gen): JsonObject {
   if (g.p.bootEnabledAllowable) boot['BootSourceOverrideEnabled@Redfish.AllowableValues'] = [...BOOT_ENABLED];
   if (g.p.bootModeAllowable) boot['BootSourceOverrideMode@Redfish.AllowableValues'] = [...BOOT_MODES];
   if (g.p.autoRetry) {
-    boot.AutomaticRetryConfig = g.m.hostSettings.autoReboot ? 'RetryAttempts' : 'Disabled';
-    boot['AutomaticRetryConfig@Redfish.AllowableValues'] = [...RETRY];
+    boot.AutomaticRetryConfig = autoRetryOf(g.m);
+    boot['AutomaticRetryConfig@Redfish.AllowableValues'] = [...RETRY_VALUES];
   }
   return boot;
 }
@@ -86,9 +82,7 @@ export function systemDoc(g: Gen): JsonObject {
       HealthRollup: quiesced ? 'Critical' : 'OK',
     },
     BootProgress: { LastState: bootProgress(g) },
-    PowerRestorePolicy: (Object.keys(RESTORE_POLICY) as RestorePolicy[]).find(
-      (k) => RESTORE_POLICY[k] === g.m.hostSettings.powerRestorePolicy,
-    )!,
+    PowerRestorePolicy: restorePolicyOf(g.m),
     Boot: bootObject(g),
     ProcessorSummary: {
       Count: hw.cpus.filter((c) => c.present).length,
@@ -121,38 +115,21 @@ function patchSystem(g: Gen, body: JsonObject): undefined {
   const known = Object.keys(doc.Boot as JsonObject);
   let boot;
   let assetTag: string | undefined;
-  let restore: RestorePolicy | undefined;
-  let retry: string | undefined;
-  for (const [k, v] of Object.entries(body)) {
+  const policies = readPolicyPatch(body, { restore: true, retry: g.p.autoRetry }, g.errors);
+  for (const [k, v] of Object.entries({ ...body, Boot: policies.boot })) {
+    if (v === undefined || k === 'PowerRestorePolicy') continue;
     if (k === 'Boot') {
-      let override = v;
-      if (isObject(v) && 'AutomaticRetryConfig' in v && g.p.autoRetry) {
-        const { AutomaticRetryConfig: r, ...rest } = v;
-        if (typeof r !== 'string' || !RETRY.includes(r))
-          throw g.errors.error('PropertyValueNotInList', [JSON.stringify(r), 'AutomaticRetryConfig'], {
-            related: ['#/Boot/AutomaticRetryConfig'],
-          });
-        retry = r;
-        override = rest;
-      }
-      if (!isObject(override) || Object.keys(override).length > 0)
-        boot = readBootPatch(
-          override,
-          {
-            targets: g.p.bootTargets,
-            enabled: BOOT_ENABLED,
-            modes: BOOT_MODES,
-            modeWritable: g.p.bootModeWritable,
-          },
-          known,
-          g.errors,
-        );
-    } else if (k === 'PowerRestorePolicy') {
-      if (typeof v !== 'string' || !(v in RESTORE_POLICY))
-        throw g.errors.error('PropertyValueNotInList', [JSON.stringify(v), k], {
-          related: ['#/PowerRestorePolicy'],
-        });
-      restore = v as RestorePolicy;
+      boot = readBootPatch(
+        v,
+        {
+          targets: g.p.bootTargets,
+          enabled: BOOT_ENABLED,
+          modes: BOOT_MODES,
+          modeWritable: g.p.bootModeWritable,
+        },
+        known,
+        g.errors,
+      );
     } else if (k === 'AssetTag') {
       if (typeof v !== 'string')
         throw g.errors.error('PropertyValueTypeError', [JSON.stringify(v), k], { related: ['#/AssetTag'] });
@@ -163,8 +140,7 @@ function patchSystem(g: Gen, body: JsonObject): undefined {
   if (boot) applyBootPatch(g.m, boot, g.errors);
   applyLed(g.m, leds);
   if (assetTag !== undefined) g.local.assetTag = assetTag;
-  if (restore !== undefined) g.m.hostSettings.powerRestorePolicy = RESTORE_POLICY[restore];
-  if (retry !== undefined) g.m.hostSettings.autoReboot = retry !== 'Disabled';
+  policies.apply(g.m);
   return undefined;
 }
 
