@@ -84,34 +84,37 @@ function propertyOf(data: unknown, object: string, property: string): unknown {
   return data[property];
 }
 
-/** 404/403 on these objects: the firmware has no such setting (xCAT's wording). */
+/** xCAT's words for a missing setting object: the firmware has no such setting. */
+const MISSING: Readonly<Record<number, string>> = {
+  404: '404 Not Found - Requested endpoint does not exist or may indicate function is not supported on this OpenBMC firmware.',
+  403: '403 Forbidden - Requested endpoint does not exist or may indicate function is not yet supported by OpenBMC firmware.',
+};
+
+/** 404/403 on these objects: `unsupported`, with xCAT's message. */
 function unsupportedHere(e: unknown, key: PolicyKey): unknown {
-  if (isNodeError(e) && (e.status === 404 || e.status === 403))
-    return new NodeError('unsupported', `${key}: ${e.message}`, e.status);
+  if (isNodeError(e) && e.status !== undefined && MISSING[e.status])
+    return new NodeError('unsupported', `${key}: ${MISSING[e.status]!}`, e.status);
   return e;
+}
+
+/** `Enabled`/`Disabled` (any case) as xCAT's word; the BMC's own text for anything else. */
+function psuReading(display: string, source: string): PolicyReading {
+  const word = display.toLowerCase();
+  return word === 'enabled' || word === 'disabled' ? { value: word, display, source } : { display, source };
 }
 
 async function readPsu(client: OpenBmcClient): Promise<PolicyReading> {
   try {
-    const v = await client.post(`${PSU_SENSOR}/action/getValue`, []);
-    const s = last(v);
-    return {
-      value:
-        s.toLowerCase() === 'enabled' ? 'enabled' : s.toLowerCase() === 'disabled' ? 'disabled' : undefined,
-      display: s,
-      source: 'sensors/chassis/PowerSupplyRedundancy',
-    } as PolicyReading;
+    return psuReading(
+      last(await client.post(`${PSU_SENSOR}/action/getValue`, [])),
+      'sensors/chassis/PowerSupplyRedundancy',
+    );
   } catch (e) {
     if (!notFound(e)) throw e;
   }
-  const data = await client.get(PSU_CONTROL);
-  const raw = propertyOf(data, PSU_CONTROL, 'PowerSupplyRedundancyEnabled');
+  const raw = propertyOf(await client.get(PSU_CONTROL), PSU_CONTROL, 'PowerSupplyRedundancyEnabled');
   const on = raw === true || raw === 1;
-  return {
-    value: on ? 'enabled' : 'disabled',
-    display: on ? 'Enabled' : 'Disabled',
-    source: 'control/power_supply_redundancy',
-  };
+  return psuReading(on ? 'Enabled' : 'Disabled', 'control/power_supply_redundancy');
 }
 
 async function writePsu(client: OpenBmcClient, value: string): Promise<string> {
