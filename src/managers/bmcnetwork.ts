@@ -70,6 +70,8 @@ export interface NetworkSetOutcome {
   sent?: string;
   /** Sent to a Settings object, applied by the BMC later (e.g. at its next reset). */
   pending?: string;
+  /** Nothing sent (the BMC had the value): the network as just read, so no read back is needed. */
+  current?: BmcNetworkInfo;
 }
 
 export interface AddressChangeOutcome {
@@ -317,7 +319,7 @@ export async function runNetwork(
     case 'setHostname': {
       const hostname = hostnameFor(ctx.node, args.hostname);
       const out = await ex.setHostname({ hostname }, ctx);
-      return verified(args.op, out, ['hostname'], await ex.readNetwork({ keys: ['hostname'] }, ctx), (n) =>
+      return verified(args.op, out, ['hostname'], await readBack(ex, out, ['hostname'], ctx), (n) =>
         n.hostname === hostname || out.pending
           ? undefined
           : notTaken('hostname', hostname, String(n.hostname), n.source),
@@ -325,18 +327,12 @@ export async function runNetwork(
     }
     case 'setNtp': {
       const out = await ex.setNtpServers({ servers: args.servers }, ctx);
-      return verified(
-        args.op,
-        out,
-        ['ntpservers'],
-        await ex.readNetwork({ keys: ['ntpservers'] }, ctx),
-        (n) => {
-          const now = (n.ntpServers ?? []).filter((s) => s !== '');
-          return sameList(now, args.servers) || out.pending
-            ? undefined
-            : notTaken('ntpservers', args.servers.join(','), now.join(',') || 'None', n.source);
-        },
-      );
+      return verified(args.op, out, ['ntpservers'], await readBack(ex, out, ['ntpservers'], ctx), (n) => {
+        const now = (n.ntpServers ?? []).filter((s) => s !== '');
+        return sameList(now, args.servers) || out.pending
+          ? undefined
+          : notTaken('ntpservers', args.servers.join(','), now.join(',') || 'None', n.source);
+      });
     }
     case 'setTimeSync': {
       const out = await ex.setTimeSync({ method: args.method }, ctx);
@@ -344,7 +340,7 @@ export async function runNetwork(
         args.op,
         out,
         ['timesyncmethod'],
-        await ex.readNetwork({ keys: ['timesyncmethod'] }, ctx),
+        await readBack(ex, out, ['timesyncmethod'], ctx),
         (n) =>
           n.timeSync === args.method || out.pending
             ? undefined
@@ -358,6 +354,16 @@ export async function runNetwork(
     case 'setDhcp':
       return addressResult(args.op, undefined, await ex.setDhcp(undefined, ctx));
   }
+}
+
+/** The network after a set: read again when something was sent, else as the executor just read it. */
+function readBack(
+  ex: NetworkExecutor,
+  out: NetworkSetOutcome,
+  keys: NetworkKey[],
+  ctx: NodeContext,
+): Promise<BmcNetworkInfo> {
+  return out.sent === undefined && out.current ? Promise.resolve(out.current) : ex.readNetwork({ keys }, ctx);
 }
 
 function verified(

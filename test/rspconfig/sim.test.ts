@@ -5,7 +5,7 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import { prefixToMask } from '../../src/core/ipv4.js';
-import { requestsMatching, startKindFleet, useFleet } from '../helpers/sim-harness.js';
+import { requestsFor, requestsMatching, startKindFleet, useFleet } from '../helpers/sim-harness.js';
 import { rspconfig } from './harness.js';
 
 const f = useFleet(() => startKindFleet());
@@ -243,5 +243,19 @@ describe('rspconfig refusals and failures', () => {
     } finally {
       f.sim.admin.clearFaults(down);
     }
+  });
+});
+
+describe('rspconfig requests', () => {
+  it('a set writes once and reads back only the document it wrote; a no-op reads once', async () => {
+    const count = (n: string, words: string[]) => requestsFor(f.sim, n, () => rspconfig(inv(), n, words));
+    const g = f.node.generic;
+    const o = f.node['openbmc-rest'];
+    // generic: root, login, Systems, System, Manager, EthernetInterfaces, the interface, PATCH, the interface
+    // again, logout. OpenBMC REST: login, network/enumerate, PUT, network/enumerate, logout.
+    expect([await count(g, ['hostname=count-1']), await count(o, ['hostname=count-1'])]).toEqual([10, 5]);
+    expect([await count(g, ['hostname=count-1']), await count(o, ['hostname=count-1'])]).toEqual([8, 3]);
+    // NTP on Redfish needs NetworkProtocol only (no interface).
+    expect(await count(g, ['ntpservers=10.7.7.7'])).toBe(9);
   });
 });

@@ -159,7 +159,7 @@ class OpenBmcNetworkExecutor implements NetworkExecutor {
   async setHostname(args: { hostname: string }, ctx: NodeContext): Promise<NetworkSetOutcome> {
     const client = await openbmcClient(ctx);
     const { info } = await readAll(client, ctx);
-    if (info.hostname === args.hostname) return {};
+    if (info.hostname === args.hostname) return { current: info };
     await client.put(`${NET}/config/attr/HostName`, args.hostname);
     return { sent: `HostName=${args.hostname}` };
   }
@@ -168,7 +168,7 @@ class OpenBmcNetworkExecutor implements NetworkExecutor {
     const client = await openbmcClient(ctx);
     const { nic, info } = await readAll(client, ctx);
     if (info.ntpServers === undefined) throw new NodeError('unsupported', info.ntpUnsupported!);
-    if (sameList(info.ntpServers, args.servers)) return {};
+    if (sameList(info.ntpServers, args.servers)) return { current: info };
     // xCAT's rule: a DHCP interface takes its NTP servers from DHCP.
     if (nic.props.DHCPEnabled === true || nic.props.DHCPEnabled === 1)
       throw new NodeError('failed', 'BMC IP source is DHCP, could not set NTPServers');
@@ -181,7 +181,7 @@ class OpenBmcNetworkExecutor implements NetworkExecutor {
     const info: BmcNetworkInfo = { source: 'time/sync_method' };
     await readTimeSync(client, info);
     if (info.timeSync === undefined) throw new NodeError('unsupported', info.timeSyncUnsupported!);
-    if (info.timeSync === args.method) return {};
+    if (info.timeSync === args.method) return { current: info };
     const value = `${SYNC_METHOD}.${args.method === 'ntp' ? 'NTP' : 'Manual'}`;
     await client.put(`${SYNC}/attr/TimeSyncMethod`, value);
     return { sent: `TimeSyncMethod=${value}` };

@@ -62,15 +62,14 @@ function bmcHost(ctx: NodeContext): string | undefined {
   }
 }
 
-async function managerNics(client: RedfishClient): Promise<{ manager: RedfishResource; nics: Doc[] }> {
-  const manager = await client.manager();
+async function managerNics(client: RedfishClient, manager: RedfishResource): Promise<Doc[]> {
   const collection = odataIdOf(manager.EthernetInterfaces);
   const where = manager['@odata.id'] ?? 'the Manager';
   if (!collection) throw new NodeError('unsupported', `${where} has no EthernetInterfaces`);
   const paths = await client.members(collection);
   const nics = await Promise.all(paths.map(async (path) => ({ path, doc: await client.get(path) })));
   if (nics.length === 0) throw new NodeError('unsupported', `${collection} lists no interface`);
-  return { manager, nics };
+  return nics;
 }
 
 /** The interface hwctl talks to: the one holding the node's bmc address, else the first with a routable one. */
@@ -137,23 +136,50 @@ async function protocolOf(client: RedfishClient, manager: RedfishResource): Prom
 
 const PROTOCOL_KEYS: readonly NetworkKey[] = ['ntpservers', 'timesyncmethod'];
 
-/** The network as read: the facing interface, and NetworkProtocol when a key needs it. */
-async function read(ctx: NodeContext, keys: readonly NetworkKey[]) {
+/** Where this node's documents are, once found: a read back after a set GETs them and nothing else. */
+interface Spots {
+  nic?: string;
+  protocol?: string;
+}
+
+interface Reading {
+  client: RedfishClient;
+  /** The facing interface; read unless every key is NetworkProtocol's. */
+  nic: Doc | undefined;
+  protocol: Doc | undefined;
+  info: BmcNetworkInfo;
+}
+
+/** The network as the keys need it: the facing interface, NetworkProtocol (NTP; hostname without one). */
+async function read(ctx: NodeContext, keys: readonly NetworkKey[]): Promise<Reading> {
   const client = await redfishClient(ctx);
-  const { manager, nics } = await managerNics(client);
-  const nic = facingNic(nics, bmcHost(ctx));
-  const info: BmcNetworkInfo = { source: nic.path };
-  nicInfo(nic, info);
+  const spots = ctx.shared<Spots>('rspconfig:redfish-spots', () => ({}));
+  let manager: RedfishResource | undefined;
+  const managerDoc = async () => (manager ??= await client.manager());
+  let nic: Doc | undefined;
+  const info: BmcNetworkInfo = { source: '' };
+  if (keys.length === 0 || keys.some((k) => !PROTOCOL_KEYS.includes(k))) {
+    if (spots.nic) nic = { path: spots.nic, doc: await client.get(spots.nic) };
+    else {
+      nic = facingNic(await managerNics(client, await managerDoc()), bmcHost(ctx));
+      spots.nic = nic.path;
+    }
+    info.source = nic.path;
+    nicInfo(nic, info);
+  }
   let protocol: Doc | undefined;
   if (
     keys.some((k) => PROTOCOL_KEYS.includes(k)) ||
     (keys.includes('hostname') && info.hostname === undefined)
   ) {
-    protocol = await protocolOf(client, manager);
+    protocol = spots.protocol
+      ? { path: spots.protocol, doc: await client.get(spots.protocol) }
+      : await protocolOf(client, await managerDoc());
+    spots.protocol = protocol.path;
     protocolInfo(protocol, info);
-    if (keys.every((k) => PROTOCOL_KEYS.includes(k))) info.source = protocol.path;
+    if (!nic) info.source = protocol.path;
   }
-  return { client, manager, nic, protocol, info };
+  return { client, nic, protocol, info };
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
@@ -177,8 +203,9 @@ class RedfishNetworkExecutor implements NetworkExecutor {
   }
 
   async setHostname(args: { hostname: string }, ctx: NodeContext): Promise<NetworkSetOutcome> {
-    const { client, nic } = await read(ctx, []);
-    if (nic.doc.HostName === args.hostname) return {};
+    const { client, nic, info } = await read(ctx, []);
+    if (!nic) throw new NodeError('unsupported', 'This BMC has no Manager EthernetInterface');
+    if (nic.doc.HostName === args.hostname) return { current: info };
     const w = await patchSetting(client, nic.path, nic.doc, { HostName: args.hostname }, redfishQuirks(ctx));
     return withPending(`HostName=${args.hostname}`, w.pending);
   }
@@ -191,7 +218,7 @@ class RedfishNetworkExecutor implements NetworkExecutor {
     const list = [...args.servers];
     // Fixed slots (Dell: three, empty ones ""): fill them, so that servers no longer wanted are cleared.
     if (now.includes('')) while (list.length < now.length) list.push('');
-    if (sameList(now, list)) return {};
+    if (sameList(now, list)) return { current: info };
     const w = await patchSetting(
       client,
       protocol.path,
@@ -206,7 +233,7 @@ class RedfishNetworkExecutor implements NetworkExecutor {
     const { client, protocol, info } = await read(ctx, ['timesyncmethod']);
     if (!protocol || info.timeSync === undefined)
       throw new NodeError('unsupported', info.timeSyncUnsupported ?? 'This BMC has no NTP settings');
-    if (info.timeSync === args.method) return {};
+    if (info.timeSync === args.method) return { current: info };
     const enabled = args.method === 'ntp';
     const w = await patchSetting(
       client,
@@ -220,6 +247,7 @@ class RedfishNetworkExecutor implements NetworkExecutor {
 
   async setIp(args: IpSetting, ctx: NodeContext): Promise<AddressChangeOutcome> {
     const { client, nic, info } = await read(ctx, []);
+    if (!nic) throw new NodeError('unsupported', 'This BMC has no Manager EthernetInterface');
     const same =
       info.ip === args.ip &&
       info.netmask !== undefined &&
@@ -258,6 +286,7 @@ class RedfishNetworkExecutor implements NetworkExecutor {
 
   async setDhcp(_args: undefined, ctx: NodeContext): Promise<AddressChangeOutcome> {
     const { client, nic, info } = await read(ctx, []);
+    if (!nic) throw new NodeError('unsupported', 'This BMC has no Manager EthernetInterface');
     const dhcp = dhcpEnabled(nic.doc);
     if (dhcp === undefined)
       throw new NodeError(
