@@ -47,13 +47,28 @@ describe('rspconfig network queries', () => {
         timesyncmethod: 'ntp',
       });
     }
-    // iLO has no NTP block in NetworkProtocol: unsupported, saying why.
+    // iLO has no NTP block in NetworkProtocol: no time sync method (unsupported, saying why); its NTP servers
+    // are in its Oem DateTime resource (quirk ntp-hpe-datetime).
     const ilo = r.json!.results.find((x) => x.node === f.node.ilo)!;
     expect(ilo.error).toMatchObject({
       kind: 'unsupported',
       message: expect.stringMatching(/no NTP settings/),
     });
     expect(r.code).toBe(1);
+    const ntp = await rspconfig(inv(), f.node.ilo, ['ntpservers'], { output: 'json' });
+    expect(ntp.values.get(f.node.ilo)).toMatchObject({
+      ntpservers: ['10.100.0.3'],
+      source: '/redfish/v1/Managers/1/DateTime/',
+    });
+    expect((ntp.json!.results[0] as { quirks?: string[] }).quirks).toEqual(['ntp-hpe-datetime']);
+    const generic = await rspconfig(inv(), f.node.ilo, ['ntpservers'], {
+      output: 'json',
+      extra: { quirks: false },
+    });
+    expect(generic.json!.results[0]!.error).toMatchObject({
+      kind: 'unsupported',
+      message: expect.stringMatching(/no NTP settings/),
+    });
   });
 });
 
@@ -82,18 +97,18 @@ describe('rspconfig network sets, read back', () => {
     for (const n of f.all) expect(net(n).hostName).toBe('bmc-a');
   });
 
-  it('ntpservers=a,b: set and read back; Dell keeps its three slots; iLO unsupported, nothing sent', async () => {
-    f.sim.admin.resetStats();
+  it('ntpservers=a,b: set and read back everywhere (Dell: three slots, HPE: DateTime, two slots)', async () => {
     const r = await rspconfig(inv(), 'all', ['ntpservers=10.1.1.1,ntp.example.com']);
-    for (const n of f.all.filter((x) => x !== f.node.ilo)) {
+    expect(r.code).toBe(0);
+    for (const n of f.all) {
       expect(r.lines.get(n)).toEqual(['BMC NTP Servers: 10.1.1.1,ntp.example.com']);
       expect(net(n).ntpServers).toEqual(['10.1.1.1', 'ntp.example.com']);
     }
-    expect(r.errors.get(f.node.ilo)).toMatch(/no NTP settings/);
+    // HPE's two slots: a third server is refused before anything is written.
+    f.sim.admin.resetStats();
+    const three = await rspconfig(inv(), f.node.ilo, ['ntpservers=10.1.1.1,10.1.1.2,10.1.1.3']);
+    expect(three.errors.get(f.node.ilo)).toBe('This BMC holds at most 2 NTP servers');
     expect(requestsMatching(f.sim, f.node.ilo, WRITES)).toBe(0);
-    // one node failing: one result each, exit 1
-    expect(r.code).toBe(1);
-    expect(r.lines.size + r.errors.size).toBe(f.all.length);
   });
 
   it('timesyncmethod=manual then ntp', async () => {

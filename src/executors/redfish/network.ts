@@ -24,7 +24,7 @@ import type {
   NetworkSetOutcome,
   TimeSync,
 } from '../../managers/bmcnetwork.js';
-import { redfishQuirks } from './quirks.js';
+import { hpeDateTimeUri, redfishQuirks } from './quirks.js';
 import { patchSetting } from './settings-write.js';
 
 interface Doc {
@@ -140,6 +140,8 @@ const PROTOCOL_KEYS: readonly NetworkKey[] = ['ntpservers', 'timesyncmethod'];
 interface Spots {
   nic?: string;
   protocol?: string;
+  /** HPE's DateTime resource, where its NTP servers are (quirk ntp-hpe-datetime). */
+  dateTime?: string;
 }
 
 interface Reading {
@@ -147,6 +149,8 @@ interface Reading {
   /** The facing interface; read unless every key is NetworkProtocol's. */
   nic: Doc | undefined;
   protocol: Doc | undefined;
+  /** HPE's DateTime resource, read in place of NetworkProtocol.NTP (quirk ntp-hpe-datetime). */
+  dateTime: Doc | undefined;
   info: BmcNetworkInfo;
 }
 
@@ -179,7 +183,32 @@ async function read(ctx: NodeContext, keys: readonly NetworkKey[]): Promise<Read
     protocolInfo(protocol, info);
     if (!nic) info.source = protocol.path;
   }
-  return { client, nic, protocol, info };
+  let dateTime: Doc | undefined;
+  if (protocol && !ntpBlock(protocol.doc) && keys.includes('ntpservers')) {
+    dateTime = await hpeDateTime(ctx, client, spots, managerDoc);
+    if (dateTime) {
+      const slots = dateTime.doc.StaticNTPServers;
+      info.ntpServers = Array.isArray(slots) ? slots.filter((x): x is string => typeof x === 'string') : [];
+      delete info.ntpUnsupported;
+      if (!nic) info.source = dateTime.path;
+    }
+  }
+  return { client, nic, protocol, dateTime, info };
+}
+
+/** HPE's DateTime resource when the quirk applies (its path kept per node), else undefined. */
+async function hpeDateTime(
+  ctx: NodeContext,
+  client: RedfishClient,
+  spots: Spots,
+  managerDoc: () => Promise<RedfishResource>,
+): Promise<Doc | undefined> {
+  if (spots.dateTime) return { path: spots.dateTime, doc: await client.get(spots.dateTime) };
+  const manager = await managerDoc();
+  const path = hpeDateTimeUri(manager);
+  if (!path || !(await redfishQuirks(ctx).has('ntp-hpe-datetime', { manager }))) return undefined;
+  spots.dateTime = path;
+  return { path, doc: await client.get(path) };
 }
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
@@ -211,14 +240,30 @@ class RedfishNetworkExecutor implements NetworkExecutor {
   }
 
   async setNtpServers(args: { servers: string[] }, ctx: NodeContext): Promise<NetworkSetOutcome> {
-    const { client, protocol, info } = await read(ctx, ['ntpservers']);
+    const { client, protocol, dateTime, info } = await read(ctx, ['ntpservers']);
     if (!protocol || info.ntpServers === undefined)
       throw new NodeError('unsupported', info.ntpUnsupported ?? 'This BMC has no NTP settings');
     const now = info.ntpServers;
     const list = [...args.servers];
-    // Fixed slots (Dell: three, empty ones ""): fill them, so that servers no longer wanted are cleared.
-    if (now.includes('')) while (list.length < now.length) list.push('');
+    // Fixed slots (Dell: three, shown with empty ones ""; HPE's StaticNTPServers: always its two): fill
+    // them, so that servers no longer wanted are cleared.
+    const slots = dateTime || now.includes('') ? now.length : undefined;
+    if (slots !== undefined) {
+      if (list.length > slots)
+        throw new NodeError('unsupported', `This BMC holds at most ${slots} NTP servers`);
+      while (list.length < slots) list.push('');
+    }
     if (sameList(now, list)) return { current: info };
+    if (dateTime) {
+      const w = await patchSetting(
+        client,
+        dateTime.path,
+        dateTime.doc,
+        { StaticNTPServers: list },
+        redfishQuirks(ctx),
+      );
+      return withPending(`StaticNTPServers=${JSON.stringify(list)}`, w.pending);
+    }
     const w = await patchSetting(
       client,
       protocol.path,

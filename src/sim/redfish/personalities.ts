@@ -62,8 +62,11 @@ export interface Profile {
   autoRetry: boolean;
   /** `Chassis/<id>/Sensors` (HPE has only Thermal/Power). */
   sensorsCollection: boolean;
-  /** NetworkProtocol.NTP: a list, Dell's three slots padded with "", or absent (HPE). */
-  ntp: 'list' | 'padded3' | 'none';
+  /**
+   * NetworkProtocol.NTP: a list, Dell's three slots padded with "", absent, or absent with the servers in
+   * HPE's Oem DateTime resource (`Managers/1/DateTime` `StaticNTPServers`, two slots).
+   */
+  ntp: 'list' | 'padded3' | 'none' | 'hpeDateTime';
   /** PATCH without If-Match answers 428 (iDRAC). */
   ifMatchRequired: boolean;
   etag: { weak: boolean; inBody: boolean };
@@ -333,7 +336,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     led: { indicator: true, location: false },
     autoRetry: false,
     sensorsCollection: false,
-    ntp: 'none',
+    ntp: 'hpeDateTime',
     ifMatchRequired: false,
     etag: { weak: true, inBody: true },
     sessionLimit: 16,

@@ -33,6 +33,8 @@ async function validateAll(docs: Map<string, Record<string, unknown>>): Promise<
   const bad: string[] = [];
   for (const [path, doc] of docs) {
     if (path === '/redfish' || path === '/redfish/v1/odata') continue; // not Redfish resources
+    // A vendor's own resource (HPE's DateTime, linked from the Manager's Oem): no DMTF schema to check it by.
+    if (String(doc['@odata.type']).startsWith('#Hpe')) continue;
     const errors = await schemas.validate(doc);
     if (errors.length) bad.push(`${path}: ${errors.slice(0, 4).join('; ')}`);
   }
