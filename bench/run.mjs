@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: hwctl at fleet scale against the simulator (a benchmark, not a test: CI does not run it).
 //
-//   node bench/run.mjs [--nodes 100,1000,5000] [--latency 50] [--fanout 64] [--commands stat,on,rinv,rvitals]
+//   node bench/run.mjs [--nodes 100,1000,5000] [--latency 50] [--fanout 64] [--commands stat,on,rinv,rvitals,rspconfig-hostname]
 //                      [--runs 1] [--startup-runs 30] [--skip-startup] [--skip-floor] [--skip-redfishtool]
 //                      [--out bench/results/latest.json]
 //
@@ -32,7 +32,7 @@ const { values: opt } = parseArgs({
     nodes: { type: 'string', default: '100,1000,5000' },
     latency: { type: 'string', default: '50' },
     fanout: { type: 'string', default: '64' },
-    commands: { type: 'string', default: 'stat,stat-basic,on,rinv,rvitals' },
+    commands: { type: 'string', default: 'stat,stat-basic,on,rinv,rvitals,rspconfig-hostname' },
     runs: { type: 'string', default: '1' },
     'startup-runs': { type: 'string', default: '30' },
     'skip-startup': { type: 'boolean', default: false },
@@ -80,6 +80,8 @@ const COMMANDS = {
   },
   rinv: { line: ['rinv', 'all', 'all'], power: 'On' },
   rvitals: { line: ['rvitals', 'all', 'all'], power: 'On' },
+  // rspconfig's cheapest read: the Manager's facing EthernetInterface (Redfish), network/enumerate (OpenBMC).
+  'rspconfig-hostname': { line: ['rspconfig', 'all', 'hostname'], power: 'On' },
 };
 
 const unknown = opt.commands.split(',').filter((name) => !Object.hasOwn(COMMANDS, name));

@@ -69,6 +69,8 @@ export interface RedfishClient {
   /** PATCH with If-Match (ETag header or @odata.etag); on 412 re-reads the ETag and retries once. */
   patch(path: string, body: unknown, opts?: PatchOptions): Promise<RedfishResponse>;
   delete(path: string, opts?: RequestOptions): Promise<void>;
+  /** Every member path of a collection, following nextLink pages (a repeated link ends the walk). */
+  members(collection: string): Promise<string[]>;
   /** The chosen ComputerSystem, read fresh on each call (ids discovered once by walking Members;
    *  `node.system` selects one; several and none chosen → NodeError listing them). `reuse`: the System
    *  as this client last read it, if it did (an action needs only its Actions, which do not change). */

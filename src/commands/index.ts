@@ -10,6 +10,7 @@ import { reventlogCommand } from './reventlog.js';
 import { rinvCommand } from './rinv.js';
 import { rpowerCommand } from './rpower.js';
 import { rsetbootCommand } from './rsetboot.js';
+import { rspconfigCommand } from './rspconfig.js';
 import { rvitalsCommand } from './rvitals.js';
 import { simCommand } from './sim.js';
 import { trustCommand } from './trust.js';
@@ -36,5 +37,6 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   rvitalsCommand,
   reventlogCommand,
   rbeaconCommand,
+  rspconfigCommand,
   simCommand,
 ];

@@ -21,6 +21,7 @@ export type Capability =
   | 'eventlog'
   | 'beacon'
   | 'bmcconfig'
+  | 'policy'
   | 'firmware'
   | 'accounts'
   | 'dump';
@@ -33,6 +34,7 @@ export const CAPABILITIES: readonly Capability[] = [
   'eventlog',
   'beacon',
   'bmcconfig',
+  'policy',
   'firmware',
   'accounts',
   'dump',

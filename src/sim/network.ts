@@ -3,6 +3,9 @@
  * DHCP, VLANs, the hostname, default gateway, name and NTP servers. Purely data with validation;
  * changes take effect immediately (the simulator's listening address never changes).
  */
+import { isIpv4 } from '../core/ipv4.js';
+
+export { isIpv4, prefixToMask, maskToPrefix } from '../core/ipv4.js';
 
 export type AddressOrigin = 'Static' | 'DHCP' | 'LinkLocal';
 
@@ -37,25 +40,6 @@ export interface BmcNetworkState {
   ntpEnabled: boolean;
   ntpServers: string[];
   interfaces: BmcInterface[];
-}
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-export function isIpv4(text: string): boolean {
-  return IPV4.test(text);
-}
-
-export function prefixToMask(prefix: number): string {
-  const bits = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return [24, 16, 8, 0].map((s) => (bits >>> s) & 0xff).join('.');
-}
-
-/** Returns undefined for a mask that is not a contiguous run of ones. */
-export function maskToPrefix(mask: string): number | undefined {
-  if (!isIpv4(mask)) return undefined;
-  const n = mask.split('.').reduce((acc, o) => ((acc << 8) | Number(o)) >>> 0, 0);
-  const prefix = 32 - Math.log2((~n >>> 0) + 1);
-  return Number.isInteger(prefix) ? prefix : undefined;
 }
 
 export class NetworkConfigError extends Error {
@@ -170,7 +154,9 @@ export class BmcNetwork {
       if (a.gateway !== '' && !isIpv4(a.gateway))
         throw new NetworkConfigError(`invalid gateway: ${a.gateway}`);
     }
-    i.ipv4 = i.ipv4.filter((a) => a.origin !== 'Static');
+    // Static addresses replace the static ones, and a DHCP lease with them (DHCP goes off).
+    const replaced = addrs.length > 0 ? ['Static', 'DHCP'] : ['Static'];
+    i.ipv4 = i.ipv4.filter((a) => !replaced.includes(a.origin));
     for (const a of addrs) i.ipv4.push({ id: this.newId(), ...a, origin: 'Static' });
     if (addrs.length > 0) i.dhcpEnabled = false;
   }
@@ -218,6 +204,18 @@ export class BmcNetwork {
   resetToDhcp(): void {
     this.state.interfaces = this.state.interfaces.filter((i) => i.parent === undefined);
     for (const i of this.state.interfaces) this.setDhcp(i.id, true);
+  }
+
+  /** The address the BMC is reached at: the first routable address of the first interface that has one. */
+  primaryAddress(): string | undefined {
+    for (const i of this.state.interfaces)
+      for (const a of i.ipv4) if (a.origin !== 'LinkLocal') return a.address;
+    return undefined;
+  }
+
+  /** Whether some interface still holds `address`. */
+  holds(address: string): boolean {
+    return this.state.interfaces.some((i) => i.ipv4.some((a) => a.address === address));
   }
 
   private newId(): string {

@@ -453,8 +453,16 @@ export class VirtualBmc {
           body,
           ...(req.socket.remoteAddress ? { remoteAddress: req.socket.remoteAddress } : {}),
         };
+        // A write that takes the BMC off the address the client came to (rspconfig ip=): the answer never
+        // reaches the client, as on a real BMC (the simulator itself keeps listening where it did).
+        const servedAt = method === 'GET' ? undefined : this.machine.network.primaryAddress();
         try {
           resp = await frontend.handle(simReq);
+          if (servedAt !== undefined && !this.machine.network.holds(servedAt)) {
+            this.o.log?.(`${this.name} ${method} ${path}: the BMC left ${servedAt}, connection dropped`);
+            tcp.destroy();
+            return;
+          }
         } catch (e) {
           const message = `internal simulator error: ${e instanceof Error ? e.message : String(e)}`;
           this.o.log?.(

@@ -95,14 +95,14 @@ describe('hwctl executable', () => {
     const a = await runCli(['rflash', 'node01', '-c']);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(
-      /^Error: rflash is not implemented by hwctl [\d.]+; it implements rpower, rsetboot, rinv, rvitals, reventlog, rbeacon/m,
+      /^Error: rflash is not implemented by hwctl [\d.]+; it implements rpower, rsetboot, rinv, rvitals, reventlog, rbeacon, rspconfig/m,
     );
     expect(a.stdout).toBe('');
-    const link = join(tmp, 'rspconfig');
+    const link = join(tmp, 'rflash');
     symlinkSync(BIN, link);
-    const b = await runCli(['node01', 'ip'], { bin: link });
+    const b = await runCli(['node01', '-l'], { bin: link });
     expect(b.code).toBe(2);
-    expect(b.stderr).toMatch(/rspconfig is not implemented/);
+    expect(b.stderr).toMatch(/rflash is not implemented/);
     // package.json installs only the names hwctl serves: an xCAT rflash on the PATH stays reachable.
     const { bin } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       bin: Record<string, string>;
@@ -114,6 +114,7 @@ describe('hwctl executable', () => {
       'rinv',
       'rpower',
       'rsetboot',
+      'rspconfig',
       'rvitals',
     ]);
   });

@@ -68,7 +68,7 @@ export function vendorOfManager(manager: RedfishResource): { id: VendorId; by: s
 
 // -------------------------------------------------------------------------------------- quirks
 
-export type Command = 'rpower' | 'rsetboot' | 'rinv' | 'rvitals' | 'reventlog' | 'rbeacon';
+export type Command = 'rpower' | 'rsetboot' | 'rinv' | 'rvitals' | 'reventlog' | 'rbeacon' | 'rspconfig';
 
 /** What each quirk's probe is handed (`never`: detected by vendor only). */
 export interface ProbeInputs {
@@ -80,6 +80,7 @@ export interface ProbeInputs {
   'reset-type-glued': { allowed: readonly string[] };
   'led-indicator-only': { doc: RedfishResource };
   'led-on-chassis': { system: RedfishResource };
+  'ntp-hpe-datetime': { manager: RedfishResource };
 }
 export type QuirkId = keyof ProbeInputs;
 
@@ -130,7 +131,7 @@ const hasProp = (doc: RedfishResource, prop: string) => prop in doc;
 export const QUIRKS: { readonly [K in QuirkId]: Quirk<ProbeInputs[K]> } = {
   'etag-if-match-required': {
     id: 'etag-if-match-required',
-    commands: ['rsetboot', 'rbeacon'],
+    commands: ['rsetboot', 'rbeacon', 'rspconfig'],
     behaviour:
       'a PATCH without If-Match is refused with 428 Precondition Required; bodies carry no @odata.etag',
     workaround: 'read the resource’s ETag header before each PATCH and send it as If-Match',
@@ -242,7 +243,34 @@ export const QUIRKS: { readonly [K in QuirkId]: Quirk<ProbeInputs[K]> } = {
     },
     evidence: ['reference redfish.md "LED": Lenovo and NVIDIA have it on the Chassis only'],
   },
+  'ntp-hpe-datetime': {
+    id: 'ntp-hpe-datetime',
+    commands: ['rspconfig'],
+    behaviour:
+      'NetworkProtocol has no NTP block; the NTP servers are StaticNTPServers of the Oem DateTime resource (Managers/1/DateTime)',
+    workaround:
+      'ntpservers reads and PATCHes StaticNTPServers of the Manager’s Oem.Hpe.Links.DateTimeService (its slots kept, empty ones "")',
+    generic: 'ntpservers is unsupported (no NTP in NetworkProtocol)',
+    vendors: ['hpe'],
+    probe: {
+      describe: 'the Manager links an Oem.Hpe DateTimeService',
+      test: ({ manager }) => hpeDateTimeUri(manager) !== undefined,
+    },
+    evidence: [
+      'reference redfish.md "NTP": absent on HPE iLO, which keeps it in Managers/1/DateTime.StaticNTPServers (cray-DL325 capture)',
+      'simulator personality ilo (ntp hpeDateTime)',
+    ],
+  },
 };
+
+/** HPE's Oem DateTime resource of a Manager (`Oem.Hpe.Links.DateTimeService`), if it links one. */
+export function hpeDateTimeUri(manager: RedfishResource): string | undefined {
+  const oem = isRecord(manager.Oem) ? manager.Oem : undefined;
+  const hpe = oem && isRecord(oem.Hpe) ? oem.Hpe : undefined;
+  const links = hpe && isRecord(hpe.Links) ? hpe.Links : undefined;
+  const link = links?.DateTimeService;
+  return isRecord(link) && typeof link['@odata.id'] === 'string' ? link['@odata.id'] : undefined;
+}
 
 /** The System's `@Redfish.Settings` SettingsObject path, if it has one. */
 export function settingsUri(system: RedfishResource): string | undefined {

@@ -55,10 +55,18 @@ export interface Profile {
   /** HPE: BootSourceOverrideMode is read-only (PATCHing it gives 400 PropertyNotWritable). */
   bootModeWritable: boolean;
   led: { indicator: boolean; location: boolean };
+  /**
+   * `Boot.AutomaticRetryConfig` on the System (the machine's auto reboot), as bmcweb maps phosphor's
+   * AutoReboot; absent on iDRAC and iLO, which keep it elsewhere.
+   */
+  autoRetry: boolean;
   /** `Chassis/<id>/Sensors` (HPE has only Thermal/Power). */
   sensorsCollection: boolean;
-  /** NetworkProtocol.NTP: a list, Dell's three slots padded with "", or absent (HPE). */
-  ntp: 'list' | 'padded3' | 'none';
+  /**
+   * NetworkProtocol.NTP: a list, Dell's three slots padded with "", absent, or absent with the servers in
+   * HPE's Oem DateTime resource (`Managers/1/DateTime` `StaticNTPServers`, two slots).
+   */
+  ntp: 'list' | 'padded3' | 'none' | 'hpeDateTime';
   /** PATCH without If-Match answers 428 (iDRAC). */
   ifMatchRequired: boolean;
   etag: { weak: boolean; inBody: boolean };
@@ -127,6 +135,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     bootModeAllowable: true,
     bootModeWritable: true,
     led: { indicator: true, location: true },
+    autoRetry: true,
     sensorsCollection: true,
     ntp: 'list',
     ifMatchRequired: false,
@@ -183,6 +192,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     bootModeAllowable: true,
     bootModeWritable: true,
     led: { indicator: false, location: true },
+    autoRetry: true,
     sensorsCollection: true,
     ntp: 'list',
     ifMatchRequired: false,
@@ -261,6 +271,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     bootModeAllowable: false,
     bootModeWritable: true,
     led: { indicator: true, location: false },
+    autoRetry: false,
     sensorsCollection: true,
     ntp: 'padded3',
     ifMatchRequired: true,
@@ -326,8 +337,9 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     bootModeAllowable: false,
     bootModeWritable: false,
     led: { indicator: true, location: false },
+    autoRetry: false,
     sensorsCollection: false,
-    ntp: 'none',
+    ntp: 'hpeDateTime',
     ifMatchRequired: false,
     etag: { weak: true, inBody: true },
     sessionLimit: 16,

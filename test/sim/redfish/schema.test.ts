@@ -36,6 +36,8 @@ async function validateAll(docs: Map<string, Record<string, unknown>>): Promise<
     // The AccountService, ManagerAccount(Collection) and Role(Collection) schemas are not in test/fixtures/redfish/json-schema
     // yet (only the unversioned AccountService.json): add them, then drop this line.
     if (/^#(AccountService|ManagerAccount|Role)(Collection)?\./.test(String(doc['@odata.type']))) continue;
+    // A vendor's own resource (HPE's DateTime, linked from the Manager's Oem): no DMTF schema to check it by.
+    if (String(doc['@odata.type']).startsWith('#Hpe')) continue;
     const errors = await schemas.validate(doc);
     if (errors.length) bad.push(`${path}: ${errors.slice(0, 4).join('; ')}`);
   }

@@ -40,7 +40,46 @@ export function managerDoc(g: Gen): JsonObject {
     Actions: { '#Manager.Reset': resetAction(g) },
   };
   if (g.p.log.parent === 'manager' || g.p.dump) doc.LogServices = g.link(`${g.mgr}/LogServices`);
+  if (g.p.ntp === 'hpeDateTime')
+    doc.Oem = { Hpe: { Links: { DateTimeService: g.link(`${g.mgr}/DateTime`) } } };
   return doc;
+}
+
+// ---------------------------------------------------------------- HPE DateTime (NTP servers)
+
+const HPE_NTP_SLOTS = 2;
+
+function hpeDateTimeDoc(g: Gen): JsonObject {
+  const net = g.m.network.state;
+  const slots = [...net.ntpServers];
+  while (slots.length < HPE_NTP_SLOTS) slots.push('');
+  return {
+    '@odata.id': g.u(`${g.mgr}/DateTime`),
+    '@odata.type': '#HpeiLODateTime.v2_0_0.HpeiLODateTime',
+    Id: 'DateTime',
+    Name: 'iLO Date and Time Settings',
+    ConfigurationSettings: 'Current',
+    DateTime: isoTime(g.m.clock.now()),
+    NTPServers: [...slots],
+    StaticNTPServers: slots,
+    TimeZone: { Name: 'Coordinated Universal Time' },
+  };
+}
+
+function patchHpeDateTime(g: Gen, body: JsonObject): undefined {
+  const doc = hpeDateTimeDoc(g);
+  for (const [k, v] of Object.entries(body)) {
+    if (k !== 'StaticNTPServers') rejectProperty(g, doc, k);
+    if (!Array.isArray(v) || v.length > HPE_NTP_SLOTS || v.some((s) => typeof s !== 'string'))
+      throw g.errors.error('PropertyValueTypeError', [JSON.stringify(v), k], { related: [`#/${k}`] });
+    try {
+      g.m.network.setNtpServers(v as string[]);
+    } catch (e) {
+      if (e instanceof NetworkConfigError) throw g.errors.error('PropertyValueFormatError', [e.message, k]);
+      throw e;
+    }
+  }
+  return undefined;
 }
 
 function resetActionInfo(g: Gen): JsonObject {
@@ -192,9 +231,12 @@ function patchIface(g: Gen, ext: string, iface: BmcInterface, body: JsonObject):
 
 // ---------------------------------------------------------------- NetworkProtocol
 
+/** NTP in NetworkProtocol (not on HPE, which has it in its DateTime resource, or nowhere). */
+const ntpInProtocol = (g: Gen) => g.p.ntp === 'list' || g.p.ntp === 'padded3';
+
 function ntpBlock(g: Gen): JsonObject | undefined {
   const net = g.m.network.state;
-  if (g.p.ntp === 'none') return undefined;
+  if (!ntpInProtocol(g)) return undefined;
   const servers: string[] = [...net.ntpServers];
   if (g.p.ntp === 'padded3') while (servers.length < 3) servers.push('');
   return { ProtocolEnabled: net.ntpEnabled, NTPServers: servers };
@@ -226,7 +268,7 @@ function patchNetworkProtocol(g: Gen, body: JsonObject): undefined {
   const net = g.m.network;
   const steps: (() => void)[] = [];
   for (const [k, v] of Object.entries(body)) {
-    if (k === 'NTP' && g.p.ntp !== 'none') {
+    if (k === 'NTP' && ntpInProtocol(g)) {
       if (!isObject(v))
         throw g.errors.error('PropertyValueTypeError', [JSON.stringify(v), k], { related: ['#/NTP'] });
       for (const sub of Object.keys(v))
@@ -298,6 +340,11 @@ export function addManagerRoutes(r: Router, g: Gen): void {
       patch: (body) => patchIface(g, found.ext, found.iface, body),
     };
   });
+  if (g.p.ntp === 'hpeDateTime')
+    r.node(`${g.mgr}/DateTime`, () => ({
+      get: () => hpeDateTimeDoc(g),
+      patch: (body) => patchHpeDateTime(g, body),
+    }));
   r.node(`${g.mgr}/NetworkProtocol`, () => ({
     get: () => networkProtocolDoc(g),
     patch: (body) => patchNetworkProtocol(g, body),

@@ -8,6 +8,7 @@ import {
   readResetType,
 } from '../actions.js';
 import { isoTime, type JsonObject } from '../json.js';
+import { RETRY_VALUES, autoRetryOf, readPolicyPatch, restorePolicyOf } from '../policies.js';
 import type { Router } from '../router.js';
 import { parseJsonBody } from '../tree.js';
 import { collection, rejectProperty, ROOT, type Gen } from './context.js';
@@ -36,6 +37,10 @@ function bootObject(g: Gen): JsonObject {
   };
   if (g.p.bootEnabledAllowable) boot['BootSourceOverrideEnabled@Redfish.AllowableValues'] = [...BOOT_ENABLED];
   if (g.p.bootModeAllowable) boot['BootSourceOverrideMode@Redfish.AllowableValues'] = [...BOOT_MODES];
+  if (g.p.autoRetry) {
+    boot.AutomaticRetryConfig = autoRetryOf(g.m);
+    boot['AutomaticRetryConfig@Redfish.AllowableValues'] = [...RETRY_VALUES];
+  }
   return boot;
 }
 
@@ -77,6 +82,7 @@ export function systemDoc(g: Gen): JsonObject {
       HealthRollup: quiesced ? 'Critical' : 'OK',
     },
     BootProgress: { LastState: bootProgress(g) },
+    PowerRestorePolicy: restorePolicyOf(g.m),
     Boot: bootObject(g),
     ProcessorSummary: {
       Count: hw.cpus.filter((c) => c.present).length,
@@ -109,8 +115,10 @@ function patchSystem(g: Gen, body: JsonObject): undefined {
   const known = Object.keys(doc.Boot as JsonObject);
   let boot;
   let assetTag: string | undefined;
-  for (const [k, v] of Object.entries(body)) {
-    if (k === 'Boot')
+  const policies = readPolicyPatch(body, { restore: true, retry: g.p.autoRetry }, g.errors);
+  for (const [k, v] of Object.entries({ ...body, Boot: policies.boot })) {
+    if (v === undefined || k === 'PowerRestorePolicy') continue;
+    if (k === 'Boot') {
       boot = readBootPatch(
         v,
         {
@@ -122,7 +130,7 @@ function patchSystem(g: Gen, body: JsonObject): undefined {
         known,
         g.errors,
       );
-    else if (k === 'AssetTag') {
+    } else if (k === 'AssetTag') {
       if (typeof v !== 'string')
         throw g.errors.error('PropertyValueTypeError', [JSON.stringify(v), k], { related: ['#/AssetTag'] });
       assetTag = v;
@@ -132,6 +140,7 @@ function patchSystem(g: Gen, body: JsonObject): undefined {
   if (boot) applyBootPatch(g.m, boot, g.errors);
   applyLed(g.m, leds);
   if (assetTag !== undefined) g.local.assetTag = assetTag;
+  policies.apply(g.m);
   return undefined;
 }
 

@@ -28,6 +28,8 @@ import { ALL_RESET, type ExpandSupport } from '../personalities.js';
 import { normalizePath } from '../shell.js';
 import { parseJsonBody, type RequestContext, type ResourceNode, type ResourceTree } from '../tree.js';
 import type { Capture } from './capture.js';
+import { NetworkOverlay, networkDocKind } from './network-overlay.js';
+import { autoRetryOf, readPolicyPatch, restorePolicyOf, seedPolicies } from '../policies.js';
 
 const ROOT = '/redfish/v1';
 const QUIRKS = { onWhenOn: 'noop', resetWhenOff: 'base409' } as const;
@@ -121,6 +123,7 @@ export class MockupTree implements ResourceTree {
   /** Machines created for the 2nd.. Systems of a multi-node capture (disposed with the frontend). */
   readonly extraMachines: SimMachine[] = [];
   private readonly cleared = new Set<string>();
+  private readonly network: NetworkOverlay;
   private readonly actions = new Map<string, FoundAction | null>();
   private primaryLog: { entries: string; offset: number; refs: boolean } | null | undefined;
   /** Machine log entries up to this id predate serving (the fleet's filler): not shown. */
@@ -130,6 +133,7 @@ export class MockupTree implements ResourceTree {
     this.capture = o.capture;
     this.errors = o.errors;
     this.primary = o.machine;
+    this.network = new NetworkOverlay(o.errors);
     this.logBaseline = this.primary.log.list().reduce((n, e) => Math.max(n, e.id), 0);
     this.discover();
   }
@@ -194,6 +198,7 @@ export class MockupTree implements ResourceTree {
         }
       }
       seedLed(machine, doc);
+      seedPolicies(machine, doc);
       this.systems.set(path, { path, machine, led: machine, offered: ledOffered(doc) });
     });
     // A chassis a System links to (or that links to a System) shares that System's LED and power.
@@ -414,9 +419,11 @@ export class MockupTree implements ResourceTree {
           BootSourceOverrideEnabled: b.enabled,
           BootSourceOverrideMode: b.mode,
         };
+        if ('AutomaticRetryConfig' in boot) live.AutomaticRetryConfig = autoRetryOf(s.machine);
         out.Boot = { ...boot };
         for (const [k, v] of Object.entries(live)) if (k in boot) (out.Boot as JsonObject)[k] = v;
       }
+      if ('PowerRestorePolicy' in d) out.PowerRestorePolicy = restorePolicyOf(s.machine);
       overlayLed(out, s);
       return out;
     };
@@ -425,8 +432,17 @@ export class MockupTree implements ResourceTree {
       patch: (body) => {
         const current = render();
         const boot = obj(current, 'Boot');
+        const policies = readPolicyPatch(
+          body,
+          {
+            restore: 'PowerRestorePolicy' in current,
+            retry: boot !== undefined && 'AutomaticRetryConfig' in boot,
+          },
+          this.errors,
+        );
         let change;
-        for (const [k, v] of Object.entries(body)) {
+        for (const [k, v] of Object.entries({ ...body, Boot: policies.boot })) {
+          if (v === undefined || (k === 'PowerRestorePolicy' && 'PowerRestorePolicy' in current)) continue;
           if (k === 'Boot' && boot) {
             change = readBootPatch(
               v,
@@ -451,6 +467,7 @@ export class MockupTree implements ResourceTree {
         const leds = readLedPatch(body, s.offered, this.errors);
         if (change) applyBootPatch(s.machine, change, this.errors);
         applyLed(s.led, leds);
+        policies.apply(s.machine);
         return undefined;
       },
     };
@@ -508,6 +525,8 @@ export class MockupTree implements ResourceTree {
     const entry = this.entryNode(path);
     if (entry !== null) return entry;
     const doc = this.capture.doc(path);
+    const kind = doc ? networkDocKind(path, doc) : undefined;
+    if (doc && kind) return this.network.node(path, kind, doc);
     return doc ? { get: () => doc } : undefined;
   }
 
