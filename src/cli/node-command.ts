@@ -50,16 +50,16 @@ export function chalkFor(args: Pick<GlobalArgs, 'color'>, stream: NodeJS.WriteSt
   return new Chalk({ level: enabled ? 1 : 0 });
 }
 
-export async function readStdinOnce(): Promise<string> {
+export async function readStdinOnce(option = '--password-stdin'): Promise<string> {
   if (process.stdin.isTTY) {
-    throw new HwctlUsageError('--password-stdin: standard input is a terminal; pipe the password in');
+    throw new HwctlUsageError(`${option}: standard input is a terminal; pipe the password in`);
   }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks)
     .toString('utf8')
     .replace(/\r?\n$/, '');
-  if (!text) throw new HwctlUsageError('--password-stdin: standard input was empty');
+  if (!text) throw new HwctlUsageError(`${option}: standard input was empty`);
   return text;
 }
 

@@ -15,8 +15,9 @@ import type { ResultView } from '../output/view.js';
 
 /** What a group's manager module provides (loaded when the group's keys are used). */
 export interface RspconfigGroupModule<A = unknown, R = unknown> {
-  /** Check the words (all of this group's keys) with xCAT's messages; throws HwctlUsageError (exit 2). */
-  parse(words: readonly string[], options: Readonly<Record<string, unknown>>): A;
+  /** Check the words (all of this group's keys) with xCAT's messages; throws HwctlUsageError (exit 2).
+   *  May read files or stdin (a new password), hence possibly async. */
+  parse(words: readonly string[], options: Readonly<Record<string, unknown>>): A | Promise<A>;
   /** The engine request; may refuse the noderange (HwctlUsageError) before any BMC is touched. */
   request(nodes: readonly NodeDef[], args: A): RunRequest<A, R>;
   view: ResultView<R>;
@@ -32,6 +33,8 @@ export interface RspconfigGroup {
   /** The keys this group owns: the word, or the part before `=`. */
   keys: readonly string[];
   describe: string;
+  /** The words after the key are its arguments, not keys (xCAT's `dump -c 3`): routed by the first word. */
+  takesArguments?: boolean;
   /** yargs options only this group uses (e.g. a dump's --list); handed to its parse by name. */
   options?: Readonly<Record<string, Options>>;
   load(): Promise<RspconfigGroupModule<any, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- each group has its own types
@@ -69,6 +72,41 @@ export const RSPCONFIG_GROUPS: readonly RspconfigGroup[] = [
     describe: 'host policies: power restore, auto reboot, boot mode, PSU redundancy, thermal mode',
     load: async () => (await import('../managers/bmcpolicy.js')).policyGroup,
   },
+  {
+    name: 'accounts',
+    keys: ['admin_passwd', 'userls', 'useradd', 'userch', 'userrm'],
+    describe: 'BMC accounts: list, add, change (role, enabled, password), remove; the admin password',
+    options: {
+      'new-password-file': {
+        type: 'string',
+        describe:
+          'admin_passwd, useradd, userch=NAME,password: read the new password from this file (mode 0600); or set HWCTL_NEW_PASSWORD, or --new-password-stdin',
+      },
+      'new-password-stdin': {
+        type: 'boolean',
+        describe: 'admin_passwd, useradd, userch=NAME,password: read the new password from standard input',
+      },
+    },
+    load: async () => (await import('../managers/rspconfig-accounts.js')).accountGroup,
+  },
+  {
+    name: 'dump',
+    keys: ['dump', 'gard'],
+    takesArguments: true,
+    describe: 'BMC dumps (list, generate, clear, download) and GARD records (OpenBMC)',
+    options: {
+      list: { alias: 'l', type: 'boolean', describe: 'dump: list the BMC dumps' },
+      generate: { alias: 'g', type: 'boolean', describe: 'dump: generate a BMC dump and wait for it' },
+      // No -c alias: -c is --collate. xCAT's `dump -c ID` and `gard -c` are taken back in the handler.
+      clear: { type: 'string', describe: 'dump: delete dump ID or all; gard: clear the GARD records' },
+      download: { alias: 'd', type: 'string', describe: 'dump: download dump ID (or all) into --dump-dir' },
+      'dump-dir': {
+        type: 'string',
+        describe: 'dump -d: directory for the downloaded dumps (default: the current directory)',
+      },
+    },
+    load: async () => (await import('../managers/rspconfig-dump.js')).dumpGroup,
+  },
 ];
 
 /** Every key rspconfig knows, in table order. */
@@ -92,6 +130,8 @@ export function routeRspconfig(
 ): RspconfigGroup {
   const valid = `valid keys: ${rspconfigKeys(groups).join(', ')}`;
   if (words.length === 0) throw new HwctlUsageError(`No option specified for rspconfig (${valid})`);
+  const first = groups.find((g) => g.keys.includes(keyOf(words[0]!)));
+  if (first?.takesArguments) return first;
   let chosen: { group: RspconfigGroup; key: string } | undefined;
   for (const word of words) {
     const key = keyOf(word);
@@ -120,7 +160,7 @@ export async function rspconfigSpec(
   const mod = await group.load();
   const own: Record<string, unknown> = {};
   for (const name of Object.keys(group.options ?? {})) own[name] = options[name];
-  const args: unknown = mod.parse(words, own);
+  const args: unknown = await mod.parse(words, own);
   return {
     command: ['rspconfig', noderange, ...(mod.shownWords?.(words) ?? words)].join(' '),
     noderange,

@@ -15,6 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { HwctlUsageError, NodeError } from '../core/errors.js';
+import type { RspconfigGroupModule } from '../commands/rspconfig-groups.js';
 import type { NodeDef } from '../core/types.js';
 import type { Executor, NodeContext } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
@@ -48,16 +49,6 @@ const ROLE_ALIASES: Record<string, Role> = {
 export const NEW_PASSWORD_ENV = 'HWCTL_NEW_PASSWORD';
 
 /** The yargs options the rspconfig command adds for these keys. */
-export const ACCOUNT_OPTIONS = {
-  'new-password-file': {
-    type: 'string',
-    describe: `admin_passwd, useradd, userch=NAME,password: read the new password from this file (mode 0600); or set ${NEW_PASSWORD_ENV}, or --new-password-stdin`,
-  },
-  'new-password-stdin': {
-    type: 'boolean',
-    describe: 'admin_passwd, useradd, userch=NAME,password: read the new password from standard input',
-  },
-} as const;
 
 /**
  * A password held so that it cannot be printed by accident: String(), JSON and util.inspect show the
@@ -442,3 +433,24 @@ export async function runAccounts(
     }
   }
 }
+
+/** rspconfig's account group (src/commands/rspconfig-groups.ts, which declares its options). */
+export const accountGroup: RspconfigGroupModule<AccountArgs, AccountResult> = {
+  parse: async (words, o) => {
+    if (o['new-password-stdin'] === true && o.passwordStdin === true)
+      throw new HwctlUsageError(
+        '--new-password-stdin and --password-stdin both read standard input: give the new password in a file (--new-password-file) or HWCTL_NEW_PASSWORD',
+      );
+    const { readStdinOnce } = await import('../cli/node-command.js');
+    const args = await parseAccountArgs(words, {
+      ...(typeof o['new-password-file'] === 'string' ? { newPasswordFile: o['new-password-file'] } : {}),
+      ...(o['new-password-stdin'] === true ? { newPasswordStdin: true } : {}),
+      readStdin: () => readStdinOnce('--new-password-stdin'),
+    });
+    for (const w of args.warnings) process.stderr.write(`Warning: ${w}\n`);
+    return args;
+  },
+  request: accountRequest,
+  view: accountView,
+  timeoutMs: DEFAULT_ACCOUNT_TIMEOUT_MS,
+};

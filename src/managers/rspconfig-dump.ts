@@ -14,6 +14,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { HwctlUsageError, NodeError } from '../core/errors.js';
 import { clip } from '../core/text.js';
+import type { RspconfigGroupModule } from '../commands/rspconfig-groups.js';
 import type { NodeDef } from '../core/types.js';
 import type { Executor, NodeContext } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
@@ -59,22 +60,6 @@ export interface DumpResult {
   id?: number | 'all';
   files?: DownloadedDump[];
 }
-
-/** The yargs options the rspconfig command adds for these keys. */
-export const DUMP_OPTIONS = {
-  list: { alias: 'l', type: 'boolean', describe: 'dump: list the BMC dumps' },
-  generate: { alias: 'g', type: 'boolean', describe: 'dump: generate a BMC dump and wait for it' },
-  clear: {
-    alias: 'c',
-    type: 'string',
-    describe: 'dump: delete dump ID or all; gard: clear the GARD records',
-  },
-  download: { alias: 'd', type: 'string', describe: 'dump: download dump ID (or all) into --dump-dir' },
-  'dump-dir': {
-    type: 'string',
-    describe: 'dump -d: directory for the downloaded dumps (default: the current directory)',
-  },
-} as const;
 
 export interface DumpParseOptions {
   list?: boolean;
@@ -288,3 +273,18 @@ export function dumpFileName(node: string, id: number, at: Date): string {
   const stamp = `${at.getFullYear()}${p(at.getMonth() + 1)}${p(at.getDate())}-${p(at.getHours())}${p(at.getMinutes())}`;
   return `${stamp}_${node}_dump_${id}.tar.xz`;
 }
+
+/** rspconfig's `dump`/`gard` group (src/commands/rspconfig-groups.ts, which declares its options). */
+export const dumpGroup: RspconfigGroupModule<DumpArgs, DumpResult> = {
+  parse: (words, o) =>
+    parseDumpArgs(words, {
+      ...(o.list === true ? { list: true } : {}),
+      ...(o.generate === true ? { generate: true } : {}),
+      ...(o.clear !== undefined ? { clear: o.clear as string } : {}),
+      ...(o.download !== undefined ? { download: String(o.download) } : {}),
+      ...(typeof o['dump-dir'] === 'string' ? { dumpDir: o['dump-dir'] } : {}),
+    }),
+  request: dumpRequest,
+  view: dumpView,
+  timeoutMs: DEFAULT_DUMP_TIMEOUT_MS,
+};

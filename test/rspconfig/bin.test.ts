@@ -58,4 +58,41 @@ describe('hwctl rspconfig (real executable)', () => {
     expect(sources).toContain('src/commands/rspconfig-groups.ts');
     expect(sources.filter((s) => HEAVY.test(s))).toEqual([]);
   });
+
+  it('accounts: useradd with the password on stdin, userls shows it; the password appears nowhere', async () => {
+    const redfish = sim.nodes.find((n) => n.flavor === 'redfish')!.name;
+    const secret = 'Sw0rdfish-42';
+    const add = await runCli(
+      ['-i', sim.inventory, 'rspconfig', redfish, 'useradd=ops,Operator', '--new-password-stdin', '--debug'],
+      { input: `${secret}\n` },
+    );
+    expect(add.stderr).not.toMatch(/^Error/m);
+    expect(add.code).toBe(0);
+    const ls = await hw('rspconfig', redfish, 'userls', '-o', 'json');
+    expect(ls.code).toBe(0);
+    expect(ls.stdout).toMatch(/"ops"/);
+    expect(add.stdout + add.stderr + ls.stdout + ls.stderr).not.toContain(secret);
+    expect(add.stdout + add.stderr).not.toContain(Buffer.from(`ops:${secret}`).toString('base64'));
+    const rm = await hw('rspconfig', redfish, 'userrm=ops');
+    expect(rm.code).toBe(0);
+  });
+
+  it("dump and gard in xCAT's words: -g, -l, -c ID (not --collate), gard -c", async () => {
+    const ob = sim.nodes.find((n) => n.flavor === 'openbmc')!.name;
+    const gen = await hw('rspconfig', ob, 'dump', '-g');
+    expect(gen.stderr).toBe('');
+    expect(gen.stdout).toMatch(new RegExp(`^${ob}: \\[(\\d+)\\] success\n$`));
+    const id = /\[(\d+)\]/.exec(gen.stdout)![1]!;
+    const ls = await hw('rspconfig', ob, 'dump', '-l');
+    expect(ls.stdout).toMatch(new RegExp(`^${ob}: \\[${id}\\] Generated: `));
+    const clear = await hw('rspconfig', ob, 'dump', '-c', id);
+    expect([clear.code, clear.stdout]).toEqual([0, `${ob}: [${id}] clear\n`]);
+    const gard = await hw('rspconfig', ob, 'gard', '-c');
+    expect([gard.code, gard.stdout]).toEqual([0, `${ob}: GARD cleared\n`]);
+    const bad = await hw('rspconfig', ob, 'dump', '-c');
+    expect([bad.code, bad.stderr]).toEqual([
+      2,
+      "Error: No dump file ID specified. To clear all, specify 'all'.\n",
+    ]);
+  });
 });

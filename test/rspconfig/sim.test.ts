@@ -235,8 +235,8 @@ describe('rspconfig refusals and failures', () => {
     await expect(rspconfig(inv(), 'all', ['hostname=a', 'ip'])).rejects.toThrow(
       'Can not set and query OpenBMC information at the same time',
     );
-    await expect(rspconfig(inv(), 'all', ['userls'])).rejects.toThrow(
-      /^Unsupported command: rspconfig userls/,
+    await expect(rspconfig(inv(), 'all', ['sshcfg'])).rejects.toThrow(
+      /^Unsupported command: rspconfig sshcfg/,
     );
     expect(f.sim.stats().totalRequests).toBe(0);
   });
