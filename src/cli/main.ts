@@ -34,15 +34,61 @@ export function effectiveArgv(argv: string[], invokedAs: string): string[] {
 function rejectUnimplemented(argv: readonly string[]): void {
   const word = argv[0];
   if (word === undefined || !(XCAT_COMMAND_NAMES as readonly string[]).includes(word)) return;
-  // The first word of each command's yargs definition (`rpower <noderange> [action]` → `rpower`).
-  const implemented = COMMANDS.map(
-    (c) => String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0],
-  );
+  const implemented = commandNames();
   if (implemented.includes(word)) return;
   const served = XCAT_COMMAND_NAMES.filter((n) => implemented.includes(n));
   throw new HwctlUsageError(
     `${word} is not implemented by hwctl ${version}; it implements ${served.join(', ')} (hwctl --help)`,
   );
+}
+
+/** The first word of each command's yargs definition (`rpower <noderange> [action]` → `rpower`). */
+export function commandNames(): string[] {
+  return COMMANDS.map((c) => String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0]!);
+}
+
+/** Words yargs itself answers as a command: help, and the completion script. */
+const BUILTIN_WORDS = ['help', 'completion'];
+
+/**
+ * `hwctl foo` names the unknown command and lists the real ones in one message. Left to yargs, a
+ * mistyped command printed the whole help (60 lines) ending in "Did you mean sim?".
+ */
+function rejectUnknownCommand(argv: readonly string[]): void {
+  const word = argv[0];
+  if (word === undefined || word.startsWith('-')) return;
+  const names = commandNames();
+  if (names.includes(word) || BUILTIN_WORDS.includes(word)) return;
+  throw new HwctlUsageError(`unknown command ${word}; commands: ${names.join(', ')} (hwctl --help)`);
+}
+
+/**
+ * xCAT's r-commands print their version with `-v`, as `hwctl -v` and `hwctl --version` do: handled
+ * before yargs, which would first demand the command's noderange. Not for `sim`, whose `-v` is verbose.
+ */
+function asksForVersion(argv: readonly string[]): boolean {
+  const word = argv[0];
+  if (
+    word !== undefined &&
+    !word.startsWith('-') &&
+    !(XCAT_COMMAND_NAMES as readonly string[]).includes(word)
+  )
+    return false;
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  return options.includes('-v') || options.includes('--version');
+}
+
+/**
+ * One line for a usage error yargs finds (unknown option, bad choice), with where to look, rather than
+ * the whole help: the help is shown only when the command line is incomplete (no command, no noderange).
+ */
+function usageFailure(msg: string, argv: readonly string[]): { line: string; showHelp: boolean } {
+  const showHelp = /^Not enough non-option arguments|^Name a command/.test(msg);
+  const word = argv[0];
+  const command = word !== undefined && commandNames().includes(word) ? ` ${word}` : '';
+  const line = msg.replace(/\s*\n\s*/g, ' ').trim();
+  return { line: showHelp ? line : `${line} (hwctl${command} --help lists the options)`, showHelp };
 }
 
 const helpWidth = () => Math.min(110, process.stdout.columns || 80);
@@ -62,7 +108,6 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .options(globalOptions)
     .strict()
     .demandCommand(1, 'Name a command: see the list above.')
-    .recommendCommands()
     .completion('completion', 'Print a bash/zsh completion script (hwctl completion >> ~/.bashrc)')
     .help('help')
     .alias('help', 'h')
@@ -77,9 +122,12 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .fail((msg, err, yy) => {
       // A handler's own error (bad inventory, noderange...) is reported by main(), without the help text.
       if (err) throw err;
-      yy.wrap(helpWidth());
-      yy.showHelp((s) => process.stderr.write(s + '\n'));
-      process.stderr.write(`\nError: ${msg}\n`);
+      const { line, showHelp } = usageFailure(msg, argv);
+      if (showHelp) {
+        yy.wrap(helpWidth());
+        yy.showHelp((s) => process.stderr.write(s + '\n\n'));
+      }
+      process.stderr.write(`Error: ${line}\n`);
       process.exit(EXIT.usage);
     }) as unknown as Argv<GlobalArgs>;
   for (const c of COMMANDS) y = y.command(c as CommandModule<GlobalArgs, GlobalArgs>);
@@ -99,7 +147,12 @@ export async function main(
   }
   try {
     const args = effectiveArgv(argv, invokedAs);
+    if (asksForVersion(args)) {
+      process.stdout.write(`${version}\n`);
+      return;
+    }
     rejectUnimplemented(args);
+    rejectUnknownCommand(args);
     await buildCli(args).parseAsync();
   } catch (e) {
     // A value refused while the command line is parsed (global-options.ts `checkNumber`): yargs

@@ -10,6 +10,7 @@ import type { RunServices } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
 import { EXIT } from './exit-codes.js';
 import { bmcOptionsFrom, type GlobalArgs } from './global-options.js';
+import { PinGatherer } from './pins.js';
 import { openInventory, selectNodes } from './select.js';
 import { clip } from '../noderange/limits.js';
 import { resolvePasswords } from '../inventory/index.js';
@@ -92,6 +93,14 @@ export async function runNodeCommand<A, R>(
   for (const w of warnings) sink.err(color.yellow(`Warning: ${w}`));
 
   const warned = new Set<string>();
+  const pins = new PinGatherer();
+  let pinsShown = false;
+  const showPins = async () => {
+    if (pinsShown) return;
+    pinsShown = true;
+    const warning = pins.warning((await import('../bmc/index.js')).pinnedMessage);
+    if (warning) sink.err(color.yellow(`Warning: ${warning}`));
+  };
   const services: RunServices = {
     warn: (m) => {
       if (!warned.has(m)) {
@@ -103,6 +112,7 @@ export async function runNodeCommand<A, R>(
       ? (node, line) => sink.err(`${new Date().toISOString()} ${node}: [debug] ${line}`)
       : undefined,
     options: bmcOptionsFrom(args),
+    pinned: (pin) => pins.add(pin),
     progress: (node, state) => {
       if (renderer.progress) renderer.progress(node, state);
       else if (args.verbose) sink.err(color.dim(`${node}: ${state}`));
@@ -142,6 +152,7 @@ export async function runNodeCommand<A, R>(
     color,
     sink,
     nodes: nodes.map((n) => n.name),
+    width: process.stdout.isTTY ? process.stdout.columns : undefined,
   });
   const engineOptions = {
     fanout: args.fanout,
@@ -173,6 +184,7 @@ export async function runNodeCommand<A, R>(
     }
     const summary = summarize(outcomes, Date.now() - started);
     renderer.end(summary);
+    await showPins();
     if (outcomes.length > 1 && !args.quiet) {
       const line = summaryLine(summary);
       sink.err(summary.failed ? color.red(line) : color.green(line));
@@ -180,6 +192,7 @@ export async function runNodeCommand<A, R>(
     if (controller.signal.aborted) return EXIT.interrupted;
     return summary.failed ? EXIT.nodeFailed : EXIT.ok;
   } finally {
+    await showPins();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     // Nodes close their own sessions (ctx.defer); this catches any left by an unexpected exception

@@ -56,7 +56,11 @@ const ATTRIBUTE_ALIASES: Record<string, string> = { tags: 'groups' };
 /** Attributes holding a comma list: `==`/`!=` test membership rather than the whole string. */
 const LIST_ATTRIBUTES = new Set(['groups']);
 
-function normalizeAttribute(attr: string): string {
+/**
+ * An attribute as the inventory names it: xCAT's table prefix dropped, `tags` read as `groups`. Shared
+ * by selectors and `nodels node attr...`, so both accept the same spellings.
+ */
+export function normalizeAttribute(attr: string): string {
   const dot = attr.indexOf('.');
   const bare = dot > 0 && XCAT_TABLES.has(attr.slice(0, dot)) ? attr.slice(dot + 1) : attr;
   return ATTRIBUTE_ALIASES[bare] ?? bare;
@@ -269,8 +273,8 @@ class Evaluator {
 
   /**
    * `^file`: each line is a noderange; the lines are combined as one comma list (so a `-node5`
-   * line excludes). Blank lines and `#` comments are skipped; `node: text` lines (hwctl/xCAT
-   * output) count as their node name, so the output of a run can be fed back in.
+   * line excludes). Blank lines and `#` comments are skipped; only a line's first word counts
+   * (`fileLineNoderange`), so the output of a run can be fed back in.
    */
   private evalFile(path: string, pos: number, origin: TextOrigin): Set<string> {
     const shown = clip(path, 80);
@@ -312,14 +316,15 @@ class Evaluator {
   }
 }
 
-/** The noderange on one line of a `^file`: comments removed, `node: text` reduced to `node`. */
+/**
+ * The noderange on one line of a `^file`, as xCAT reads it: the line up to its first whitespace or `:`
+ * (so `node01: on`, `node01 rack3` and hwctl's own output all give `node01`); a line starting with `#`
+ * is a comment. Leading whitespace is skipped.
+ */
 export function fileLineNoderange(line: string): string {
-  let text = line;
-  const comment = text.search(/(^|\s)#/);
-  if (comment >= 0) text = text.slice(0, comment);
-  text = text.trim();
-  const output = /^([^\s:]+):(\s|$)/.exec(text);
-  return output ? output[1]! : text;
+  const text = line.trimStart();
+  if (text.startsWith('#')) return '';
+  return /^[^\s:]*/.exec(text)![0];
 }
 
 function intersect(a: Set<string>, b: Set<string>): Set<string> {

@@ -61,6 +61,8 @@ const ctx = makeContext({
     '/f/unknown': 'node01\nnope\n',
     '/f/empty': '# nothing\n\n',
     '/f/crlf': 'node01\r\nnode02\r\n',
+    // An xCAT-style list: a name and anything after it (a comment, rack data, a command's output).
+    '/f/xcat': 'node01 rack3 slot1\nnode02:Error: timeout\n\tnode03\tspare\n#node04\n',
   },
 });
 
@@ -406,10 +408,18 @@ describe('expandNoderange: ^file', () => {
     expect(fileLineNoderange('  node01  ')).toBe('node01');
     expect(fileLineNoderange('node01: on')).toBe('node01');
     expect(fileLineNoderange('node01:')).toBe('node01');
-    expect(fileLineNoderange('node01:node05')).toBe('node01:node05');
     expect(fileLineNoderange('# all')).toBe('');
     expect(fileLineNoderange('a,b # c')).toBe('a,b');
     expect(fileLineNoderange('/n#1')).toBe('/n#1');
+  });
+
+  it('takes a line up to its first whitespace or colon, as xCAT does', () => {
+    expect(fileLineNoderange('node01 rack3 slot1')).toBe('node01');
+    expect(fileLineNoderange('node01\track3')).toBe('node01');
+    expect(fileLineNoderange('node01:off')).toBe('node01');
+    expect(fileLineNoderange('node01:node05')).toBe('node01');
+    expect(fileLineNoderange('  # indented comment')).toBe('');
+    expect(expand('^/f/xcat')).toEqual(['node01', 'node02', 'node03']);
   });
 });
 
