@@ -113,7 +113,9 @@ function collatedTextRenderer<T>(o: RenderOptions<T>): Renderer {
     },
     end() {
       for (const g of collator.groups()) {
-        const title = `${foldNodes(g.nodes)} (${g.nodes.length})`;
+        // An error group gathers messages that differ only in addresses and numbers: say so.
+        const varies = g.varies ? '; messages vary, the first is shown' : '';
+        const title = `${foldNodes(g.nodes)} (${g.nodes.length}${varies})`;
         const rule = '='.repeat(Math.min(Math.max(title.length, 20), 78));
         const write = g.ok ? o.sink.out : o.sink.err;
         write(c.cyan(rule));
@@ -241,6 +243,9 @@ function* groupsJson(groups: Iterable<CollatedGroup<string>>): Iterable<string> 
 }
 
 function ndjsonRenderer<T>(o: RenderOptions<T>): Renderer {
+  // ndjson streams each node as it finishes: there is nothing to group. Said once, on stderr.
+  if (o.collate)
+    o.sink.err('Warning: -c/--collate is ignored with -o ndjson (each node is written as it finishes)');
   return {
     result(r) {
       o.sink.out(JSON.stringify({ type: 'result', schema: JSON_SCHEMA_ID, ...resultJson(r, o.view) }));
