@@ -27,6 +27,8 @@ export interface GlobalArgs {
   loginTimeout?: number;
   perBmc?: number;
   maxBody?: number;
+  /** --failed-to FILE: write the failed nodes there, one per line. */
+  failedTo?: string;
   /** false with --no-quirks: no vendor workaround (generic Redfish). */
   quirks?: boolean;
 }
@@ -139,6 +141,11 @@ export const globalOptions: Record<string, Options> = {
     describe: 'No summary line on stderr',
     group: GLOBAL_GROUP,
   },
+  'failed-to': valueOption('failed-to', 'a file name', {
+    describe:
+      "Write the failed nodes to FILE, one per line (empty when none failed); the last run's are also @failed",
+    group: GLOBAL_GROUP,
+  }),
   color: {
     type: 'boolean',
     describe: 'Colour output (default: on a terminal, unless NO_COLOR is set); --no-color turns it off',

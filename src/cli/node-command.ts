@@ -4,12 +4,15 @@
  * Usage, inventory and noderange errors end here with exit 2 before any BMC is touched.
  */
 import { Chalk } from 'chalk';
+import { accessSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { HwctlUsageError } from '../core/errors.js';
 import type { NodeDef, NodeOutcome, NodeResult } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
 import { EXIT } from './exit-codes.js';
 import { bmcOptionsFrom, type GlobalArgs } from './global-options.js';
+import { failedNodes, saveFailed, writeFailedTo } from './failed.js';
 import { PinGatherer } from './pins.js';
 import { openInventory, selectNodes } from './select.js';
 import { clip } from '../noderange/limits.js';
@@ -64,6 +67,48 @@ export async function readStdinOnce(): Promise<string> {
   return text;
 }
 
+/** A file the run will write at the end: its folder must exist and be writable now, before any BMC is touched. */
+function checkWritable(flag: string, file: string): void {
+  const dir = dirname(resolve(file));
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new HwctlUsageError(
+      `${flag} ${file}: cannot write in ${dir} (${(e as NodeJS.ErrnoException).code ?? e})`,
+    );
+  }
+}
+
+/**
+ * The run's failed nodes: to `--failed-to FILE`, and to the state directory for `@failed`. A state
+ * directory that cannot be written is a warning (the run's results stand); `--failed-to` that cannot be
+ * written is an error the caller sees.
+ */
+async function recordFailed(
+  args: GlobalArgs,
+  command: string,
+  failed: string[],
+  sink: Sink,
+): Promise<boolean> {
+  let ok = true;
+  if (args.failedTo !== undefined) {
+    try {
+      writeFailedTo(args.failedTo, failed);
+    } catch (e) {
+      sink.err(
+        `Error: --failed-to: cannot write ${args.failedTo} (${(e as NodeJS.ErrnoException).code ?? e})`,
+      );
+      ok = false;
+    }
+  }
+  try {
+    await saveFailed(failed, command);
+  } catch (e) {
+    sink.err(`Warning: cannot record the failed nodes for @failed (${e instanceof Error ? e.message : e})`);
+  }
+  return ok;
+}
+
 export async function runNodeCommand<A, R>(
   args: GlobalArgs,
   spec: NodeCommandSpec<A, R>,
@@ -79,6 +124,7 @@ export async function runNodeCommand<A, R>(
     throw new HwctlUsageError('--fanout must be a whole number >= 1');
   if (args.timeout !== undefined && !(args.timeout > 0))
     throw new HwctlUsageError('--timeout must be a number of seconds > 0');
+  if (args.failedTo !== undefined) checkWritable('--failed-to', args.failedTo);
 
   const [{ loadPlugins }, { registerBuiltinExecutors }] = await Promise.all([
     import('../executors/registry.js'),
@@ -185,12 +231,13 @@ export async function runNodeCommand<A, R>(
     const summary = summarize(outcomes, Date.now() - started);
     renderer.end(summary);
     await showPins();
+    const recorded = await recordFailed(args, spec.command, failedNodes(outcomes), sink);
     if (outcomes.length > 1 && !args.quiet) {
       const line = summaryLine(summary);
       sink.err(summary.failed ? color.red(line) : color.green(line));
     }
     if (controller.signal.aborted) return EXIT.interrupted;
-    return summary.failed ? EXIT.nodeFailed : EXIT.ok;
+    return summary.failed || !recorded ? EXIT.nodeFailed : EXIT.ok;
   } finally {
     await showPins();
     process.off('SIGINT', onSignal);

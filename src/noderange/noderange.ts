@@ -19,6 +19,7 @@ import {
   type Atom,
   type Element,
   type Expr,
+  type SavedSet,
   type TextOrigin,
 } from './parser.js';
 import { RangeSyntaxError } from './rangeset.js';
@@ -30,6 +31,11 @@ export interface NoderangeContext {
   groupMembers(group: string): readonly string[] | undefined;
   /** Attribute value for selectors (`mgt==redfish`, `groups=~rack`); `groups` gives a comma list. */
   attribute(node: string, attr: string): string | undefined;
+  /**
+   * The names of a saved set (`@failed`: the last run's failed nodes). Throws a NoderangeError when
+   * there is none; absent: saved sets are refused.
+   */
+  savedSet?(name: SavedSet): readonly string[];
   /** Read a file for `^file` tokens (default: `readNoderangeFile`, regular files up to 16 MB). */
   readFile?(path: string): string;
 }
@@ -85,6 +91,7 @@ class Evaluator {
   private readonly invalidSeen = new Set<string>();
   private readonly fileStack: string[] = [];
   private readonly resolved = new Map<string, Resolution>();
+  private readonly savedSets = new Map<SavedSet, readonly string[]>();
   /** Names the noderange produces, counted before they are made (MAX_EXPANSION). */
   private produced = 0;
 
@@ -147,6 +154,8 @@ class Evaluator {
         return this.ctx.nodes.length; // each node is tested
       case 'file':
         return 0; // counted line by line when read
+      case 'saved':
+        return this.saved(atom.name, atom.pos, origin).length;
     }
   }
 
@@ -222,7 +231,27 @@ class Evaluator {
         return this.select(atom);
       case 'file':
         return this.evalFile(atom.path, atom.pos, origin);
+      case 'saved': {
+        const out = new Set<string>();
+        const where = { ...origin, where: `@${atom.name}` };
+        for (const n of this.saved(atom.name, atom.pos, origin)) {
+          if (this.known.has(n)) out.add(n);
+          else this.markInvalid(n, where);
+        }
+        return out;
+      }
     }
+  }
+
+  /** A saved set's names, read once per evaluation. */
+  private saved(name: SavedSet, pos: number, origin: TextOrigin): readonly string[] {
+    let names = this.savedSets.get(name);
+    if (names === undefined) {
+      if (!this.ctx.savedSet) throw syntaxError(origin, `@${name} is not available here`, pos);
+      names = this.ctx.savedSet(name);
+      this.savedSets.set(name, names);
+    }
+    return names;
   }
 
   /** A node, a group (its members), `all`, or a name form expanding to nodes and groups. */

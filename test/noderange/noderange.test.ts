@@ -540,3 +540,26 @@ describe('expandNoderange: 10,000-node inventories', () => {
     );
   });
 });
+
+describe('expandNoderange: @failed (the last run’s failed nodes)', () => {
+  const c: NoderangeContext = {
+    ...makeContext({ nodes: ['a1', 'a2', 'a3', 'a4'], groups: { failed: ['a4'], g: ['a1', 'a2'] } }),
+    savedSet: () => ['a2', 'a3'],
+  };
+  it('is a set at the start of an element, excluded with -, intersected with @', () => {
+    expect(expand('@failed', c)).toEqual(['a2', 'a3']);
+    expect(expand('@failed,-a3', c)).toEqual(['a2']);
+    expect(expand('all,-@failed', c)).toEqual(['a1', 'a4']);
+    expect(expand('g@@failed', c)).toEqual(['a2']);
+    expect(expand('(@failed)', c)).toEqual(['a2', 'a3']);
+  });
+  it('leaves a group named failed reachable as @(failed), and @failedx as a group intersection', () => {
+    expect(expand('all,@(failed)', c)).toEqual(['a4']);
+    expect(errorOf('all,@failedx', c)).toBe('Invalid nodes and/or groups in noderange: failedx');
+  });
+  it('is refused where no saved set is available', () => {
+    expect(errorOf('@failed', makeContext({ nodes: ['a1'] }))).toBe(
+      "invalid noderange '@failed': @failed is not available here at position 1",
+    );
+  });
+});
