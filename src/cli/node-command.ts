@@ -14,6 +14,7 @@ import { EXIT } from './exit-codes.js';
 import { bmcOptionsFrom, type GlobalArgs } from './global-options.js';
 import { failedNodes, saveFailed, writeFailedTo } from './failed.js';
 import { PinGatherer } from './pins.js';
+import { ProgressLine } from '../output/progress.js';
 import { openInventory, selectNodes } from './select.js';
 import { clip } from '../noderange/limits.js';
 import { resolvePasswords } from '../inventory/index.js';
@@ -112,9 +113,16 @@ async function recordFailed(
 export async function runNodeCommand<A, R>(
   args: GlobalArgs,
   spec: NodeCommandSpec<A, R>,
-  sink: Sink = stdSink,
+  given: Sink = stdSink,
 ): Promise<number> {
   const started = Date.now();
+  // The live status line: on a terminal only, never with -q, nor with ndjson (which streams anyway).
+  const progress =
+    given === stdSink && process.stderr.isTTY && !args.quiet && args.output !== 'ndjson'
+      ? new ProgressLine(process.stderr)
+      : undefined;
+  // Everything written goes through here, so the status line is erased before it.
+  const sink = progress ? progress.wrap(given) : given;
   const color = chalkFor(args);
   const inv = await openInventory(args.inventory);
   for (const w of inv.warnings) sink.err(`Warning: ${w}`);
@@ -209,25 +217,39 @@ export async function runNodeCommand<A, R>(
     detectFlavor,
   };
   const executeOptions = { services, signal: controller.signal, fanout: args.fanout };
+  progress?.begin(nodes.length);
   try {
     let outcomes: readonly NodeOutcome[];
     if (spec.postProcess) {
       // postProcess needs every value first (rpower --expect); those values are small.
+      const onResult = progress && ((r: NodeResult) => progress.finished(r.node, r.ok));
+      const onStart = progress && ((node: string) => progress.started(node));
       const results = spec.postProcess(
         spec.execute
-          ? await spec.execute(nodes, executeOptions)
-          : await runOperation(spec.request!(nodes), engineOptions),
+          ? await spec.execute(nodes, { ...executeOptions, onResult })
+          : await runOperation(spec.request!(nodes), { ...engineOptions, onResult, onStart }),
       );
+      progress?.stop();
       for (const r of results) renderer.result(r);
       outcomes = results;
     } else {
       // Each value goes to the renderer as its node finishes and is not kept: memory stays flat with
       // the fleet (a 5,000-node rinv would otherwise hold every node's inventory until the end).
-      const onResult = (r: NodeResult) => renderer.result(r);
+      const onResult = (r: NodeResult) => {
+        progress?.finished(r.node, r.ok);
+        renderer.result(r);
+      };
+      const onStart = progress && ((node: string) => progress.started(node));
       outcomes = spec.execute
         ? await spec.execute(nodes, { ...executeOptions, onResult })
-        : await runOperation(spec.request!(nodes), { ...engineOptions, onResult, retainValues: false });
+        : await runOperation(spec.request!(nodes), {
+            ...engineOptions,
+            onResult,
+            onStart,
+            retainValues: false,
+          });
     }
+    progress?.stop();
     const summary = summarize(outcomes, Date.now() - started);
     renderer.end(summary);
     await showPins();
@@ -239,6 +261,7 @@ export async function runNodeCommand<A, R>(
     if (controller.signal.aborted) return EXIT.interrupted;
     return summary.failed || !recorded ? EXIT.nodeFailed : EXIT.ok;
   } finally {
+    progress?.stop();
     await showPins();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
