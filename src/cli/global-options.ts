@@ -27,6 +27,9 @@ export interface GlobalArgs {
   loginTimeout?: number;
   perBmc?: number;
   maxBody?: number;
+  /** Destructive commands over more nodes than this need --yes (src/cli/safety.ts). */
+  maxNodes?: number;
+  yes?: boolean;
   /** --failed-to FILE: write the failed nodes there, one per line. */
   failedTo?: string;
   /** false with --no-quirks: no vendor workaround (generic Redfish). */
@@ -139,6 +142,17 @@ export const globalOptions: Record<string, Options> = {
     type: 'boolean',
     default: false,
     describe: 'No summary line on stderr',
+    group: GLOBAL_GROUP,
+  },
+  'max-nodes': numberOption('max-nodes', AT_LEAST_ONE, {
+    describe:
+      'A destructive action (rpower off/reset/…, reventlog clear) on more nodes needs --yes (default 64)',
+    group: GLOBAL_GROUP,
+  }),
+  yes: {
+    alias: 'y',
+    type: 'boolean',
+    describe: 'Go ahead with a destructive action on more than --max-nodes nodes (never prompts)',
     group: GLOBAL_GROUP,
   },
   'failed-to': valueOption('failed-to', 'a file name', {

@@ -13,7 +13,9 @@ import type { RunRequest } from '../engine/run.js';
 import { EXIT } from './exit-codes.js';
 import { bmcOptionsFrom, type GlobalArgs } from './global-options.js';
 import { failedNodes, saveFailed, writeFailedTo } from './failed.js';
+import { AuditLog } from './audit.js';
 import { PinGatherer } from './pins.js';
+import { checkMaxNodes, type Effect } from './safety.js';
 import { ProgressLine } from '../output/progress.js';
 import { openInventory, selectNodes } from './select.js';
 import { clip } from '../noderange/limits.js';
@@ -33,6 +35,11 @@ export interface NodeCommandSpec<A, R> {
   view: ResultView<R>;
   /** Default per-node deadline when --timeout is not given. */
   defaultTimeoutMs: number;
+  /**
+   * What the command does to the nodes: absent for reads; `change` sends an action (each node's result
+   * goes to the audit log); `destructive` also needs --yes above --max-nodes nodes (src/cli/safety.ts).
+   */
+  effect?: Effect;
   /** Adjust results after the run (e.g. `--expect` turns a mismatch into a failure). */
   postProcess?(results: NodeResult<R>[]): NodeResult<R>[];
 }
@@ -133,6 +140,7 @@ export async function runNodeCommand<A, R>(
   if (args.timeout !== undefined && !(args.timeout > 0))
     throw new HwctlUsageError('--timeout must be a number of seconds > 0');
   if (args.failedTo !== undefined) checkWritable('--failed-to', args.failedTo);
+  checkMaxNodes(spec.effect, spec.command, nodes.length, args);
 
   const [{ loadPlugins }, { registerBuiltinExecutors }] = await Promise.all([
     import('../executors/registry.js'),
@@ -218,11 +226,19 @@ export async function runNodeCommand<A, R>(
   };
   const executeOptions = { services, signal: controller.signal, fanout: args.fanout };
   progress?.begin(nodes.length);
+  const audit = spec.effect && new AuditLog(spec.command, spec.effect, spec.view);
+  const flushAudit = async () => {
+    try {
+      await audit?.flush();
+    } catch (e) {
+      sink.err(`Warning: cannot write the audit log (${e instanceof Error ? e.message : e})`);
+    }
+  };
   try {
     let outcomes: readonly NodeOutcome[];
     if (spec.postProcess) {
       // postProcess needs every value first (rpower --expect); those values are small.
-      const onResult = progress && ((r: NodeResult) => progress.finished(r.node, r.ok));
+      const onResult = (r: NodeResult) => progress?.finished(r.node, r.ok);
       const onStart = progress && ((node: string) => progress.started(node));
       const results = spec.postProcess(
         spec.execute
@@ -230,13 +246,17 @@ export async function runNodeCommand<A, R>(
           : await runOperation(spec.request!(nodes), { ...engineOptions, onResult, onStart }),
       );
       progress?.stop();
-      for (const r of results) renderer.result(r);
+      for (const r of results) {
+        audit?.add(r);
+        renderer.result(r);
+      }
       outcomes = results;
     } else {
       // Each value goes to the renderer as its node finishes and is not kept: memory stays flat with
       // the fleet (a 5,000-node rinv would otherwise hold every node's inventory until the end).
       const onResult = (r: NodeResult) => {
         progress?.finished(r.node, r.ok);
+        audit?.add(r);
         renderer.result(r);
       };
       const onStart = progress && ((node: string) => progress.started(node));
@@ -253,6 +273,7 @@ export async function runNodeCommand<A, R>(
     const summary = summarize(outcomes, Date.now() - started);
     renderer.end(summary);
     await showPins();
+    await flushAudit();
     const recorded = await recordFailed(args, spec.command, failedNodes(outcomes), sink);
     if (outcomes.length > 1 && !args.quiet) {
       const line = summaryLine(summary);
@@ -262,6 +283,7 @@ export async function runNodeCommand<A, R>(
     return summary.failed || !recorded ? EXIT.nodeFailed : EXIT.ok;
   } finally {
     progress?.stop();
+    await flushAudit(); // what finished before an unexpected error
     await showPins();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
