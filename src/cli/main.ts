@@ -6,10 +6,11 @@
  */
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import yargs, { type Argv, type CommandModule } from 'yargs';
+import yargs, { type Argv, type CommandModule, type Options } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { HwctlUsageError } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
+import { resolveDefaults, type Setting } from './defaults.js';
 import { globalOptions, type GlobalArgs } from './global-options.js';
 import { COMMANDS, XCAT_COMMAND_NAMES } from '../commands/index.js';
 
@@ -99,13 +100,29 @@ function asksForHelp(argv: readonly string[]): boolean {
   return words.length === 0 || words[0] === 'help' || argv.some((a) => a === '--help' || a === '-h');
 }
 
-export function buildCli(argv: string[]): Argv<GlobalArgs> {
+/**
+ * The global options with their defaults from the environment and the config file (defaults.ts). The
+ * inventory from $HWCTL_INVENTORY is left to the inventory lookup, which already reads it.
+ */
+function optionsWith(defaults: ReadonlyMap<string, Setting>): Record<string, Options> {
+  const options = { ...globalOptions };
+  for (const [key, s] of defaults) {
+    if (key === 'inventory' && s.source === 'env') continue;
+    options[key] = { ...options[key], default: s.value };
+  }
+  return options;
+}
+
+export function buildCli(
+  argv: string[],
+  defaults: ReadonlyMap<string, Setting> = new Map(),
+): Argv<GlobalArgs> {
   let y = yargs(argv)
     .scriptName('hwctl')
     .usage(
       '$0 <command> <noderange> [args]\n\nFleet hardware control through BMCs (Redfish and OpenBMC REST).',
     )
-    .options(globalOptions)
+    .options(optionsWith(defaults))
     .strict()
     .demandCommand(1, 'Name a command: see the list above.')
     .completion('completion', 'Print a bash/zsh completion script (hwctl completion >> ~/.bashrc)')
@@ -153,7 +170,7 @@ export async function main(
     }
     rejectUnimplemented(args);
     rejectUnknownCommand(args);
-    await buildCli(args).parseAsync();
+    await buildCli(args, resolveDefaults(process.env)).parseAsync();
   } catch (e) {
     // A value refused while the command line is parsed (global-options.ts `checkNumber`): yargs
     // rethrows the check's error as its own YError, keeping the message.

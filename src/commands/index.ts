@@ -4,6 +4,7 @@
  */
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../cli/global-options.js';
+import { configCommand } from './config.js';
 import { nodelsCommand } from './nodels.js';
 import { rbeaconCommand } from './rbeacon.js';
 import { reventlogCommand } from './reventlog.js';
@@ -37,4 +38,5 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   reventlogCommand,
   rbeaconCommand,
   simCommand,
+  configCommand,
 ];
