@@ -48,8 +48,8 @@ export function commandNames(): string[] {
   return COMMANDS.map((c) => String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0]!);
 }
 
-/** Words yargs itself answers as a command: help, and the completion script. */
-const BUILTIN_WORDS = ['help', 'completion'];
+/** Words yargs itself answers as a command: help. */
+const BUILTIN_WORDS = ['help'];
 
 /**
  * `hwctl foo` names the unknown command and lists the real ones in one message. Left to yargs, a
@@ -125,7 +125,6 @@ export function buildCli(
     .options(optionsWith(defaults))
     .strict()
     .demandCommand(1, 'Name a command: see the list above.')
-    .completion('completion', 'Print a bash/zsh completion script (hwctl completion >> ~/.bashrc)')
     .help('help')
     .alias('help', 'h')
     .version(version)
@@ -163,6 +162,13 @@ export async function main(
     });
   }
   try {
+    // The completion script's call on each Tab (src/cli/complete.ts): `hwctl __complete NAME WORD...`.
+    if (argv[0] === '__complete') {
+      const { complete } = await import('./complete.js');
+      const candidates = await complete(argv[1] ?? 'hwctl', argv.slice(2));
+      if (candidates.length) process.stdout.write(candidates.join('\n') + '\n');
+      return;
+    }
     const args = effectiveArgv(argv, invokedAs);
     if (asksForVersion(args)) {
       process.stdout.write(`${version}\n`);

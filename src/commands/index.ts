@@ -4,6 +4,7 @@
  */
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../cli/global-options.js';
+import { completionCommand } from './completion.js';
 import { configCommand } from './config.js';
 import { nodelsCommand } from './nodels.js';
 import { rbeaconCommand } from './rbeacon.js';
@@ -39,4 +40,5 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   rbeaconCommand,
   simCommand,
   configCommand,
+  completionCommand,
 ];
