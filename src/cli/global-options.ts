@@ -146,7 +146,7 @@ export const globalOptions: Record<string, Options> = {
   },
   'max-nodes': numberOption('max-nodes', AT_LEAST_ONE, {
     describe:
-      'A destructive action (rpower off/reset/…, reventlog clear) on more nodes needs --yes (default 64)',
+      'A destructive action (rpower off/reset/..., reventlog clear) on more nodes needs --yes (default 64)',
     group: GLOBAL_GROUP,
   }),
   yes: {
