@@ -16,6 +16,7 @@ import { agentFor, connectSignal, gotAgents, releaseAgent, retainAgent } from '.
 import type { AgentConfig, BmcAgent } from './agent.js';
 import { CONNECT_TIMEOUT, bodyTooLarge, errorCode, transportError, wrongFormat } from './errors.js';
 import type { ErrorContext } from './errors.js';
+import { pinnedMessage } from './known-bmcs.js';
 import { limiterFor } from './limiter.js';
 import type { Limiter } from './limiter.js';
 import { DEFAULTS } from './options.js';
@@ -272,11 +273,11 @@ export class BmcTransport {
     for (const [k, v] of Object.entries(headers))
       if (/^(x-auth-token|cookie|x-xsrf-token)$/i.test(k)) this.redactor.add(v.replace(/^.*?=/, ''));
     const body = req.json !== undefined ? JSON.stringify(req.json) : undefined;
-    const agent = agentFor(this.agentConfig, this.node.name, (hostport, fp, file) =>
-      this.services.warn(
-        `Pinned the TLS certificate of ${hostport} (${this.node.name}) on first use: SHA256 ${fp} (${file})`,
-      ),
-    );
+    const agent = agentFor(this.agentConfig, this.node.name, (hostport, fp, file) => {
+      const node = this.node.name;
+      if (this.services.pinned) this.services.pinned({ node, hostport, fingerprint: fp, file });
+      else this.services.warn(pinnedMessage({ node, hostport, fingerprint: fp, file }));
+    });
     if (!this.usedAgents.has(agent)) {
       this.usedAgents.add(agent);
       retainAgent(agent);

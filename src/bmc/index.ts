@@ -18,6 +18,7 @@ export { BMC_OPTIONS, DEFAULTS as BMC_DEFAULTS, defaultKnownBmcsPath, resolveSet
 export type { NodeTransportSettings } from './options.js';
 export { createFlavorDetector } from './detect.js';
 export { trustNodes, trustNode } from './trust.js';
+export { pinnedMessage } from './known-bmcs.js';
 export { openSessions, closeAllSessions } from './ledger.js';
 export { destroyAgents } from './agent.js';
 export { NO_RESPONSE, isRecord } from './errors.js';

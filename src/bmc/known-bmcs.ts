@@ -15,7 +15,13 @@
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { PinNotice } from '../engine/executor.js';
 import { withFileLock } from './file-lock.js';
+
+/** The warning for one certificate pinned on first use. */
+export function pinnedMessage(p: PinNotice): string {
+  return `Pinned the TLS certificate of ${p.hostport} (${p.node}) on first use: SHA256 ${p.fingerprint} (${p.file})`;
+}
 
 const HEADER =
   '# hwctl known BMC certificates (tls: pin). Format: <host:port> <SHA-256 fingerprint> [nodes]\n' +

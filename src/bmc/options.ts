@@ -18,7 +18,7 @@
  * | retryBaseMs            | number  |                         | first retry backoff (default 500; tests lower it) |
  * | maxBodyBytes           | number  | --max-body MB           | longest answer read, after decompression (32 MiB) |
  */
-import { homedir } from 'node:os';
+import { stateDir } from '../core/state.js';
 import { join } from 'node:path';
 import type { AuthMode, NodeDef, TlsMode } from '../core/types.js';
 
@@ -85,11 +85,7 @@ function str(options: Options, key: string): string | undefined {
 }
 
 export function defaultKnownBmcsPath(env: NodeJS.ProcessEnv = process.env): string {
-  const state =
-    env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/')
-      ? env.XDG_STATE_HOME
-      : join(homedir(), '.local', 'state');
-  return join(state, 'hwctl', 'known_bmcs');
+  return join(stateDir(env), 'known_bmcs');
 }
 
 const TLS_MODES: readonly string[] = ['verify', 'pin', 'insecure'];

@@ -27,6 +27,11 @@ export interface GlobalArgs {
   loginTimeout?: number;
   perBmc?: number;
   maxBody?: number;
+  /** Destructive commands over more nodes than this need --yes (src/cli/safety.ts). */
+  maxNodes?: number;
+  yes?: boolean;
+  /** --failed-to FILE: write the failed nodes there, one per line. */
+  failedTo?: string;
   /** false with --no-quirks: no vendor workaround (generic Redfish). */
   quirks?: boolean;
 }
@@ -139,6 +144,22 @@ export const globalOptions: Record<string, Options> = {
     describe: 'No summary line on stderr',
     group: GLOBAL_GROUP,
   },
+  'max-nodes': numberOption('max-nodes', AT_LEAST_ONE, {
+    describe:
+      'A destructive action (rpower off/reset/..., reventlog clear) on more nodes needs --yes (default 64)',
+    group: GLOBAL_GROUP,
+  }),
+  yes: {
+    alias: 'y',
+    type: 'boolean',
+    describe: 'Go ahead with a destructive action on more than --max-nodes nodes (never prompts)',
+    group: GLOBAL_GROUP,
+  },
+  'failed-to': valueOption('failed-to', 'a file name', {
+    describe:
+      "Write the failed nodes to FILE, one per line (empty when none failed); the last run's are also @failed",
+    group: GLOBAL_GROUP,
+  }),
   color: {
     type: 'boolean',
     describe: 'Colour output (default: on a terminal, unless NO_COLOR is set); --no-color turns it off',

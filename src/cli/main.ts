@@ -6,10 +6,11 @@
  */
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
-import yargs, { type Argv, type CommandModule } from 'yargs';
+import yargs, { type Argv, type CommandModule, type Options } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { HwctlUsageError } from '../core/errors.js';
 import { EXIT } from './exit-codes.js';
+import { resolveDefaults, type Setting } from './defaults.js';
 import { globalOptions, type GlobalArgs } from './global-options.js';
 import { COMMANDS, XCAT_COMMAND_NAMES } from '../commands/index.js';
 
@@ -34,15 +35,61 @@ export function effectiveArgv(argv: string[], invokedAs: string): string[] {
 function rejectUnimplemented(argv: readonly string[]): void {
   const word = argv[0];
   if (word === undefined || !(XCAT_COMMAND_NAMES as readonly string[]).includes(word)) return;
-  // The first word of each command's yargs definition (`rpower <noderange> [action]` → `rpower`).
-  const implemented = COMMANDS.map(
-    (c) => String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0],
-  );
+  const implemented = commandNames();
   if (implemented.includes(word)) return;
   const served = XCAT_COMMAND_NAMES.filter((n) => implemented.includes(n));
   throw new HwctlUsageError(
     `${word} is not implemented by hwctl ${version}; it implements ${served.join(', ')} (hwctl --help)`,
   );
+}
+
+/** The first word of each command's yargs definition (`rpower <noderange> [action]` → `rpower`). */
+export function commandNames(): string[] {
+  return COMMANDS.map((c) => String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0]!);
+}
+
+/** Words yargs itself answers as a command: help. */
+const BUILTIN_WORDS = ['help'];
+
+/**
+ * `hwctl foo` names the unknown command and lists the real ones in one message. Left to yargs, a
+ * mistyped command printed the whole help (60 lines) ending in "Did you mean sim?".
+ */
+function rejectUnknownCommand(argv: readonly string[]): void {
+  const word = argv[0];
+  if (word === undefined || word.startsWith('-')) return;
+  const names = commandNames();
+  if (names.includes(word) || BUILTIN_WORDS.includes(word)) return;
+  throw new HwctlUsageError(`unknown command ${word}; commands: ${names.join(', ')} (hwctl --help)`);
+}
+
+/**
+ * xCAT's r-commands print their version with `-v`, as `hwctl -v` and `hwctl --version` do: handled
+ * before yargs, which would first demand the command's noderange. Not for `sim`, whose `-v` is verbose.
+ */
+function asksForVersion(argv: readonly string[]): boolean {
+  const word = argv[0];
+  if (
+    word !== undefined &&
+    !word.startsWith('-') &&
+    !(XCAT_COMMAND_NAMES as readonly string[]).includes(word)
+  )
+    return false;
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  return options.includes('-v') || options.includes('--version');
+}
+
+/**
+ * One line for a usage error yargs finds (unknown option, bad choice), with where to look, rather than
+ * the whole help: the help is shown only when the command line is incomplete (no command, no noderange).
+ */
+function usageFailure(msg: string, argv: readonly string[]): { line: string; showHelp: boolean } {
+  const showHelp = /^Not enough non-option arguments|^Name a command/.test(msg);
+  const word = argv[0];
+  const command = word !== undefined && commandNames().includes(word) ? ` ${word}` : '';
+  const line = msg.replace(/\s*\n\s*/g, ' ').trim();
+  return { line: showHelp ? line : `${line} (hwctl${command} --help lists the options)`, showHelp };
 }
 
 const helpWidth = () => Math.min(110, process.stdout.columns || 80);
@@ -53,17 +100,31 @@ function asksForHelp(argv: readonly string[]): boolean {
   return words.length === 0 || words[0] === 'help' || argv.some((a) => a === '--help' || a === '-h');
 }
 
-export function buildCli(argv: string[]): Argv<GlobalArgs> {
+/**
+ * The global options with their defaults from the environment and the config file (defaults.ts). The
+ * inventory from $HWCTL_INVENTORY is left to the inventory lookup, which already reads it.
+ */
+function optionsWith(defaults: ReadonlyMap<string, Setting>): Record<string, Options> {
+  const options = { ...globalOptions };
+  for (const [key, s] of defaults) {
+    if (key === 'inventory' && s.source === 'env') continue;
+    options[key] = { ...options[key], default: s.value };
+  }
+  return options;
+}
+
+export function buildCli(
+  argv: string[],
+  defaults: ReadonlyMap<string, Setting> = new Map(),
+): Argv<GlobalArgs> {
   let y = yargs(argv)
     .scriptName('hwctl')
     .usage(
       '$0 <command> <noderange> [args]\n\nFleet hardware control through BMCs (Redfish and OpenBMC REST).',
     )
-    .options(globalOptions)
+    .options(optionsWith(defaults))
     .strict()
     .demandCommand(1, 'Name a command: see the list above.')
-    .recommendCommands()
-    .completion('completion', 'Print a bash/zsh completion script (hwctl completion >> ~/.bashrc)')
     .help('help')
     .alias('help', 'h')
     .version(version)
@@ -77,9 +138,12 @@ export function buildCli(argv: string[]): Argv<GlobalArgs> {
     .fail((msg, err, yy) => {
       // A handler's own error (bad inventory, noderange...) is reported by main(), without the help text.
       if (err) throw err;
-      yy.wrap(helpWidth());
-      yy.showHelp((s) => process.stderr.write(s + '\n'));
-      process.stderr.write(`\nError: ${msg}\n`);
+      const { line, showHelp } = usageFailure(msg, argv);
+      if (showHelp) {
+        yy.wrap(helpWidth());
+        yy.showHelp((s) => process.stderr.write(s + '\n\n'));
+      }
+      process.stderr.write(`Error: ${line}\n`);
       process.exit(EXIT.usage);
     }) as unknown as Argv<GlobalArgs>;
   for (const c of COMMANDS) y = y.command(c as CommandModule<GlobalArgs, GlobalArgs>);
@@ -98,9 +162,21 @@ export async function main(
     });
   }
   try {
+    // The completion script's call on each Tab (src/cli/complete.ts): `hwctl __complete NAME WORD...`.
+    if (argv[0] === '__complete') {
+      const { complete } = await import('./complete.js');
+      const candidates = await complete(argv[1] ?? 'hwctl', argv.slice(2));
+      if (candidates.length) process.stdout.write(candidates.join('\n') + '\n');
+      return;
+    }
     const args = effectiveArgv(argv, invokedAs);
+    if (asksForVersion(args)) {
+      process.stdout.write(`${version}\n`);
+      return;
+    }
     rejectUnimplemented(args);
-    await buildCli(args).parseAsync();
+    rejectUnknownCommand(args);
+    await buildCli(args, resolveDefaults(process.env)).parseAsync();
   } catch (e) {
     // A value refused while the command line is parsed (global-options.ts `checkNumber`): yargs
     // rethrows the check's error as its own YError, keeping the message.

@@ -4,12 +4,19 @@
  * Usage, inventory and noderange errors end here with exit 2 before any BMC is touched.
  */
 import { Chalk } from 'chalk';
+import { accessSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { HwctlUsageError } from '../core/errors.js';
 import type { NodeDef, NodeOutcome, NodeResult } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
 import type { RunRequest } from '../engine/run.js';
 import { EXIT } from './exit-codes.js';
 import { bmcOptionsFrom, type GlobalArgs } from './global-options.js';
+import { failedNodes, saveFailed, writeFailedTo } from './failed.js';
+import { AuditLog } from './audit.js';
+import { PinGatherer } from './pins.js';
+import { checkMaxNodes, type Effect } from './safety.js';
+import { ProgressLine } from '../output/progress.js';
 import { openInventory, selectNodes } from './select.js';
 import { clip } from '../noderange/limits.js';
 import { resolvePasswords } from '../inventory/index.js';
@@ -28,6 +35,11 @@ export interface NodeCommandSpec<A, R> {
   view: ResultView<R>;
   /** Default per-node deadline when --timeout is not given. */
   defaultTimeoutMs: number;
+  /**
+   * What the command does to the nodes: absent for reads; `change` sends an action (each node's result
+   * goes to the audit log); `destructive` also needs --yes above --max-nodes nodes (src/cli/safety.ts).
+   */
+  effect?: Effect;
   /** Adjust results after the run (e.g. `--expect` turns a mismatch into a failure). */
   postProcess?(results: NodeResult<R>[]): NodeResult<R>[];
 }
@@ -63,12 +75,61 @@ export async function readStdinOnce(option = '--password-stdin'): Promise<string
   return text;
 }
 
+/** A file the run will write at the end: its folder must exist and be writable now, before any BMC is touched. */
+function checkWritable(flag: string, file: string): void {
+  const dir = dirname(resolve(file));
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new HwctlUsageError(
+      `${flag} ${file}: cannot write in ${dir} (${(e as NodeJS.ErrnoException).code ?? e})`,
+    );
+  }
+}
+
+/**
+ * The run's failed nodes: to `--failed-to FILE`, and to the state directory for `@failed`. A state
+ * directory that cannot be written is a warning (the run's results stand); `--failed-to` that cannot be
+ * written is an error the caller sees.
+ */
+async function recordFailed(
+  args: GlobalArgs,
+  command: string,
+  failed: string[],
+  sink: Sink,
+): Promise<boolean> {
+  let ok = true;
+  if (args.failedTo !== undefined) {
+    try {
+      writeFailedTo(args.failedTo, failed);
+    } catch (e) {
+      sink.err(
+        `Error: --failed-to: cannot write ${args.failedTo} (${(e as NodeJS.ErrnoException).code ?? e})`,
+      );
+      ok = false;
+    }
+  }
+  try {
+    await saveFailed(failed, command);
+  } catch (e) {
+    sink.err(`Warning: cannot record the failed nodes for @failed (${e instanceof Error ? e.message : e})`);
+  }
+  return ok;
+}
+
 export async function runNodeCommand<A, R>(
   args: GlobalArgs,
   spec: NodeCommandSpec<A, R>,
-  sink: Sink = stdSink,
+  given: Sink = stdSink,
 ): Promise<number> {
   const started = Date.now();
+  // The live status line: on a terminal only, never with -q, nor with ndjson (which streams anyway).
+  const progress =
+    given === stdSink && process.stderr.isTTY && !args.quiet && args.output !== 'ndjson'
+      ? new ProgressLine(process.stderr)
+      : undefined;
+  // Everything written goes through here, so the status line is erased before it.
+  const sink = progress ? progress.wrap(given) : given;
   const color = chalkFor(args);
   const inv = await openInventory(args.inventory);
   for (const w of inv.warnings) sink.err(`Warning: ${w}`);
@@ -78,6 +139,8 @@ export async function runNodeCommand<A, R>(
     throw new HwctlUsageError('--fanout must be a whole number >= 1');
   if (args.timeout !== undefined && !(args.timeout > 0))
     throw new HwctlUsageError('--timeout must be a number of seconds > 0');
+  if (args.failedTo !== undefined) checkWritable('--failed-to', args.failedTo);
+  checkMaxNodes(spec.effect, spec.command, nodes.length, args);
 
   const [{ loadPlugins }, { registerBuiltinExecutors }] = await Promise.all([
     import('../executors/registry.js'),
@@ -92,6 +155,14 @@ export async function runNodeCommand<A, R>(
   for (const w of warnings) sink.err(color.yellow(`Warning: ${w}`));
 
   const warned = new Set<string>();
+  const pins = new PinGatherer();
+  let pinsShown = false;
+  const showPins = async () => {
+    if (pinsShown) return;
+    pinsShown = true;
+    const warning = pins.warning((await import('../bmc/index.js')).pinnedMessage);
+    if (warning) sink.err(color.yellow(`Warning: ${warning}`));
+  };
   const services: RunServices = {
     warn: (m) => {
       if (!warned.has(m)) {
@@ -103,6 +174,7 @@ export async function runNodeCommand<A, R>(
       ? (node, line) => sink.err(`${new Date().toISOString()} ${node}: [debug] ${line}`)
       : undefined,
     options: bmcOptionsFrom(args),
+    pinned: (pin) => pins.add(pin),
     progress: (node, state) => {
       if (renderer.progress) renderer.progress(node, state);
       else if (args.verbose) sink.err(color.dim(`${node}: ${state}`));
@@ -142,6 +214,7 @@ export async function runNodeCommand<A, R>(
     color,
     sink,
     nodes: nodes.map((n) => n.name),
+    width: process.stdout.isTTY ? process.stdout.columns : undefined,
   });
   const engineOptions = {
     fanout: args.fanout,
@@ -152,34 +225,66 @@ export async function runNodeCommand<A, R>(
     detectFlavor,
   };
   const executeOptions = { services, signal: controller.signal, fanout: args.fanout };
+  progress?.begin(nodes.length);
+  const audit = spec.effect && new AuditLog(spec.command, spec.effect, spec.view);
+  const flushAudit = async () => {
+    try {
+      await audit?.flush();
+    } catch (e) {
+      sink.err(`Warning: cannot write the audit log (${e instanceof Error ? e.message : e})`);
+    }
+  };
   try {
     let outcomes: readonly NodeOutcome[];
     if (spec.postProcess) {
       // postProcess needs every value first (rpower --expect); those values are small.
+      const onResult = (r: NodeResult) => progress?.finished(r.node, r.ok);
+      const onStart = progress && ((node: string) => progress.started(node));
       const results = spec.postProcess(
         spec.execute
-          ? await spec.execute(nodes, executeOptions)
-          : await runOperation(spec.request!(nodes), engineOptions),
+          ? await spec.execute(nodes, { ...executeOptions, onResult })
+          : await runOperation(spec.request!(nodes), { ...engineOptions, onResult, onStart }),
       );
-      for (const r of results) renderer.result(r);
+      progress?.stop();
+      for (const r of results) {
+        audit?.add(r);
+        renderer.result(r);
+      }
       outcomes = results;
     } else {
       // Each value goes to the renderer as its node finishes and is not kept: memory stays flat with
       // the fleet (a 5,000-node rinv would otherwise hold every node's inventory until the end).
-      const onResult = (r: NodeResult) => renderer.result(r);
+      const onResult = (r: NodeResult) => {
+        progress?.finished(r.node, r.ok);
+        audit?.add(r);
+        renderer.result(r);
+      };
+      const onStart = progress && ((node: string) => progress.started(node));
       outcomes = spec.execute
         ? await spec.execute(nodes, { ...executeOptions, onResult })
-        : await runOperation(spec.request!(nodes), { ...engineOptions, onResult, retainValues: false });
+        : await runOperation(spec.request!(nodes), {
+            ...engineOptions,
+            onResult,
+            onStart,
+            retainValues: false,
+          });
     }
+    progress?.stop();
     const summary = summarize(outcomes, Date.now() - started);
     renderer.end(summary);
+    await showPins();
+    await flushAudit();
+    const recorded = await recordFailed(args, spec.command, failedNodes(outcomes), sink);
     if (outcomes.length > 1 && !args.quiet) {
       const line = summaryLine(summary);
       sink.err(summary.failed ? color.red(line) : color.green(line));
     }
     if (controller.signal.aborted) return EXIT.interrupted;
-    return summary.failed ? EXIT.nodeFailed : EXIT.ok;
+    return summary.failed || !recorded ? EXIT.nodeFailed : EXIT.ok;
   } finally {
+    progress?.stop();
+    await flushAudit(); // what finished before an unexpected error
+    await showPins();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     // Nodes close their own sessions (ctx.defer); this catches any left by an unexpected exception

@@ -5,6 +5,7 @@
 import type { NodeDef } from '../core/types.js';
 import { loadInventory, locateInventory, nodeAttribute, type Inventory } from '../inventory/index.js';
 import { expandNoderange, type NoderangeContext } from '../noderange/index.js';
+import { readFailed } from './failed.js';
 
 export async function openInventory(explicit: string | undefined): Promise<Inventory> {
   const file = locateInventory({ explicit, env: process.env, cwd: process.cwd() });
@@ -16,6 +17,8 @@ export function noderangeContext(inv: Inventory): NoderangeContext {
   return {
     nodes: names,
     groupMembers: (g) => (g === 'all' ? names : inv.groups.get(g)),
+    // `@failed`: read only when a noderange names it.
+    savedSet: () => readFailed(),
     attribute: (node, attr) => {
       const def = inv.nodes.get(node);
       return def ? nodeAttribute(def, attr) : undefined;

@@ -4,6 +4,8 @@
  */
 import type { CommandModule } from 'yargs';
 import type { GlobalArgs } from '../cli/global-options.js';
+import { completionCommand } from './completion.js';
+import { configCommand } from './config.js';
 import { nodelsCommand } from './nodels.js';
 import { rbeaconCommand } from './rbeacon.js';
 import { reventlogCommand } from './reventlog.js';
@@ -39,4 +41,6 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   rbeaconCommand,
   rspconfigCommand,
   simCommand,
+  configCommand,
+  completionCommand,
 ];

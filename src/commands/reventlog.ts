@@ -76,6 +76,8 @@ export const reventlogCommand: CommandModule<GlobalArgs, ReventlogArgs> = {
       },
       view: eventlogView,
       defaultTimeoutMs: DEFAULT_EVENTLOG_TIMEOUT_MS,
+      // Clearing loses the log for good; marking entries resolved does not.
+      effect: args.op === 'clear' ? 'destructive' : args.op === 'resolve' ? 'change' : undefined,
     });
   },
 };

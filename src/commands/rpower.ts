@@ -50,7 +50,7 @@ export const rpowerCommand: CommandModule<GlobalArgs, RpowerArgs> = {
         'reboot the BMC and wait until it is ready',
       ) as Argv<RpowerArgs>,
   handler: async (argv) => {
-    const { parsePowerArgs, powerRequest, powerView, defaultPowerTimeoutMs } =
+    const { parsePowerArgs, powerRequest, powerView, defaultPowerTimeoutMs, powerEffect } =
       await import('../managers/power.js');
     const args = parsePowerArgs({
       actions: argv.action ?? [],
@@ -65,6 +65,7 @@ export const rpowerCommand: CommandModule<GlobalArgs, RpowerArgs> = {
       request: (nodes) => powerRequest(nodes, args),
       view: powerView,
       defaultTimeoutMs: defaultPowerTimeoutMs(args),
+      effect: powerEffect(args.verb),
     });
   },
 };

@@ -56,6 +56,8 @@ export const rsetbootCommand: CommandModule<GlobalArgs, RsetbootArgs> = {
       request: (nodes) => bootRequest(nodes, args),
       view: bootView,
       defaultTimeoutMs: DEFAULT_BOOT_TIMEOUT_MS,
+      // Setting the next boot device changes the node but loses nothing: audited, no --yes.
+      effect: args.device ? 'change' : undefined,
     });
   },
 };

@@ -40,12 +40,25 @@ export const CAPABILITIES: readonly Capability[] = [
   'dump',
 ];
 
+/** A BMC certificate pinned on first use (`tls: pin`), in the pin store `file`. */
+export interface PinNotice {
+  node: string;
+  hostport: string;
+  fingerprint: string;
+  file: string;
+}
+
 /** Per-run services shared by every node (debug output, warnings). Rendering never flows back here. */
 export interface RunServices {
   /** Warnings for the user, printed once on stderr as `Warning: ...`. */
   warn(message: string): void;
   /** Debug lines (`--debug`): secrets must already be masked by the caller. */
   debug?(node: string, line: string): void;
+  /**
+   * A certificate pinned on first use. The CLI gathers these into one warning per run (960 BMCs seen
+   * for the first time are one line, not 960); without it, each is a warning of its own.
+   */
+  pinned?(pin: PinNotice): void;
   /** Progress of a long operation on a node (e.g. `powering-on` while waiting). */
   progress?(node: string, state: string): void;
   /** Options the BMC layer reads (timeouts, TLS overrides, debug flag...). Opaque to the engine. */

@@ -47,6 +47,8 @@ export interface RunOptions {
   detectFlavor?: FlavorDetector;
   /** Called as each node finishes (streaming output), with its value. */
   onResult?: (result: NodeResult) => void;
+  /** A node's operation starts (after the fan-out let it in): the progress line counts it in flight. */
+  onStart?: (node: string) => void;
   /**
    * Keep each node's value for the returned results (default true). With false, a value is handed to
    * `onResult` and then dropped: successes come back as `{ node, ok, elapsedMs }` (failures whole), so a
@@ -186,6 +188,7 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
     async ({ executor, run }) => {
       if (runSignal.aborted) return finish(run, failed(run, 'interrupted', INTERRUPTED));
       run.start();
+      opts.onStart?.(run.node.name);
       const ctx = nodeContext(run, opts);
       try {
         const value = await raceSignal(perNode(executor, ctx), run.signal);

@@ -17,7 +17,7 @@ import {
   type Layer,
   type LayerContext,
 } from './settings.js';
-import { Invalid, YamlSource, type Entry } from './source.js';
+import { Invalid, InvalidSeveral, YamlSource, type Entry } from './source.js';
 import { didYouMean } from './suggest.js';
 
 export interface Inventory {
@@ -53,7 +53,8 @@ class Problems {
   private readonly list: Invalid[] = [];
 
   add(problem: Invalid): void {
-    this.list.push(problem);
+    if (problem instanceof InvalidSeveral) this.list.push(...problem.problems);
+    else this.list.push(problem);
   }
 
   /** Run one independent step; a problem in it is recorded and the caller goes on with the next step. */

@@ -8,7 +8,7 @@ import { isMap, isSeq, type Node } from 'yaml';
 import type { SourceLocation } from '../core/errors.js';
 import type { AuthMode, Flavor, SecretRef, TimeoutSettings, TlsMode, TlsSettings } from '../core/types.js';
 import { rememberSecretLocation } from './secret.js';
-import { describe, Invalid, type YamlSource } from './source.js';
+import { describe, Invalid, throwProblems, type Entry, type YamlSource } from './source.js';
 import { didYouMean } from './suggest.js';
 import { compileTemplate, TemplateError, type CompiledTemplate } from './template.js';
 
@@ -122,50 +122,70 @@ export function parseLayer(
 ): Layer {
   const { source } = ctx;
   const layer: Layer = { label };
+  // Each key is checked on its own and every problem kept: a node with a typo and a bad value gets both.
+  const problems: Invalid[] = [];
   for (const entry of source.entries(node, label)) {
-    const { key, value } = entry;
-    const what = `${label}: ${key}`;
-    switch (key) {
-      case 'bmc':
-      case 'username':
-      case 'system':
-        layer[key] = templateField(source, value, what, key);
-        break;
-      case 'mgt':
-        layer.mgt = parseFlavor(ctx, value, what);
-        break;
-      case 'password':
-        layer.password = parsePassword(ctx, value, what);
-        break;
-      case 'tls':
-        layer.tls = parseTls(ctx, value, what);
-        break;
-      case 'auth':
-        layer.auth = oneOf(source, value, what, AUTH_MODES);
-        break;
-      case 'timeouts':
-        layer.timeouts = parseTimeouts(source, value, what);
-        break;
-      case 'attrs':
-        layer.attrs = parseAttrs(source, value, what);
-        break;
-      default: {
-        if (key === 'groups' && keys.includes('groups')) {
-          layer.groups = parseGroupList(source, value, what);
-          break;
-        }
-        const hint =
-          key === 'groups'
-            ? `; membership is declared on nodes (groups: [...]), not in ${label}`
-            : didYouMean(key, keys);
-        throw new Invalid(
-          `unknown key '${key}' in ${label}; expected one of ${keys.join(', ')}${hint}`,
-          entry.keyLocation,
-        );
-      }
+    try {
+      parseSetting(ctx, layer, entry, label, keys);
+    } catch (e) {
+      if (!(e instanceof Invalid)) throw e;
+      problems.push(e);
     }
   }
+  throwProblems(problems);
   return layer;
+}
+
+/** One key of a settings layer, stored into `layer`. Throws Invalid. */
+function parseSetting(
+  ctx: LayerContext,
+  layer: Layer,
+  entry: Entry,
+  label: string,
+  keys: readonly string[],
+): void {
+  const { source } = ctx;
+  const { key, value } = entry;
+  const what = `${label}: ${key}`;
+  switch (key) {
+    case 'bmc':
+    case 'username':
+    case 'system':
+      layer[key] = templateField(source, value, what, key);
+      break;
+    case 'mgt':
+      layer.mgt = parseFlavor(ctx, value, what);
+      break;
+    case 'password':
+      layer.password = parsePassword(ctx, value, what);
+      break;
+    case 'tls':
+      layer.tls = parseTls(ctx, value, what);
+      break;
+    case 'auth':
+      layer.auth = oneOf(source, value, what, AUTH_MODES);
+      break;
+    case 'timeouts':
+      layer.timeouts = parseTimeouts(source, value, what);
+      break;
+    case 'attrs':
+      layer.attrs = parseAttrs(source, value, what);
+      break;
+    default: {
+      if (key === 'groups' && keys.includes('groups')) {
+        layer.groups = parseGroupList(source, value, what);
+        break;
+      }
+      const hint =
+        key === 'groups'
+          ? `; membership is declared on nodes (groups: [...]), not in ${label}`
+          : didYouMean(key, keys);
+      throw new Invalid(
+        `unknown key '${key}' in ${label}; expected one of ${keys.join(', ')}${hint}`,
+        entry.keyLocation,
+      );
+    }
+  }
 }
 
 /** Compile a template-capable string value; syntax errors point at the offending `{...}`. */

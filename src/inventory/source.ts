@@ -18,6 +18,22 @@ export class Invalid extends Error {
 }
 
 /**
+ * Several independent problems found in one place (a node's keys): each is reported, not only the
+ * first, so fixing an inventory takes one run, not one run per typo.
+ */
+export class InvalidSeveral extends Invalid {
+  constructor(readonly problems: readonly Invalid[]) {
+    super(problems[0]!.message, problems[0]!.location);
+  }
+}
+
+/** Throws what `problems` holds: nothing, the one problem, or all of them as one InvalidSeveral. */
+export function throwProblems(problems: readonly Invalid[]): void {
+  if (problems.length === 1) throw problems[0]!;
+  if (problems.length > 1) throw new InvalidSeveral(problems);
+}
+
+/**
  * Entries a mapping may hold once every `<<` merge is counted as copied out. Merges are computed once
  * per mapping, so hwctl itself does not blow up, but a file whose merges multiply (8 levels of
  * `<<: [*a, *a, …]` make 10^8) is a merge-key bomb, not an inventory: it is refused.

@@ -40,6 +40,15 @@ export type PowerVerbWord = (typeof POWER_VERBS)[number];
 /** `state` and `status` are aliases of `stat`. */
 export type PowerVerb = Exclude<PowerVerbWord, 'state' | 'status'>;
 
+/**
+ * What a verb does to a node (src/cli/safety.ts): reads nothing; `on` changes it; the verbs that stop a
+ * running OS or the BMC (off, softoff, reset, boot of a running node, bmcreboot) are destructive.
+ */
+export function powerEffect(verb: PowerVerb): 'change' | 'destructive' | undefined {
+  if (verb === 'stat' || verb === 'bmcstate') return undefined;
+  return verb === 'on' ? 'change' : 'destructive';
+}
+
 /** Verbs `--wait` applies to (stat only together with --expect). */
 const WAITABLE: readonly PowerVerb[] = [
   'on',

@@ -2,7 +2,12 @@
  * Noderange public API: xCAT noderange expansion against an inventory, and inventory-free node
  * patterns (expand / fold / natural order). See docs/noderange.md.
  */
-export { expandNoderange, fileLineNoderange, type NoderangeContext } from './noderange.js';
+export {
+  expandNoderange,
+  fileLineNoderange,
+  normalizeAttribute,
+  type NoderangeContext,
+} from './noderange.js';
 export {
   expandNodeset,
   expandNodesetDetailed,

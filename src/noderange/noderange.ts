@@ -19,6 +19,7 @@ import {
   type Atom,
   type Element,
   type Expr,
+  type SavedSet,
   type TextOrigin,
 } from './parser.js';
 import { RangeSyntaxError } from './rangeset.js';
@@ -30,6 +31,11 @@ export interface NoderangeContext {
   groupMembers(group: string): readonly string[] | undefined;
   /** Attribute value for selectors (`mgt==redfish`, `groups=~rack`); `groups` gives a comma list. */
   attribute(node: string, attr: string): string | undefined;
+  /**
+   * The names of a saved set (`@failed`: the last run's failed nodes). Throws a NoderangeError when
+   * there is none; absent: saved sets are refused.
+   */
+  savedSet?(name: SavedSet): readonly string[];
   /** Read a file for `^file` tokens (default: `readNoderangeFile`, regular files up to 16 MB). */
   readFile?(path: string): string;
 }
@@ -56,7 +62,11 @@ const ATTRIBUTE_ALIASES: Record<string, string> = { tags: 'groups' };
 /** Attributes holding a comma list: `==`/`!=` test membership rather than the whole string. */
 const LIST_ATTRIBUTES = new Set(['groups']);
 
-function normalizeAttribute(attr: string): string {
+/**
+ * An attribute as the inventory names it: xCAT's table prefix dropped, `tags` read as `groups`. Shared
+ * by selectors and `nodels node attr...`, so both accept the same spellings.
+ */
+export function normalizeAttribute(attr: string): string {
   const dot = attr.indexOf('.');
   const bare = dot > 0 && XCAT_TABLES.has(attr.slice(0, dot)) ? attr.slice(dot + 1) : attr;
   return ATTRIBUTE_ALIASES[bare] ?? bare;
@@ -81,6 +91,7 @@ class Evaluator {
   private readonly invalidSeen = new Set<string>();
   private readonly fileStack: string[] = [];
   private readonly resolved = new Map<string, Resolution>();
+  private readonly savedSets = new Map<SavedSet, readonly string[]>();
   /** Names the noderange produces, counted before they are made (MAX_EXPANSION). */
   private produced = 0;
 
@@ -143,6 +154,8 @@ class Evaluator {
         return this.ctx.nodes.length; // each node is tested
       case 'file':
         return 0; // counted line by line when read
+      case 'saved':
+        return this.saved(atom.name, atom.pos, origin).length;
     }
   }
 
@@ -218,7 +231,27 @@ class Evaluator {
         return this.select(atom);
       case 'file':
         return this.evalFile(atom.path, atom.pos, origin);
+      case 'saved': {
+        const out = new Set<string>();
+        const where = { ...origin, where: `@${atom.name}` };
+        for (const n of this.saved(atom.name, atom.pos, origin)) {
+          if (this.known.has(n)) out.add(n);
+          else this.markInvalid(n, where);
+        }
+        return out;
+      }
     }
+  }
+
+  /** A saved set's names, read once per evaluation. */
+  private saved(name: SavedSet, pos: number, origin: TextOrigin): readonly string[] {
+    let names = this.savedSets.get(name);
+    if (names === undefined) {
+      if (!this.ctx.savedSet) throw syntaxError(origin, `@${name} is not available here`, pos);
+      names = this.ctx.savedSet(name);
+      this.savedSets.set(name, names);
+    }
+    return names;
   }
 
   /** A node, a group (its members), `all`, or a name form expanding to nodes and groups. */
@@ -269,8 +302,8 @@ class Evaluator {
 
   /**
    * `^file`: each line is a noderange; the lines are combined as one comma list (so a `-node5`
-   * line excludes). Blank lines and `#` comments are skipped; `node: text` lines (hwctl/xCAT
-   * output) count as their node name, so the output of a run can be fed back in.
+   * line excludes). Blank lines and `#` comments are skipped; only a line's first word counts
+   * (`fileLineNoderange`), so the output of a run can be fed back in.
    */
   private evalFile(path: string, pos: number, origin: TextOrigin): Set<string> {
     const shown = clip(path, 80);
@@ -312,14 +345,15 @@ class Evaluator {
   }
 }
 
-/** The noderange on one line of a `^file`: comments removed, `node: text` reduced to `node`. */
+/**
+ * The noderange on one line of a `^file`, as xCAT reads it: the line up to its first whitespace or `:`
+ * (so `node01: on`, `node01 rack3` and hwctl's own output all give `node01`); a line starting with `#`
+ * is a comment. Leading whitespace is skipped.
+ */
 export function fileLineNoderange(line: string): string {
-  let text = line;
-  const comment = text.search(/(^|\s)#/);
-  if (comment >= 0) text = text.slice(0, comment);
-  text = text.trim();
-  const output = /^([^\s:]+):(\s|$)/.exec(text);
-  return output ? output[1]! : text;
+  const text = line.trimStart();
+  if (text.startsWith('#')) return '';
+  return /^[^\s:]*/.exec(text)![0];
 }
 
 function intersect(a: Set<string>, b: Set<string>): Set<string> {

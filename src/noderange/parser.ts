@@ -7,7 +7,8 @@
  *             | operand                union
  *   operand  := primary ('@' primary)* intersection chain, left to right
  *   primary  := '(' expr ')' | atom
- *   atom     := '/' regex              node names matching ^(?:regex)$
+ *   atom     := '@failed'               the nodes that failed in the last run (a saved set)
+ *             | '/' regex              node names matching ^(?:regex)$
  *             | '^' path               a file of noderanges, one per line
  *             | attr op value          selector, op one of == = != =~ !~
  *             | name                   node, group, `all`, bracket pattern, a-b / a:b range, a+n
@@ -38,9 +39,18 @@ export type Atom =
   | { kind: 'name'; text: string; pos: number }
   | { kind: 'regex'; source: string; regex: Matcher; pos: number }
   | { kind: 'file'; path: string; pos: number }
+  | { kind: 'saved'; name: SavedSet; pos: number }
   | { kind: 'selector'; attr: string; op: SelectorOp; value: string; regex?: Matcher; pos: number };
 
 export type SelectorOp = '==' | '!=' | '=~' | '!~';
+
+/**
+ * Saved node sets, written `@NAME`: `@failed` is the last run's failed nodes. At the start of an element
+ * `@failed` is this set (so `@failed,-node3` works), not an intersection with a group named `failed`
+ * (write `@(failed)` for that).
+ */
+export const SAVED_SETS = ['failed'] as const;
+export type SavedSet = (typeof SAVED_SETS)[number];
 
 /** Where the text came from, for messages: the command line or a line of a `^file`. */
 export interface TextOrigin {
@@ -120,12 +130,19 @@ class Parser {
   private element(): Element {
     let op: ElementOp = 'union';
     const c = this.text[this.i];
-    if (c === '-' || c === '@') {
+    if (c === '-' || (c === '@' && this.savedAt(this.i) === undefined)) {
       op = c === '-' ? 'exclude' : 'intersect';
       this.i++;
       this.skipSpace();
       const after = this.text[this.i];
-      if (after === undefined || after === ',' || after === ')' || after === '@' || after === '-') {
+      const saved = after === '@' && this.savedAt(this.i) !== undefined;
+      if (
+        after === undefined ||
+        after === ',' ||
+        after === ')' ||
+        (after === '@' && !saved) ||
+        after === '-'
+      ) {
         this.fail(`'${c}' must be followed by a node, group or parenthesized noderange`);
       }
     }
@@ -137,7 +154,12 @@ class Parser {
       this.skipSpace();
       const after = this.text[this.i];
       if (after === '-') this.fail("exclusion '-' is only allowed at the start of an element");
-      if (after === undefined || after === ',' || after === ')' || after === '@') {
+      if (
+        after === undefined ||
+        after === ',' ||
+        after === ')' ||
+        (after === '@' && this.savedAt(this.i) === undefined)
+      ) {
         this.fail("'@' must be followed by a node, group or parenthesized noderange");
       }
       operand.push(this.primary());
@@ -145,7 +167,28 @@ class Parser {
     return { op, operand };
   }
 
+  /** The saved set written at `at` (`@failed`, ending where an atom ends), if any. */
+  private savedAt(at: number): SavedSet | undefined {
+    if (this.text[at] !== '@') return undefined;
+    for (const name of SAVED_SETS) {
+      const end = at + 1 + name.length;
+      const next = this.text[end];
+      if (
+        this.text.startsWith(name, at + 1) &&
+        (next === undefined || next === ',' || next === '@' || next === ')' || isSpace(next))
+      )
+        return name;
+    }
+    return undefined;
+  }
+
   private primary(): Primary {
+    const saved = this.savedAt(this.i);
+    if (saved !== undefined) {
+      const pos = this.i;
+      this.i += 1 + saved.length;
+      return { kind: 'saved', name: saved, pos };
+    }
     if (this.text[this.i] === '(') {
       const open = this.i;
       this.i++;

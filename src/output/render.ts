@@ -9,6 +9,7 @@
  * its widths) and collation keeps one rendered sample per group.
  */
 import { append } from '../core/arrays.js';
+import { displayWidth, wrapText } from '../core/text.js';
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
 import type { NodeResult } from '../core/types.js';
@@ -45,6 +46,8 @@ export interface RenderOptions<T> {
    * arrive in any order. Without it, nodes are listed in the order their results arrive.
    */
   nodes?: readonly string[];
+  /** Terminal width for table output (stdout's columns); absent when not a terminal. */
+  width?: number;
 }
 
 export interface Renderer {
@@ -110,7 +113,9 @@ function collatedTextRenderer<T>(o: RenderOptions<T>): Renderer {
     },
     end() {
       for (const g of collator.groups()) {
-        const title = `${foldNodes(g.nodes)} (${g.nodes.length})`;
+        // An error group gathers messages that differ only in addresses and numbers: say so.
+        const varies = g.varies ? '; messages vary, the first is shown' : '';
+        const title = `${foldNodes(g.nodes)} (${g.nodes.length}${varies})`;
         const rule = '='.repeat(Math.min(Math.max(title.length, 20), 78));
         const write = g.ok ? o.sink.out : o.sink.err;
         write(c.cyan(rule));
@@ -122,39 +127,79 @@ function collatedTextRenderer<T>(o: RenderOptions<T>): Renderer {
   };
 }
 
+/** An error row spans the value columns; its message is wrapped when the table is drawn. */
+interface TableRow {
+  /** NODE, or NODES and COUNT with -c. */
+  lead: string[];
+  cells?: Table.Cell[];
+  error?: string;
+}
+
+/** Error messages are wrapped to at most this width (or the terminal's room) rather than widening every column. */
+export const TABLE_ERROR_WIDTH = 60;
+/** Table width when stdout is not a terminal. */
+const PIPE_WIDTH = 120;
+
 function tableRenderer<T>(o: RenderOptions<T>): Renderer {
   const c = o.color;
   const columns = o.view.columns ?? [{ header: 'RESULT', value: (v: T) => o.view.text(v).join('\n') }];
   const style = { head: c.level > 0 ? ['bold'] : [], border: c.level > 0 ? ['grey'] : [], compact: true };
-  const cellsFor = (r: NodeResult): Table.Cell[] =>
-    r.ok
-      ? columns.map((k) => k.value(r.value as T))
-      : [{ colSpan: columns.length, content: c.red(errorText(r)) }];
+  const cellsFor = (r: NodeResult): Omit<TableRow, 'lead'> =>
+    r.ok ? { cells: columns.map((k) => k.value(r.value as T)) } : { error: errorText(r) };
   const order = new NodeOrder(o.nodes);
   // The table needs every row for its column widths: keep the rendered cells, in node order.
-  const rows: Table.Cell[][] = [];
-  const queue = new ReorderBuffer<Table.Cell[]>(order, (row) => rows.push(row));
-  const collator = new Collator<Table.Cell[]>(order);
+  const rows: TableRow[] = [];
+  const queue = new ReorderBuffer<TableRow>(order, (row) => rows.push(row));
+  const collator = new Collator<Omit<TableRow, 'lead'>>(order);
   return {
     result(r) {
       if (o.collate) collator.add(r.node, r.ok, textLines(r, o.view), () => cellsFor(r));
-      else queue.add(r.node, [r.node, ...cellsFor(r)]);
+      else queue.add(r.node, { lead: [r.node], ...cellsFor(r) });
     },
     end() {
       queue.flush();
       const head = o.collate
         ? ['NODES', 'COUNT', ...columns.map((k) => k.header)]
         : ['NODE', ...columns.map((k) => k.header)];
-      const table = new Table({ head, style });
       if (o.collate) {
         for (const g of collator.groups())
-          table.push([foldNodes(g.nodes), String(g.nodes.length), ...g.sample]);
-      } else {
-        append(table, rows);
+          rows.push({ lead: [foldNodes(g.nodes), String(g.nodes.length)], ...g.sample });
       }
+      const wrapAt = errorWrapWidth(head, rows, columns.length, o.width ?? PIPE_WIDTH);
+      const table = new Table({ head, style });
+      append(
+        table,
+        rows.map((row): Table.Cell[] => [
+          ...row.lead,
+          ...(row.cells ?? [
+            { colSpan: columns.length, content: c.red(wrapText(row.error ?? '', wrapAt).join('\n')) },
+          ]),
+        ]),
+      );
       o.sink.out(table.toString());
     },
   };
+}
+
+/**
+ * How wide an error message may be: as wide as the value columns it spans are anyway, or
+ * TABLE_ERROR_WIDTH, but never more than what the terminal leaves after the leading columns. Without
+ * this, one 300-character DNS error made every row of a 1,000-node table 300 characters wide.
+ */
+function errorWrapWidth(head: string[], rows: TableRow[], valueColumns: number, width: number): number {
+  const lead = head.length - valueColumns;
+  const widths = head.map(displayWidth);
+  for (const row of rows) {
+    row.lead.forEach((t, i) => (widths[i] = Math.max(widths[i]!, displayWidth(t))));
+    row.cells?.forEach(
+      (cell, i) => (widths[lead + i] = Math.max(widths[lead + i]!, displayWidth(String(cell)))),
+    );
+  }
+  const sum = (ws: number[]) => ws.reduce((a, b) => a + b, 0) + 3 * (ws.length - 1);
+  const span = sum(widths.slice(lead));
+  // Borders: `│ ` before, ` │ ` between, ` │` after each column.
+  const room = width - sum(widths.slice(0, lead)) - 7;
+  return Math.max(20, Math.min(Math.max(span, TABLE_ERROR_WIDTH), room));
 }
 
 /** The JSON form of one node's result (shared by json and ndjson). */
@@ -198,6 +243,9 @@ function* groupsJson(groups: Iterable<CollatedGroup<string>>): Iterable<string> 
 }
 
 function ndjsonRenderer<T>(o: RenderOptions<T>): Renderer {
+  // ndjson streams each node as it finishes: there is nothing to group. Said once, on stderr.
+  if (o.collate)
+    o.sink.err('Warning: -c/--collate is ignored with -o ndjson (each node is written as it finishes)');
   return {
     result(r) {
       o.sink.out(JSON.stringify({ type: 'result', schema: JSON_SCHEMA_ID, ...resultJson(r, o.view) }));

@@ -8,4 +8,10 @@ export default function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'hwctl-test-run-'));
   process.env.HWCTL_TEST_TMPDIR = dir;
   process.env.TMPDIR = dir;
+  // hwctl's state (known_bmcs, the last run's failed nodes, the audit log) and config: the run's own,
+  // never the user's. Beside the temporary directory, which must be left empty.
+  const home = mkdtempSync(join(tmpdir(), 'hwctl-test-home-'));
+  process.env.HWCTL_TEST_HOME = home;
+  process.env.XDG_STATE_HOME = join(home, 'state');
+  process.env.XDG_CONFIG_HOME = join(home, 'config');
 }

@@ -3,6 +3,8 @@
 import { readdirSync, rmSync } from 'node:fs';
 
 export default function teardown() {
+  const home = process.env.HWCTL_TEST_HOME;
+  if (home) rmSync(home, { recursive: true, force: true });
   const dir = process.env.HWCTL_TEST_TMPDIR;
   if (!dir) return;
   const left = readdirSync(dir);

@@ -91,6 +91,24 @@ describe('document-level errors', () => {
     expect(e.location).toEqual({ file: FILE, line: 4, col: 5 });
   });
 
+  it('reports every problem of one node, not only its first', () => {
+    const e = parseError(yaml`
+      nodes:
+        a:
+          bmc: a-bmc
+          pasword: x
+          mgt: foo
+          tls: {mode: bogus}
+          usrname: y
+    `);
+    expect(e.message.split('\n')).toEqual([
+      `${FILE}:4:5: unknown key 'pasword' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, groups; did you mean 'password'?`,
+      `${FILE}:5:10: node 'a': mgt is 'foo'; expected redfish | openbmc | auto`,
+      `${FILE}:6:17: node 'a': tls.mode is 'bogus'; expected verify | pin | insecure | plaintext`,
+      `${FILE}:7:5: unknown key 'usrname' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, groups; did you mean 'username'?`,
+    ]);
+  });
+
   it('caps the list at ten problems', () => {
     const lines = ['nodes:'];
     for (let i = 0; i < 14; i++) lines.push(`  n${i}: {}`);

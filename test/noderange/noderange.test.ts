@@ -61,6 +61,8 @@ const ctx = makeContext({
     '/f/unknown': 'node01\nnope\n',
     '/f/empty': '# nothing\n\n',
     '/f/crlf': 'node01\r\nnode02\r\n',
+    // An xCAT-style list: a name and anything after it (a comment, rack data, a command's output).
+    '/f/xcat': 'node01 rack3 slot1\nnode02:Error: timeout\n\tnode03\tspare\n#node04\n',
   },
 });
 
@@ -406,10 +408,18 @@ describe('expandNoderange: ^file', () => {
     expect(fileLineNoderange('  node01  ')).toBe('node01');
     expect(fileLineNoderange('node01: on')).toBe('node01');
     expect(fileLineNoderange('node01:')).toBe('node01');
-    expect(fileLineNoderange('node01:node05')).toBe('node01:node05');
     expect(fileLineNoderange('# all')).toBe('');
     expect(fileLineNoderange('a,b # c')).toBe('a,b');
     expect(fileLineNoderange('/n#1')).toBe('/n#1');
+  });
+
+  it('takes a line up to its first whitespace or colon, as xCAT does', () => {
+    expect(fileLineNoderange('node01 rack3 slot1')).toBe('node01');
+    expect(fileLineNoderange('node01\track3')).toBe('node01');
+    expect(fileLineNoderange('node01:off')).toBe('node01');
+    expect(fileLineNoderange('node01:node05')).toBe('node01');
+    expect(fileLineNoderange('  # indented comment')).toBe('');
+    expect(expand('^/f/xcat')).toEqual(['node01', 'node02', 'node03']);
   });
 });
 
@@ -527,6 +537,29 @@ describe('expandNoderange: 10,000-node inventories', () => {
   it('reports thousands of unknown names folded', () => {
     expect(errorOf('node[5000-15000]', bigCtx)).toBe(
       'Invalid nodes and/or groups in noderange: node[10000-15000]',
+    );
+  });
+});
+
+describe('expandNoderange: @failed (the last run’s failed nodes)', () => {
+  const c: NoderangeContext = {
+    ...makeContext({ nodes: ['a1', 'a2', 'a3', 'a4'], groups: { failed: ['a4'], g: ['a1', 'a2'] } }),
+    savedSet: () => ['a2', 'a3'],
+  };
+  it('is a set at the start of an element, excluded with -, intersected with @', () => {
+    expect(expand('@failed', c)).toEqual(['a2', 'a3']);
+    expect(expand('@failed,-a3', c)).toEqual(['a2']);
+    expect(expand('all,-@failed', c)).toEqual(['a1', 'a4']);
+    expect(expand('g@@failed', c)).toEqual(['a2']);
+    expect(expand('(@failed)', c)).toEqual(['a2', 'a3']);
+  });
+  it('leaves a group named failed reachable as @(failed), and @failedx as a group intersection', () => {
+    expect(expand('all,@(failed)', c)).toEqual(['a4']);
+    expect(errorOf('all,@failedx', c)).toBe('Invalid nodes and/or groups in noderange: failedx');
+  });
+  it('is refused where no saved set is available', () => {
+    expect(errorOf('@failed', makeContext({ nodes: ['a1'] }))).toBe(
+      "invalid noderange '@failed': @failed is not available here at position 1",
     );
   });
 });

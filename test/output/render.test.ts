@@ -80,6 +80,34 @@ describe('renderers', () => {
     expect(out).toContain('node[01-02,05] (3)\n');
   });
 
+  it('table: a long error message is wrapped, not widening every column', () => {
+    const dns = `getaddrinfo ENOTFOUND ${'bmc-very-long-name.'.repeat(12)}example.com:443 (after 3 tries, 12.3 s)`;
+    const long: NodeResult<Power>[] = [
+      { node: 'node01', ok: true, value: { state: 'on' }, elapsedMs: 1 },
+      { node: 'node02', ok: false, error: { kind: 'unreachable', message: dns }, elapsedMs: 1 },
+    ];
+    for (const collate of [false, true]) {
+      for (const width of [80, 200]) {
+        const out: string[] = [];
+        const r = createRenderer({
+          format: 'table',
+          command: 'rpower node[01-02] stat',
+          view,
+          collate,
+          color: new Chalk({ level: 0 }),
+          sink: { out: (t) => out.push(t), err: () => {} },
+          width,
+        });
+        for (const x of long) r.result(x);
+        r.end(summarize(long, 1));
+        const lines = out.join('\n').split('\n');
+        expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(Math.min(width, 90));
+        // The whole message is there, across the lines of the row.
+        expect(lines.join('').replace(/[│\s]/g, '')).toContain(`Error:${dns}`.replace(/\s/g, ''));
+      }
+    }
+  });
+
   it('table, plain and collated', () => {
     expectGolden('table.stdout', render('table').out);
     expectGolden('table-collate.stdout', render('table', true).out);
