@@ -21,6 +21,7 @@ import { limiterFor } from './limiter.js';
 import type { Limiter } from './limiter.js';
 import { DEFAULTS } from './options.js';
 import type { NodeTransportSettings } from './options.js';
+import { recordExchange } from './recorder.js';
 import { Redactor, curlCommand } from './redact.js';
 
 /**
@@ -342,6 +343,7 @@ export class BmcTransport {
         release();
       }
       const elapsed = Date.now() - started;
+      if (this.settings.record) this.record(req, path, headers, attempt, elapsed, res, failure);
       if (signal?.aborted && !(req.completeOnceSent && res)) {
         this.debug(`-> aborted (${elapsed} ms)`);
         throw signal.reason;
@@ -371,6 +373,33 @@ export class BmcTransport {
       }
       if (res) return res;
       throw this.failure(failure, req, path, policy, timeoutMs);
+    }
+  }
+
+  /** `--record`: this attempt's exchange into the node's file (a write failure is a warning, not the node's). */
+  private record(
+    req: BmcRequest,
+    path: string,
+    headers: Record<string, string>,
+    attempt: number,
+    elapsedMs: number,
+    res: BmcResponse | undefined,
+    failure: unknown,
+  ): void {
+    try {
+      recordExchange(this.settings.record!, this.node, this.redactor, {
+        method: req.method,
+        path,
+        requestHeaders: headers,
+        ...(req.json !== undefined ? { requestJson: req.json } : {}),
+        ...(res ? { response: res } : { error: errorCode(failure) ?? 'error' }),
+        elapsedMs,
+        try: attempt,
+      });
+    } catch (e) {
+      this.services.warn(
+        `--record ${this.settings.record}: cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the run goes on unrecorded`,
+      );
     }
   }
 

@@ -17,6 +17,7 @@
  * | debug                  | boolean | --debug                 | each request as curl via services.debug        |
  * | retryBaseMs            | number  |                         | first retry backoff (default 500; tests lower it) |
  * | maxBodyBytes           | number  | --max-body MB           | longest answer read, after decompression (32 MiB) |
+ * | record                 | string  | --record DIR            | write every exchange to DIR, secrets masked (recorder.ts) |
  */
 import { stateDir } from '../core/state.js';
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ export const BMC_OPTIONS = [
   'debug',
   'retryBaseMs',
   'maxBodyBytes',
+  'record',
 ] as const;
 
 export const DEFAULTS = {
@@ -70,6 +72,8 @@ export interface NodeTransportSettings {
   debug: boolean;
   retryBaseMs: number;
   maxBodyBytes: number;
+  /** `--record DIR`: where every exchange is written (recorder.ts). */
+  record?: string;
 }
 
 type Options = Readonly<Record<string, unknown>>;
@@ -121,5 +125,7 @@ export function resolveSettings(node: NodeDef, options: Options): NodeTransportS
     maxBodyBytes: num(options, 'maxBodyBytes') ?? DEFAULTS.maxBodyBytes,
   };
   if (tlsMode === 'verify' && ca) settings.ca = ca;
+  const record = str(options, 'record');
+  if (record) settings.record = record;
   return settings;
 }

@@ -67,6 +67,34 @@ export interface CurlRequest {
 
 const SECRET_HEADER = /^(authorization|x-auth-token|cookie|x-xsrf-token)$/i;
 
+/** `a=1; b=2` → `a=xxxxxx; b=xxxxxx` (a Cookie header; the first pair of a Set-Cookie). */
+function maskCookie(value: string): string {
+  return value
+    .split(/;\s*/)
+    .map((c) => c.replace(/=.*/, `=${MASK}`))
+    .join('; ');
+}
+
+/**
+ * Request or response headers with every secret masked (for `--record`): Authorization, X-Auth-Token,
+ * X-XSRF-Token and Cookie whole; a Set-Cookie keeps its name and attributes, not its value.
+ */
+export function maskHeaders(
+  headers: Readonly<Record<string, string | string[] | number | undefined>>,
+): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    if (/^set-cookie$/i.test(name)) {
+      const list = ([] as Array<string | number>).concat(value).map(String);
+      out[name] = list.map((c) => c.replace(/^([^=;]*)=[^;]*/, `$1=${MASK}`));
+    } else if (/^cookie$/i.test(name)) out[name] = maskCookie(String(value));
+    else if (SECRET_HEADER.test(name)) out[name] = MASK;
+    else out[name] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  return out;
+}
+
 function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
@@ -81,11 +109,7 @@ export function curlCommand(req: CurlRequest): string {
   for (const [name, value] of Object.entries(req.headers)) {
     if (/^authorization$/i.test(name)) continue; // shown as -u
     if (/^cookie$/i.test(name)) {
-      const masked = value
-        .split(/;\s*/)
-        .map((c) => c.replace(/=.*/, `=${MASK}`))
-        .join('; ');
-      parts.push('-b', shellQuote(masked));
+      parts.push('-b', shellQuote(maskCookie(value)));
       continue;
     }
     parts.push('-H', shellQuote(`${name}: ${SECRET_HEADER.test(name) ? MASK : value}`));

@@ -34,6 +34,8 @@ export interface GlobalArgs {
   failedTo?: string;
   /** false with --no-quirks: no vendor workaround (generic Redfish). */
   quirks?: boolean;
+  /** --record DIR: every BMC exchange written there, secrets masked (src/bmc/recorder.ts). */
+  record?: string;
 }
 
 /** What a numeric option accepts: `whole` numbers only, at least `min` (or above it, with `above`). */
@@ -240,6 +242,11 @@ export const globalOptions: Record<string, Options> = {
       'Redfish vendor workarounds (docs/vendors.md; default on); --no-quirks talks generic Redfish, for diagnosis',
     group: BMC_GROUP,
   },
+  record: valueOption('record', 'a directory', {
+    describe:
+      'Write every BMC request and answer to DIR, one file per node, secrets masked; replay with hwctl sim --replay DIR',
+    group: GLOBAL_GROUP,
+  }),
 };
 
 /** The BMC layer's run-wide options (src/bmc/options.ts) from the parsed flags; unset flags are left out. */
@@ -260,6 +267,7 @@ export function bmcOptionsFrom(args: GlobalArgs): Record<string, unknown> {
     maxBodyBytes: args.maxBody === undefined ? undefined : Math.round(args.maxBody * 2 ** 20),
     // Read by the Redfish executors (src/executors/redfish/quirks.ts), not by the transport.
     quirks: args.quirks === false ? false : undefined,
+    record: args.record,
   };
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;

@@ -153,6 +153,8 @@ export async function runNodeCommand<A, R>(
   const stdin = args.passwordStdin ? await readStdinOnce() : undefined;
   const { passwords, warnings } = await resolvePasswords(nodes, { stdin });
   for (const w of warnings) sink.err(color.yellow(`Warning: ${w}`));
+  // --record DIR is created now: one it cannot be is a usage error before any BMC is touched.
+  if (args.record) (await import('../bmc/recorder.js')).prepareRecordDir(args.record);
 
   const warned = new Set<string>();
   const pins = new PinGatherer();

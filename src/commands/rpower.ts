@@ -5,8 +5,9 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import type { GlobalArgs } from '../cli/global-options.js';
+import { rollingFrom, rollingOptions, type RollingArgs } from '../cli/rolling-options.js';
 
-interface RpowerArgs extends GlobalArgs {
+interface RpowerArgs extends GlobalArgs, RollingArgs {
   noderange: string;
   action?: string[];
   wait?: string;
@@ -41,9 +42,11 @@ export const rpowerCommand: CommandModule<GlobalArgs, RpowerArgs> = {
         type: 'number',
         describe: 'Seconds between state polls while waiting (default 2)',
       })
+      .options(rollingOptions)
       .example('$0 rpower node01 on', 'power on (nothing sent if already on)')
       .example('$0 rpower rack1 reset --wait=180', 'reset and wait until each node is on again')
       .example('$0 rpower all stat --expect on -q', 'CI smoke check: exit 1 if any node is not on')
+      .example('$0 rpower rack1 on --batch 8 --batch-delay 30', 'power on 8 nodes at a time, 30 s apart')
       .example('$0 rpower rack1 stat -c', 'power state, identical results grouped')
       .example(
         '$0 rpower node01 bmcreboot --wait',
@@ -58,11 +61,12 @@ export const rpowerCommand: CommandModule<GlobalArgs, RpowerArgs> = {
       expect: argv.expect,
       interval: argv.interval,
     });
+    const rolling = rollingFrom(argv);
     const { runNodeCommand } = await import('../cli/node-command.js');
     process.exitCode = await runNodeCommand(argv, {
       command: ['rpower', argv.noderange, args.verb].join(' '),
       noderange: argv.noderange,
-      request: (nodes) => powerRequest(nodes, args),
+      request: (nodes) => powerRequest(nodes, args, rolling),
       view: powerView,
       defaultTimeoutMs: defaultPowerTimeoutMs(args),
       effect: powerEffect(args.verb),

@@ -16,6 +16,7 @@ import { HwctlUsageError, NodeError, isNodeError } from '../core/errors.js';
 import type { NodeDef, NodeFailed, NodeOkOutcome, NodeOutcome, NodeResult } from '../core/types.js';
 import { findExecutor, flavorsFor } from '../executors/registry.js';
 import { getOperation } from './executor.js';
+import { batchesOf, betweenBatches, staggerGate, type Rolling } from './rolling.js';
 import type { Capability, Executor, GroupContext, NodeContext, RunServices } from './executor.js';
 
 export const DEFAULT_FANOUT = 64;
@@ -33,6 +34,11 @@ export interface RunRequest<A, R> {
   args: A;
   nodes: readonly NodeDef[];
   perNode?: PerNode<R>;
+  /**
+   * When nodes start the operation (`--batch`, `--batch-delay`, `--stagger`: rolling.ts). Managers set it
+   * for actions only; detection and the hooks are not paced.
+   */
+  rolling?: Rolling;
 }
 
 export interface RunOptions {
@@ -183,28 +189,33 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
   for (const a of active) for (const run of a.runs) if (!run.result) work.push({ executor: a.executor, run });
   const perNode: PerNode<R> =
     req.perNode ?? ((executor, ctx) => getOperation(executor, req.op)!(req.args, ctx) as Promise<R>);
-  await pMap(
-    work,
-    async ({ executor, run }) => {
-      if (runSignal.aborted) return finish(run, failed(run, 'interrupted', INTERRUPTED));
-      run.start();
-      opts.onStart?.(run.node.name);
-      const ctx = nodeContext(run, opts);
-      try {
-        const value = await raceSignal(perNode(executor, ctx), run.signal);
-        finish(run, { node: run.node.name, ok: true, value, elapsedMs: Date.now() - run.started });
-      } catch (e) {
-        finish(run, failureFrom(run, e, opts.timeoutMs));
-      } finally {
-        await runCleanups(run, opts.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS, opts.services);
-        // The node is done: drop its clients and the documents they cached, so memory stays flat with
-        // the fleet size (5,000 nodes each keeping their BMC's documents cost ~100 MB).
-        run.sharedValues.clear();
-        run.release();
-      }
-    },
-    { concurrency: fanout },
-  );
+  const gate = staggerGate(req.rolling?.staggerMs);
+  const batches = batchesOf(work, req.rolling);
+  for (const [index, batch] of batches.entries()) {
+    // A Ctrl-C during the pause ends it at once; the batches left get `interrupted` below, nothing sent.
+    await betweenBatches(index, req.rolling, runSignal).catch(() => undefined);
+    await pMap(batch, runOne, { concurrency: fanout });
+  }
+  async function runOne({ executor, run }: { executor: Executor; run: NodeRun }): Promise<void> {
+    if (runSignal.aborted) return finish(run, failed(run, 'interrupted', INTERRUPTED));
+    // Waiting for its turn (--stagger) is not the node's time: its deadline starts after.
+    if (!(await gate(runSignal))) return finish(run, failed(run, 'interrupted', INTERRUPTED));
+    run.start();
+    opts.onStart?.(run.node.name);
+    const ctx = nodeContext(run, opts);
+    try {
+      const value = await raceSignal(perNode(executor, ctx), run.signal);
+      finish(run, { node: run.node.name, ok: true, value, elapsedMs: Date.now() - run.started });
+    } catch (e) {
+      finish(run, failureFrom(run, e, opts.timeoutMs));
+    } finally {
+      await runCleanups(run, opts.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS, opts.services);
+      // The node is done: drop its clients and the documents they cached, so memory stays flat with
+      // the fleet size (5,000 nodes each keeping their BMC's documents cost ~100 MB).
+      run.sharedValues.clear();
+      run.release();
+    }
+  }
   for (const run of runs) run.release();
 
   // post: per group, with that group's results; a failing post is a warning, results stand.

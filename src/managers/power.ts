@@ -16,6 +16,7 @@
 import { HwctlUsageError, NodeError, isNodeError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import type { Executor, NodeContext } from '../engine/executor.js';
+import type { Rolling } from '../engine/rolling.js';
 import type { RunRequest } from '../engine/run.js';
 import type { ResultView } from '../output/view.js';
 import { formatSeconds, pollUntil, type PollOutcome } from './poll.js';
@@ -232,13 +233,21 @@ export function defaultPowerTimeoutMs(args: PowerArgs): number {
 
 // ---------------------------------------------------------------------------------- the request
 
-export function powerRequest(nodes: readonly NodeDef[], args: PowerArgs): RunRequest<PowerArgs, PowerResult> {
+/** Verbs that only read: a rolling start (--batch, --stagger) does not apply to them. */
+export const POWER_READS: readonly PowerVerb[] = ['stat', 'bmcstate'];
+
+export function powerRequest(
+  nodes: readonly NodeDef[],
+  args: PowerArgs,
+  rolling?: Rolling,
+): RunRequest<PowerArgs, PowerResult> {
   return {
     capability: 'power',
     op: args.verb,
     args,
     nodes,
     perNode: (executor, ctx) => runPower(asPowerExecutor(executor), args, ctx),
+    ...(rolling && !POWER_READS.includes(args.verb) ? { rolling } : {}),
   };
 }
 

@@ -23,6 +23,11 @@ export const simCommandOptions: Record<string, Options> = {
     array: true,
     describe: 'Serve a Redfish Mockup-Creator capture directory (repeatable)',
   },
+  replay: {
+    type: 'string',
+    describe:
+      'Serve a run recorded with --record DIR: one BMC per recorded node answering as recorded (docs/simulator.md)',
+  },
   'base-port': {
     type: 'number',
     default: 0,

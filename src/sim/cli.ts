@@ -19,6 +19,8 @@ export interface SimCliOptions {
   /** `generic`, `mixed`, a list cycled over the nodes (`idrac,ilo`), or `sim[001-004]=idrac,sim005=ilo`. */
   personality?: string;
   fromMockup?: string[] | string;
+  /** A `--record` directory to serve back. */
+  replay?: string;
   basePort?: number;
   listen?: string;
   http?: boolean;
@@ -141,6 +143,13 @@ export function simulatorOptionsFrom(o: SimCliOptions, log?: (line: string) => v
     if (v !== undefined && (!Number.isInteger(v) || v < 0))
       throw new HwctlUsageError(`--${flag} must be a whole number, not ${v}`);
   const mockups = list(o.fromMockup);
+  if (o.replay !== undefined) {
+    if (o.replay === '') throw new HwctlUsageError('--replay needs a directory recorded with --record');
+    if (mockups.length > 0 || o.nodes !== undefined)
+      throw new HwctlUsageError(
+        '--replay serves the recorded nodes: it does not go with --from-mockup or --nodes',
+      );
+  }
   const transitionMs = duration(o.transition, 'transition');
   const bmcRebootMs = duration(o.bmcReboot, 'bmc-reboot');
   const sessionTimeoutMs = duration(o.sessionTimeout, 'session-timeout');
@@ -149,6 +158,7 @@ export function simulatorOptionsFrom(o: SimCliOptions, log?: (line: string) => v
     flavor: flavor as SimulatorOptions['flavor'] & string,
     ...(o.personality === undefined ? {} : { personality: parsePersonality(o.personality) }),
     ...(mockups.length > 0 ? { fromMockup: mockups } : {}),
+    ...(o.replay === undefined ? {} : { replay: o.replay }),
     basePort: o.basePort ?? 0,
     listen: o.listen ?? '127.0.0.1',
     http: o.http ?? false,

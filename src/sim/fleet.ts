@@ -33,6 +33,7 @@ import { Prng, hashString, mix, seedNumber } from './prng.js';
 import { VirtualBmc } from './virtual-bmc.js';
 import { portWalker } from './ports.js';
 import { startAdminServer, type AdminServer } from './admin.js';
+import { ReplayError, createReplayFrontend, loadRecording, type RecordedNode } from './replay.js';
 import type { FrontendFactory, Personality, SimFlavor } from './types.js';
 
 export interface SimulatorOptions {
@@ -99,6 +100,8 @@ export interface SimulatorOptions {
   clock?: SimClock;
   /** Override frontend factories (tests). */
   frontends?: Partial<Record<SimFlavor, FrontendFactory>>;
+  /** Serve a run recorded with `--record DIR` (replay.ts): one BMC per recorded node, named as it. */
+  replay?: string;
 }
 
 export interface SimNodeInfo {
@@ -246,10 +249,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       );
     }
   }
+  let recorded: RecordedNode[] = [];
+  try {
+    if (options.replay !== undefined) recorded = loadRecording(resolve(options.replay));
+  } catch (e) {
+    if (e instanceof ReplayError) throw new SimulatorError(e.message);
+    throw e;
+  }
   let plan: PlannedNode[];
   try {
     plan = planFleet({
       ...(options.nodes === undefined ? {} : { nodes: options.nodes }),
+      ...(recorded.length > 0 ? { nodes: recorded.length } : {}),
       ...(options.flavor === undefined ? {} : { flavor: options.flavor }),
       ...(options.personality === undefined ? {} : { personality: options.personality }),
       fromMockup: mockups,
@@ -259,6 +270,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   } catch (e) {
     throw new SimulatorError((e as Error).message);
   }
+  // A replayed node keeps its recorded name and flavor; its answers are the recording's.
+  const replayed = new Map<string, RecordedNode>();
+  plan = plan.map((p, i) => {
+    const r = recorded[i];
+    if (!r) return p;
+    replayed.set(r.name, r);
+    return { ...p, name: r.name, flavor: r.flavor, personality: 'mockup' };
+  });
 
   const seed = seedNumber(options.seed);
   const clock = options.clock ?? systemClock;
@@ -279,7 +298,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const nodeFaults = new Map<string, FaultSpec>();
 
   const factories = new Map<SimFlavor, FrontendFactory>();
-  for (const flavor of new Set(plan.map((p) => p.flavor)))
+  for (const flavor of new Set(plan.filter((p) => !replayed.has(p.name)).map((p) => p.flavor)))
     factories.set(flavor, options.frontends?.[flavor] ?? (await loadFrontendFactory(flavor)));
 
   const transitionMs = options.transitionMs ?? 2000;
@@ -312,7 +331,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       flavor: p.flavor,
       personality: p.personality,
       machine,
-      factory: factories.get(p.flavor) as FrontendFactory,
+      factory: replayed.has(p.name)
+        ? () => createReplayFrontend(replayed.get(p.name)!)
+        : (factories.get(p.flavor) as FrontendFactory),
       frontendOptions: {
         personality: p.personality,
         ...(p.mockupDir ? { mockupDir: p.mockupDir } : {}),
@@ -555,6 +576,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       mgt: n.flavor,
       personality: n.personality,
     };
+    const system = replayed.get(n.name)?.system;
+    if (system) return [{ ...node, system }];
     const systems = n.mockupDir ? captureSystems(n.mockupDir) : [];
     if (systems.length < 2) return [node];
     return systems.map((id) => ({

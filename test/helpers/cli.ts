@@ -25,6 +25,8 @@ export function runCli(
     nodeArgs?: string[];
     bin?: string;
     direct?: boolean;
+    /** Kill the child (SIGKILL) if it has not ended by then: a hang fails its test instead of the run. */
+    timeoutMs?: number;
   } = {},
 ): Promise<CliRun> {
   const bin = opts.bin ?? BIN;
@@ -41,8 +43,12 @@ export function runCli(
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
+    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
     child.stdin.end(opts.input ?? '');
   });
 }
