@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
+import { TLSSocket } from 'node:tls';
 import got from 'got';
 import type { StreamOptions } from 'got';
 import { NodeError } from '../core/errors.js';
@@ -69,6 +70,8 @@ export interface BmcResponse {
   path: string;
   elapsedMs: number;
   tries: number;
+  /** SHA-256 fingerprint of the certificate of the connection that carried the answer (https only). */
+  fingerprint?: string;
 }
 
 const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE']);
@@ -393,11 +396,12 @@ export function exchange(
   url: string,
   options: StreamOptions,
   limits: { maxBodyBytes?: number; onHead?: OnHead } = {},
-): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text'>> {
+): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text' | 'fingerprint'>> {
   return new Promise((resolve, reject) => {
     const stream = got.stream(url, options);
     const chunks: Buffer[] = [];
     let head: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders } | undefined;
+    let socket: unknown;
     let size = 0;
     const max = limits.maxBodyBytes;
     // An answer over the cap ends here, before (Content-Length) or as (decompressed bytes) it arrives: a
@@ -409,6 +413,7 @@ export function exchange(
     };
     stream.once('response', (r: NonNullable<typeof head>) => {
       head = r;
+      socket = stream.socket;
       limits.onHead?.(r.statusCode, r.headers);
       const length = Number(r.headers['content-length']);
       if (max !== undefined && length > max) tooLarge(length);
@@ -424,11 +429,13 @@ export function exchange(
       // nodes' requests (sockets, buffers) stayed reachable and the run's memory doubled.
       stream.destroy();
       if (!head) return reject(new Error('the stream ended without a response'));
+      const fingerprint = peerFingerprint(socket);
       resolve({
         status: head.statusCode,
         statusText: head.statusMessage ?? '',
         headers: head.headers,
         text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+        ...(fingerprint !== undefined ? { fingerprint } : {}),
       });
     });
     stream.once('error', (e) => {
@@ -438,6 +445,23 @@ export function exchange(
     // A stream request with a method that may carry a body waits for one; without a body, it is complete.
     if (options.body === undefined && options.method !== 'GET' && options.method !== 'HEAD') stream.end();
   });
+}
+
+/** Fingerprints by connection: computed once per TLS connection, not per request. */
+const fingerprints = new WeakMap<object, string>();
+
+/**
+ * The certificate fingerprint of a TLS connection (the discovery cache is keyed by it: a BMC replaced or
+ * re-keyed at the same address is rediscovered). undefined over plain HTTP.
+ */
+function peerFingerprint(socket: unknown): string | undefined {
+  if (!(socket instanceof TLSSocket)) return undefined;
+  let fp = fingerprints.get(socket);
+  if (fp === undefined) {
+    fp = socket.getPeerCertificate()?.fingerprint256 ?? '';
+    fingerprints.set(socket, fp);
+  }
+  return fp || undefined;
 }
 
 /**

@@ -17,6 +17,7 @@
  * | debug                  | boolean | --debug                 | each request as curl via services.debug        |
  * | retryBaseMs            | number  |                         | first retry backoff (default 500; tests lower it) |
  * | maxBodyBytes           | number  | --max-body MB           | longest answer read, after decompression (32 MiB) |
+ * | cache                  | boolean | --no-cache              | false: no discovery cache (discovery-cache.ts) |
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ export const BMC_OPTIONS = [
   'debug',
   'retryBaseMs',
   'maxBodyBytes',
+  'cache',
 ] as const;
 
 export const DEFAULTS = {
@@ -84,12 +86,25 @@ function str(options: Options, key: string): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-export function defaultKnownBmcsPath(env: NodeJS.ProcessEnv = process.env): string {
+/** hwctl's state directory: $XDG_STATE_HOME/hwctl, else ~/.local/state/hwctl. */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   const state =
     env.XDG_STATE_HOME && env.XDG_STATE_HOME.startsWith('/')
       ? env.XDG_STATE_HOME
       : join(homedir(), '.local', 'state');
-  return join(state, 'hwctl', 'known_bmcs');
+  return join(state, 'hwctl');
+}
+
+export function defaultKnownBmcsPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(stateDir(env), 'known_bmcs');
+}
+
+/** The discovery cache file (discovery-cache.ts) in the state dir, or undefined with --no-cache. */
+export function discoveryCacheFile(
+  options: Options,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return options.cache === false ? undefined : join(stateDir(env), 'discovery_cache.json');
 }
 
 const TLS_MODES: readonly string[] = ['verify', 'pin', 'insecure'];

@@ -29,6 +29,8 @@ export interface GlobalArgs {
   maxBody?: number;
   /** false with --no-quirks: no vendor workaround (generic Redfish). */
   quirks?: boolean;
+  /** false with --no-cache: discover every BMC afresh, and keep nothing (docs/performance.md). */
+  cache?: boolean;
 }
 
 /** What a numeric option accepts: `whole` numbers only, at least `min` (or above it, with `above`). */
@@ -219,6 +221,12 @@ export const globalOptions: Record<string, Options> = {
       'Redfish vendor workarounds (docs/vendors.md; default on); --no-quirks talks generic Redfish, for diagnosis',
     group: BMC_GROUP,
   },
+  cache: {
+    type: 'boolean',
+    describe:
+      'Discovery cache across runs ($XDG_STATE_HOME/hwctl/discovery_cache.json, 24 h; default on); --no-cache discovers afresh and keeps nothing',
+    group: BMC_GROUP,
+  },
 };
 
 /** The BMC layer's run-wide options (src/bmc/options.ts) from the parsed flags; unset flags are left out. */
@@ -239,6 +247,7 @@ export function bmcOptionsFrom(args: GlobalArgs): Record<string, unknown> {
     maxBodyBytes: args.maxBody === undefined ? undefined : Math.round(args.maxBody * 2 ** 20),
     // Read by the Redfish executors (src/executors/redfish/quirks.ts), not by the transport.
     quirks: args.quirks === false ? false : undefined,
+    cache: args.cache === false ? false : undefined,
   };
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;

@@ -3,6 +3,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 
 export default function teardown() {
+  if (process.env.HWCTL_TEST_STATE) rmSync(process.env.HWCTL_TEST_STATE, { recursive: true, force: true });
   const dir = process.env.HWCTL_TEST_TMPDIR;
   if (!dir) return;
   const left = readdirSync(dir);
