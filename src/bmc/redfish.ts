@@ -367,9 +367,10 @@ export class Redfish implements RedfishClient {
     if (this.fromCache) {
       const stale = this.staleness(res, req.path);
       if (stale) {
+        const cachedPath = this.isDiscoveredPath(req.path); // before the rediscovery forgets the paths
         await this.rediscover(stale);
         // A request on a cached path is asked again by its caller, with the new path.
-        if (this.isDiscoveredPath(req.path)) throw new StaleDiscovery(req.path);
+        if (cachedPath) throw new StaleDiscovery(req.path);
         return this.send(req, ctx);
       }
     }
