@@ -297,6 +297,8 @@ async function sushyStat(sim, n) {
   if (report.skipped) return report;
   const st = sim.stats();
   const ratio = (cmd) => {
+    // A pool whose nodes failed did less work: no ratio from it.
+    if (report.ok !== n) return undefined;
     const ours = results.runs.find((x) => x.nodes === n && x.command === cmd);
     return ours ? +(wallMs / ours.wallMs).toFixed(2) : undefined;
   };
