@@ -6,7 +6,10 @@
 // hwctl costs beyond these two is its own overhead; what these cost is Node's TLS and HTTP (and got).
 //
 //   HWCTL_FLOOR_FLEET=<json file: { hosts: ["127.0.0.1:port"...], ca, username, passwordFile }>
-//   node bench/floor.mjs --client https|got|got-stream --fanout 64
+//   node bench/floor.mjs --client https|got|got-stream --fanout 64 [--one-get]
+//
+// --one-get: the floor of a warm `rpower stat --auth basic` (issue 16): one connection and one GET of the
+// System per BMC (Basic auth, its path known), nothing else.
 import https from 'node:https';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
@@ -16,7 +19,11 @@ import pMap from 'p-map';
 import { exchange } from '../dist/bmc/http.js';
 
 const { values: opt } = parseArgs({
-  options: { client: { type: 'string', default: 'https' }, fanout: { type: 'string', default: '64' } },
+  options: {
+    client: { type: 'string', default: 'https' },
+    fanout: { type: 'string', default: '64' },
+    'one-get': { type: 'boolean', default: false },
+  },
 });
 const fleet = JSON.parse(readFileSync(process.env.HWCTL_FLOOR_FLEET, 'utf8'));
 const password = readFileSync(fleet.passwordFile, 'utf8').trim();
@@ -66,6 +73,12 @@ await pMap(
     const agent = new https.Agent({ keepAlive: true, maxSockets: 1, secureContext });
     const base = { accept: 'application/json', 'user-agent': 'hwctl-floor' };
     try {
+      if (opt['one-get']) {
+        const basic = 'Basic ' + Buffer.from(`${fleet.username}:${password}`).toString('base64');
+        const res = await send(agent, host, 'GET', fleet.system, { ...base, authorization: basic });
+        if (typeof JSON.parse(res.text).PowerState !== 'string') throw new Error('no PowerState');
+        return;
+      }
       await send(agent, host, 'GET', '/redfish/v1/', base);
       const body = JSON.stringify({ UserName: fleet.username, Password: password });
       const login = await send(

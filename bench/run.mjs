@@ -32,7 +32,7 @@ const { values: opt } = parseArgs({
     nodes: { type: 'string', default: '100,1000,5000' },
     latency: { type: 'string', default: '50' },
     fanout: { type: 'string', default: '64' },
-    commands: { type: 'string', default: 'stat,stat-basic,on,rinv,rvitals,rspconfig-hostname' },
+    commands: { type: 'string', default: 'stat-cold,stat,stat-basic,on,rinv,rvitals,rspconfig-hostname' },
     runs: { type: 'string', default: '1' },
     'startup-runs': { type: 'string', default: '30' },
     'skip-startup': { type: 'boolean', default: false },
@@ -40,6 +40,8 @@ const { values: opt } = parseArgs({
     'skip-floor': { type: 'boolean', default: false },
     // redfishtool under xargs takes ~0.1 s a node: --skip-redfishtool for big fleets
     'skip-redfishtool': { type: 'boolean', default: false },
+    // sushy (python3-sushy) in a 64-thread pool; skipped with a line when it is not importable
+    'skip-sushy': { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench', 'results', 'latest.json') },
   },
 });
@@ -69,9 +71,12 @@ const TRANSITION_MS = 1000;
 
 /** The commands measured; `waitsMs`: time the node's state itself takes to change. */
 const COMMANDS = {
-  stat: { line: ['rpower', 'all', 'stat'], power: 'On' },
+  // Cold: discovery afresh (--no-cache). Warm (`stat`, `stat-basic`): the discovery cache filled by a run
+  // before the timed ones (`prime`), as for an admin's second command in a row.
+  'stat-cold': { line: ['rpower', 'all', 'stat', '--no-cache'], power: 'On' },
+  stat: { line: ['rpower', 'all', 'stat'], power: 'On', prime: true },
   // The session-vs-Basic trade-off (docs/performance.md): same command, Basic auth on every request.
-  'stat-basic': { line: ['rpower', 'all', 'stat', '--auth', 'basic'], power: 'On' },
+  'stat-basic': { line: ['rpower', 'all', 'stat', '--auth', 'basic'], power: 'On', prime: true },
   // Polls every 0.5 s; the simulated power-on takes TRANSITION_MS, which is part of the ideal time.
   on: {
     line: ['rpower', 'all', 'on', '--wait=120', '--interval', '0.5'],
@@ -194,33 +199,31 @@ const FLOOR_CLIENTS = {
   'got-stream': "got's stream interface (as hwctl)",
 };
 
-async function floorStat(sim, n, client) {
+async function floorStat(sim, n, client, oneGet = false) {
   const tmp = mkdtempSync(join(tmpdir(), 'hwctl-floor-'));
-  const fleetFile = join(tmp, 'fleet.json');
+  const fleet = fleetFile(sim, tmp);
   const rusageFile = join(tmp, 'rusage.json');
-  writeFileSync(
-    fleetFile,
-    JSON.stringify({
-      hosts: sim.nodes.map((x) => new URL(x.url).host),
-      ca: sim.caFile,
-      username: sim.username,
-      passwordFile: sim.passwordFile,
-    }),
-  );
   sim.admin.power('all', 'On');
   sim.admin.resetStats();
   const t0 = process.hrtime.bigint();
   const code = await new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(root, 'bench', 'floor.mjs'), '--client', client, '--fanout', String(fanout)],
+      [
+        join(root, 'bench', 'floor.mjs'),
+        '--client',
+        client,
+        '--fanout',
+        String(fanout),
+        ...(oneGet ? ['--one-get'] : []),
+      ],
       {
         stdio: 'ignore',
         env: {
           ...process.env,
           NODE_OPTIONS: hookedNodeOptions,
           HWCTL_RUSAGE_OUT: rusageFile,
-          HWCTL_FLOOR_FLEET: fleetFile,
+          HWCTL_FLOOR_FLEET: fleet,
         },
       },
     );
@@ -234,7 +237,9 @@ async function floorStat(sim, n, client) {
   const idealMs = Math.ceil(n / fanout) * st.criticalPath.median * latencyMs;
   return {
     nodes: n,
-    command: `floor: stat's requests with ${FLOOR_CLIENTS[client]}, no hwctl`,
+    command: oneGet
+      ? `floor: one connection, one GET per BMC with ${FLOOR_CLIENTS[client]}, no hwctl`
+      : `floor: stat's requests with ${FLOOR_CLIENTS[client]}, no hwctl`,
     exit: code,
     wallMs: Math.round(wallMs),
     cpuMs: Math.round(usage.userMs + usage.systemMs),
@@ -243,6 +248,72 @@ async function floorStat(sim, n, client) {
     criticalPathPerNode: st.criticalPath.median,
     idealMs: Math.round(idealMs),
     efficiency: +(idealMs / wallMs).toFixed(2),
+  };
+}
+
+/** The fleet as floor.mjs and sushy-pool.py read it. */
+function fleetFile(sim, dir) {
+  const file = join(dir, 'fleet.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      hosts: sim.nodes.map((x) => new URL(x.url).host),
+      ca: sim.caFile,
+      username: sim.username,
+      passwordFile: sim.passwordFile,
+      // the generic personality's System (floor.mjs --one-get)
+      system: '/redfish/v1/Systems/1',
+    }),
+  );
+  return file;
+}
+
+/**
+ * The peer (issue 16): `rpower all stat` done by OpenStack's sushy in a 64-thread pool (bench/sushy-pool.py),
+ * same fleet, same run; the ratio to hwctl's cold and warm stat. { skipped } when sushy is not importable.
+ */
+async function sushyStat(sim, n) {
+  const tmp = mkdtempSync(join(tmpdir(), 'hwctl-sushy-'));
+  const fleet = fleetFile(sim, tmp);
+  sim.admin.power('all', 'On');
+  sim.admin.resetStats();
+  const t0 = process.hrtime.bigint();
+  let out = '';
+  const code = await new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/python3', [join(root, 'bench', 'sushy-pool.py'), String(fanout)], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, HWCTL_FLOOR_FLEET: fleet },
+    });
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', resolve);
+  });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  rmSync(tmp, { recursive: true, force: true });
+  let report = {};
+  try {
+    report = JSON.parse(out.trim().split('\n').at(-1));
+  } catch {
+    report = { skipped: `sushy-pool.py exited ${code} without a report` };
+  }
+  if (report.skipped) return report;
+  const st = sim.stats();
+  const ratio = (cmd) => {
+    // A pool whose nodes failed did less work: no ratio from it.
+    if (report.ok !== n) return undefined;
+    const ours = results.runs.find((x) => x.nodes === n && x.command === cmd);
+    return ours ? +(wallMs / ours.wallMs).toFixed(2) : undefined;
+  };
+  return {
+    nodes: n,
+    command: `sushy ${fanout}-thread pool: Systems, member, PowerState (python3-sushy)`,
+    exit: code,
+    ok: report.ok,
+    errors: report.errors,
+    wallMs: Math.round(wallMs),
+    requestsPerNode: +(st.totalRequests / n).toFixed(2),
+    ratioVsHwctlCold: ratio(COMMANDS['stat-cold'].line.join(' ')),
+    ratioVsHwctlWarm: ratio(COMMANDS.stat.line.join(' ')),
   };
 }
 
@@ -355,10 +426,13 @@ for (const n of sizes) {
     adminPort: false,
     seed: 'bench',
   });
-  const env = { HWCTL_INVENTORY: sim.inventory };
+  // A state directory of the bench's own: the discovery cache starts empty, the user's is not touched.
+  const state = mkdtempSync(join(tmpdir(), 'hwctl-bench-state-'));
+  const env = { HWCTL_INVENTORY: sim.inventory, XDG_STATE_HOME: state };
   try {
     for (const name of opt.commands.split(',')) {
       const c = COMMANDS[name];
+      if (c.prime) await runHwctl(c.line, env);
       const criticalPath = await calibrateCriticalPath(sim, c, env);
       const samples = [];
       for (let k = 0; k < repetitions; k++) samples.push(await measureOnce(sim, c, n, env));
@@ -369,6 +443,21 @@ for (const n of sizes) {
     if (!opt['skip-floor'] && opt.commands.split(',').includes('stat')) {
       for (const client of Object.keys(FLOOR_CLIENTS)) {
         const row = await floorStat(sim, n, client);
+        results.runs.push(row);
+        console.log(JSON.stringify(row));
+      }
+      const one = await floorStat(sim, n, 'got-stream', true);
+      const warm = results.runs.find(
+        (x) => x.nodes === n && x.command === COMMANDS['stat-basic'].line.join(' '),
+      );
+      if (warm) one.warmBasicVsFloor = +(warm.wallMs / one.wallMs).toFixed(2);
+      results.runs.push(one);
+      console.log(JSON.stringify(one));
+    }
+    if (!opt['skip-sushy']) {
+      const row = await sushyStat(sim, n);
+      if (row.skipped) console.log(`sushy: comparison skipped (${row.skipped})`);
+      else {
         results.runs.push(row);
         console.log(JSON.stringify(row));
       }
@@ -388,6 +477,7 @@ for (const n of sizes) {
     }
   } finally {
     await sim.stop();
+    rmSync(state, { recursive: true, force: true });
   }
 }
 mkdirSync(dirname(opt.out), { recursive: true });

@@ -7,6 +7,7 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
+import { TLSSocket } from 'node:tls';
 import got from 'got';
 import type { StreamOptions } from 'got';
 import { NodeError } from '../core/errors.js';
@@ -80,6 +81,8 @@ export interface BmcResponse {
   tries: number;
   /** With BmcRequest.saveTo and a 2xx answer: the bytes written to the file (`text` is then empty). */
   savedBytes?: number;
+  /** SHA-256 fingerprint of the certificate of the connection that carried the answer (https only). */
+  fingerprint?: string;
 }
 
 const RETRY_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE']);
@@ -446,12 +449,13 @@ export function exchange(
   url: string,
   options: StreamOptions,
   limits: { maxBodyBytes?: number; onHead?: OnHead; saveTo?: string } = {},
-): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text' | 'savedBytes'>> {
+): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text' | 'savedBytes' | 'fingerprint'>> {
   return new Promise((resolve, reject) => {
     const stream = got.stream(url, options);
     let file: FileSink | undefined;
     const chunks: Buffer[] = [];
     let head: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders } | undefined;
+    let socket: unknown;
     let size = 0;
     const max = limits.maxBodyBytes;
     // An answer over the cap ends here, before (Content-Length) or as (decompressed bytes) it arrives: a
@@ -463,6 +467,7 @@ export function exchange(
     };
     stream.once('response', (r: NonNullable<typeof head>) => {
       head = r;
+      socket = stream.socket;
       limits.onHead?.(r.statusCode, r.headers);
       if (limits.saveTo !== undefined && r.statusCode >= 200 && r.statusCode < 300) {
         file = new FileSink(limits.saveTo, stream);
@@ -483,7 +488,13 @@ export function exchange(
       // nodes' requests (sockets, buffers) stayed reachable and the run's memory doubled.
       stream.destroy();
       if (!head) return reject(new Error('the stream ended without a response'));
-      const answer = { status: head.statusCode, statusText: head.statusMessage ?? '', headers: head.headers };
+      const fingerprint = peerFingerprint(socket);
+      const answer = {
+        status: head.statusCode,
+        statusText: head.statusMessage ?? '',
+        headers: head.headers,
+        ...(fingerprint !== undefined ? { fingerprint } : {}),
+      };
       if (file) {
         file.finish().then(() => resolve({ ...answer, text: '', savedBytes: size }), reject);
         return;
@@ -491,6 +502,7 @@ export function exchange(
       resolve({
         ...answer,
         text: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+        ...(fingerprint !== undefined ? { fingerprint } : {}),
       });
     });
     stream.once('error', (e) => {
@@ -501,6 +513,23 @@ export function exchange(
     // A stream request with a method that may carry a body waits for one; without a body, it is complete.
     if (options.body === undefined && options.method !== 'GET' && options.method !== 'HEAD') stream.end();
   });
+}
+
+/** Fingerprints by connection: computed once per TLS connection, not per request. */
+const fingerprints = new WeakMap<object, string>();
+
+/**
+ * The certificate fingerprint of a TLS connection (the discovery cache is keyed by it: a BMC replaced or
+ * re-keyed at the same address is rediscovered). undefined over plain HTTP.
+ */
+function peerFingerprint(socket: unknown): string | undefined {
+  if (!(socket instanceof TLSSocket)) return undefined;
+  let fp = fingerprints.get(socket);
+  if (fp === undefined) {
+    fp = socket.getPeerCertificate()?.fingerprint256 ?? '';
+    fingerprints.set(socket, fp);
+  }
+  return fp || undefined;
 }
 
 /**

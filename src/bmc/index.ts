@@ -6,10 +6,12 @@
  * `trustNodes`, `closeAllSessions` and the option names in `BMC_OPTIONS` (services.options).
  */
 import type { NodeContext } from '../engine/executor.js';
+import { discoveryCache } from './discovery-cache.js';
 import { BmcTransport } from './http.js';
 import { OpenBmc } from './openbmc.js';
-import { resolveSettings } from './options.js';
+import { discoveryCacheFile, resolveSettings } from './options.js';
 import { Redfish } from './redfish.js';
+import type { DiscoveryHandle } from './redfish.js';
 import { sessionClosed } from './session.js';
 import type { OpenBmcClient, RedfishClient } from './types.js';
 
@@ -22,6 +24,7 @@ export { pinnedMessage } from './known-bmcs.js';
 export { openSessions, closeAllSessions } from './ledger.js';
 export { destroyAgents } from './agent.js';
 export { NO_RESPONSE, isRecord } from './errors.js';
+export { flushDiscoveryCaches } from './discovery-cache.js';
 
 /**
  * Nodes whose cleanups have run (keyed by the node's signal, which its renewable contexts share). The
@@ -54,14 +57,35 @@ function transport(ctx: NodeContext): BmcTransport {
   });
 }
 
+/**
+ * This node's entry in the run's discovery cache, or undefined with --no-cache. Keyed by the BMC origin and
+ * the inventory's `system:` (the blades of one enclosure share an origin).
+ */
+function discoveryHandle(ctx: NodeContext, t: BmcTransport): DiscoveryHandle | undefined {
+  const file = discoveryCacheFile(ctx.services.options);
+  if (file === undefined) return undefined;
+  const cache = discoveryCache(file, (m) => ctx.services.warn(m));
+  const key = `${t.origin} ${ctx.node.system ?? ''}`;
+  return {
+    entry: cache.get(key),
+    save: (e) => cache.set(key, e),
+    drop: () => cache.drop(key),
+  };
+}
+
 /** The logged-in Redfish client for this node, created once per node per run (ctx.shared) and
  *  closed by ctx.defer on every exit path (DELETE of the session). */
-export function redfishClient(ctx: NodeContext): Promise<RedfishClient> {
+export function redfishClient(
+  ctx: NodeContext,
+  opts: { preferBasic?: boolean } = {},
+): Promise<RedfishClient> {
   return ctx.shared('bmc:redfish', () => {
     let t: BmcTransport;
+    let cache: DiscoveryHandle | undefined;
     try {
       open(ctx);
       t = transport(ctx);
+      cache = discoveryHandle(ctx, t);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -71,6 +95,8 @@ export function redfishClient(ctx: NodeContext): Promise<RedfishClient> {
       password: ctx.password,
       auth: t.settings.auth,
       ...(ctx.node.system !== undefined ? { system: ctx.node.system } : {}),
+      ...(cache ? { cache } : {}),
+      ...(opts.preferBasic ? { preferBasic: true } : {}),
     });
     ctx.defer(() => client.close());
     return client.login().then(

@@ -18,6 +18,7 @@
  * | retryBaseMs            | number  |                         | first retry backoff (default 500; tests lower it) |
  * | maxBodyBytes           | number  | --max-body MB           | longest answer read, after decompression (32 MiB) |
  * | record                 | string  | --record DIR            | write every exchange to DIR, secrets masked (recorder.ts) |
+ * | cache                  | boolean | --no-cache              | false: no discovery cache (discovery-cache.ts) |
  */
 import { stateDir } from '../core/state.js';
 import { join } from 'node:path';
@@ -38,6 +39,7 @@ export const BMC_OPTIONS = [
   'retryBaseMs',
   'maxBodyBytes',
   'record',
+  'cache',
 ] as const;
 
 export const DEFAULTS = {
@@ -90,6 +92,14 @@ function str(options: Options, key: string): string | undefined {
 
 export function defaultKnownBmcsPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(env), 'known_bmcs');
+}
+
+/** The discovery cache file (discovery-cache.ts) in the state dir, or undefined with --no-cache. */
+export function discoveryCacheFile(
+  options: Options,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return options.cache === false ? undefined : join(stateDir(env), 'discovery_cache.json');
 }
 
 const TLS_MODES: readonly string[] = ['verify', 'pin', 'insecure'];

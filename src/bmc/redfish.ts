@@ -6,6 +6,8 @@
 import { append } from '../core/arrays.js';
 import { NodeError, isNodeError } from '../core/errors.js';
 import type { AuthMode } from '../core/types.js';
+import { trimRoot } from './discovery-cache.js';
+import type { DiscoveryEntry } from './discovery-cache.js';
 import { isRecord, redfishMessage, statusError, textMessage } from './errors.js';
 import type { StatusContext } from './errors.js';
 import { missingCredentials, retryAfterMs, sleep } from './http.js';
@@ -53,6 +55,24 @@ export function severalSystems(ids: readonly string[]): NodeError {
   );
 }
 
+/**
+ * Thrown by send() when a request built from cached facts met a stale cache (the client has rediscovered
+ * meanwhile): system()/manager()/chassis() catch it and ask again with the new facts. Never reaches a node.
+ */
+class StaleDiscovery extends NodeError {
+  constructor(path: string) {
+    super('failed', `the cached discovery of this BMC was stale (${path}); rediscovery did not help`);
+  }
+}
+
+/** This node's entry in the discovery cache (discovery-cache.ts). */
+export interface DiscoveryHandle {
+  /** The facts as of the last run, if fresh. */
+  readonly entry: DiscoveryEntry | undefined;
+  save(entry: DiscoveryEntry): void;
+  drop(): void;
+}
+
 interface Session {
   token: string;
   uri: string | undefined;
@@ -68,6 +88,14 @@ export interface RedfishInit {
   auth: AuthMode;
   /** node.system: which ComputerSystem when there are several. */
   system?: string;
+  /** The discovery cache's entry for this BMC (absent with --no-cache). */
+  cache?: DiscoveryHandle;
+  /**
+   * With `auth: auto`: use Basic even where a SessionService exists, falling back to a session on a 401.
+   * For commands of one or two requests, where a login and a logout would be most of the traffic
+   * (docs/performance.md, "Auth per command").
+   */
+  preferBasic?: boolean;
 }
 
 export class Redfish implements RedfishClient {
@@ -87,6 +115,20 @@ export class Redfish implements RedfishClient {
   private lastSystem: RedfishResource | undefined;
   private managerPath: Promise<string> | undefined;
   private chassisPaths: Promise<string[]> | undefined;
+  /** The facts learned this run, saved to the discovery cache at close(). */
+  private facts: DiscoveryEntry | undefined;
+  private factsChanged = false;
+  /** The facts in use came from the cache and are not yet confirmed (certificate, no 404). */
+  private fromCache = false;
+  private fingerprintChecked = false;
+  private rediscovery: Promise<void> | undefined;
+  /** Basic is used by choice (preferBasic, or a cached choice), not asked: a 401 falls back to a session. */
+  private basicByChoice = false;
+  /** The session login that replaced a refused Basic (see send()). */
+  private basicFallback: Promise<void> | undefined;
+  private rootFingerprint = '';
+  /** Bumped by each rediscovery: a path found before it is not kept. */
+  private generation = 0;
 
   constructor(private readonly init: RedfishInit) {
     this.t = init.transport;
@@ -111,6 +153,41 @@ export class Redfish implements RedfishClient {
   }
 
   private async doLogin(): Promise<void> {
+    const cached = this.init.cache?.entry;
+    if (cached) return this.warmLogin(cached);
+    this.root = await this.readRoot();
+    this.learn(this.root);
+    if (this.init.username === undefined || this.init.password === undefined) throw missingCredentials();
+    await this.authenticate();
+  }
+
+  /**
+   * Login with the cached facts: nothing is sent with Basic, only the session login otherwise. The facts
+   * are confirmed by the first answer (same certificate) and by the cached paths answering.
+   */
+  private async warmLogin(cached: DiscoveryEntry): Promise<void> {
+    this.fromCache = true;
+    this.facts = { ...cached, ...(cached.memo ? { memo: { ...cached.memo } } : {}) };
+    this.root = cached.root;
+    if (cached.system) this.systemPath = Promise.resolve(cached.system);
+    if (cached.manager) this.managerPath = Promise.resolve(cached.manager);
+    if (cached.chassis) this.chassisPaths = Promise.resolve(cached.chassis);
+    if (cached.sessions) this.sessionsPath = cached.sessions;
+    this.t.debug('discovery: from the cache (no service root read)');
+    if (this.init.username === undefined || this.init.password === undefined) throw missingCredentials();
+    await this.authenticate();
+  }
+
+  /** The facts of a fresh service root (cold login or rediscovery); the paths are added as they are found. */
+  private learn(root: RedfishResource): void {
+    const previous = this.facts;
+    this.facts = { fp: this.rootFingerprint, at: Date.now(), root: trimRoot(root) };
+    // Still true of the BMC whatever its root says now (they are learned only by trying).
+    if (previous?.basicWorks) this.facts.basicWorks = true;
+    this.factsChanged = true;
+  }
+
+  private async readRoot(): Promise<RedfishResource> {
     let res = await this.t.request({ method: 'GET', path: ROOT });
     // Some services answer only without the trailing slash.
     if (res.status === 404) res = await this.t.request({ method: 'GET', path: '/redfish/v1' });
@@ -127,19 +204,37 @@ export class Redfish implements RedfishClient {
           `Received wrong format response: the Redfish service root ${ROOT} is not a JSON object`,
         ),
       );
-    this.root = root;
-    if (this.init.username === undefined || this.init.password === undefined) throw missingCredentials();
+    this.rootFingerprint = res.fingerprint ?? '';
+    return root;
+  }
 
+  /** Session or Basic, from the asked mode, the command's preference and what the root (or cache) says. */
+  private async authenticate(): Promise<void> {
+    const root = this.root;
     const sessionsPath = odataIdOf(isRecord(root.Links) ? root.Links.Sessions : undefined);
     const hasSessionService = sessionsPath !== undefined || odataIdOf(root.SessionService) !== undefined;
-    if (this.init.auth === 'basic' || (this.init.auth === 'auto' && !hasSessionService)) {
+    const auto = this.init.auth === 'auto';
+    const cachedBasic = auto && this.fromCache && this.facts?.auth === 'basic';
+    if (this.init.auth === 'basic' || (auto && !hasSessionService) || cachedBasic) {
       this.authMode = 'basic';
+      if (auto && this.facts) this.facts.auth = 'basic';
       this.t.debug(
-        `auth: basic (${this.init.auth === 'basic' ? 'asked' : 'no SessionService in the service root'})`,
+        `auth: basic (${this.init.auth === 'basic' ? 'asked' : cachedBasic ? 'cached: no usable SessionService' : 'no SessionService in the service root'})`,
       );
       return;
     }
-    this.sessionsPath = sessionsPath ?? DEFAULT_SESSIONS;
+    this.sessionsPath = sessionsPath ?? this.facts?.sessions ?? DEFAULT_SESSIONS;
+    if (this.facts) {
+      this.facts.sessions = this.sessionsPath;
+      this.facts.auth ??= 'session';
+    }
+    if (auto && this.init.preferBasic) {
+      // One or two requests: Basic costs none; a session costs a login and a logout. A 401 falls back.
+      this.authMode = 'basic';
+      this.basicByChoice = true;
+      this.t.debug('auth: basic (this command prefers it; a session if Basic is refused)');
+      return;
+    }
     await this.createSession(this.sessionsPath);
   }
 
@@ -164,6 +259,11 @@ export class Redfish implements RedfishClient {
       // No usable SessionService (emulators), or the session table is full: Basic still works.
       this.authMode = 'basic';
       this.t.debug(`auth: basic (session login answered ${res.status})`);
+      // A full session table is a moment's state, not the BMC's: only the others are remembered.
+      if (this.facts && ![429, 503].includes(res.status)) {
+        this.facts.auth = 'basic';
+        this.factsChanged = true;
+      }
       return;
     }
     if (res.status === 401)
@@ -236,9 +336,11 @@ export class Redfish implements RedfishClient {
   close(): Promise<void> {
     this.closed = true;
     this.closing ??= (async () => {
+      this.saveFacts();
       // A login already sent is waited for: the session it opens is closed with the others.
       await this.loginDone?.catch(() => undefined);
       await this.relogin?.catch(() => undefined);
+      await this.basicFallback?.catch(() => undefined);
       const session = this.session;
       this.session = undefined;
       await this.deleteSession(session);
@@ -271,7 +373,39 @@ export class Redfish implements RedfishClient {
     if (this.closed) throw sessionClosed();
     const sentWith = this.session;
     const res = await this.t.request(this.withAuth(req));
-    if (res.status !== 401) return res;
+    if (this.fromCache) {
+      const stale = this.staleness(res, req.path);
+      if (stale) {
+        const cachedPath = this.isDiscoveredPath(req.path); // before the rediscovery forgets the paths
+        await this.rediscover(stale);
+        // A request on a cached path is asked again by its caller, with the new path.
+        if (cachedPath) throw new StaleDiscovery(req.path);
+        return this.send(req, ctx);
+      }
+    }
+    if (res.status !== 401) {
+      if (!sentWith && this.facts && !this.facts.basicWorks && res.status < 300) {
+        this.facts.basicWorks = true;
+        this.factsChanged = true;
+      }
+      return res;
+    }
+    if (!sentWith && (this.basicByChoice || this.basicFallback) && !this.closed) {
+      // Basic was our choice (this command's preference, or the cache), not asked: the normal path is a
+      // session. Requests that met the same refusal wait for that one login.
+      this.basicFallback ??= (async () => {
+        this.basicByChoice = false;
+        if (this.facts) {
+          this.facts.basicWorks = false;
+          this.factsChanged = true;
+        }
+        this.t.debug('401 with Basic (chosen, not asked): logging in with a session');
+        if (this.fromCache) await this.rediscover('Basic refused');
+        await this.createSession(this.sessionsPath);
+      })();
+      await this.basicFallback;
+      if (this.session) return this.send(req, ctx);
+    }
     // Basic: the BMC refused the credentials themselves.
     if (!sentWith) throw statusError('redfish', 401, undefined, ctx);
     // The logout (ours) deleted the session under this request: no new login after it.
@@ -295,6 +429,85 @@ export class Redfish implements RedfishClient {
     if (this.closed) throw sessionClosed();
     // The re-login succeeded, so the credentials are good: the BMC dropped the new session too.
     throw this.authMode === 'session' ? sessionExpiredAgain() : statusError('redfish', 401, undefined, ctx);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The discovery cache
+
+  /** Why the cached facts are no longer the BMC's, judged on an answer; undefined while they hold. */
+  private staleness(res: BmcResponse, path: string): string | undefined {
+    if (!this.fingerprintChecked) {
+      this.fingerprintChecked = true;
+      if ((res.fingerprint ?? '') !== (this.facts?.fp ?? ''))
+        return 'the certificate differs from the one the cached facts were read through';
+    }
+    if (res.status === 404 && this.isDiscoveredPath(path)) return `cached ${path} answered 404`;
+    return undefined;
+  }
+
+  private isDiscoveredPath(path: string): boolean {
+    const f = this.facts;
+    if (!f) return false;
+    const p = this.t.toPath(path);
+    return (
+      (f.system !== undefined && samePath(f.system, p)) ||
+      (f.manager !== undefined && samePath(f.manager, p)) ||
+      (f.chassis ?? []).some((c) => samePath(c, p))
+    );
+  }
+
+  /**
+   * Drop the cached facts and read the service root again (once per run: a second stale answer is the
+   * BMC's own error). The paths are found again when asked for.
+   */
+  private rediscover(why: string): Promise<void> {
+    this.rediscovery ??= (async () => {
+      this.t.debug(`discovery cache: ${why}: rediscovering`);
+      this.fromCache = false;
+      this.generation++;
+      this.init.cache?.drop();
+      this.systemPath = this.managerPath = this.chassisPaths = undefined;
+      this.lastSystem = undefined;
+      this.facts = undefined;
+      const root = await this.readRoot();
+      this.learn(root);
+      this.root = root;
+      const sessionsPath = odataIdOf(isRecord(root.Links) ? root.Links.Sessions : undefined);
+      if (sessionsPath) this.sessionsPath = sessionsPath;
+    })();
+    return this.rediscovery;
+  }
+
+  /** Run a discovery-based read; asked again once when the cached facts it used were stale. */
+  private async fresh<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof StaleDiscovery && this.rediscovery) return fn();
+      throw e;
+    }
+  }
+
+  /**
+   * A fact derived from the BMC's documents (not a live value), computed once and kept in the discovery
+   * cache: e.g. an ActionInfo's AllowableValues, or the vendor a Manager's Model names.
+   */
+  async remember<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const memo = this.facts?.memo;
+    if (memo && key in memo) return memo[key] as T;
+    const value = await compute();
+    if (this.facts && value !== undefined) {
+      this.facts.memo = { ...this.facts.memo, [key]: value };
+      this.factsChanged = true;
+    }
+    return value;
+  }
+
+  private saveFacts(): void {
+    const f = this.facts;
+    if (!this.init.cache || !f || !this.factsChanged) return;
+    this.factsChanged = false;
+    this.init.cache.save(f);
   }
 
   private withAuth(req: BmcRequest): BmcRequest {
@@ -451,10 +664,26 @@ export class Redfish implements RedfishClient {
   async system(opts: { reuse?: boolean } = {}): Promise<RedfishResource> {
     if (opts.reuse && this.lastSystem) return this.lastSystem;
     await this.login();
-    this.systemPath ??= this.findSystem();
-    const system = await this.get(await this.systemPath);
-    this.lastSystem = system;
-    return system;
+    return this.fresh(async () => {
+      this.systemPath ??= this.findSystem().then(this.finder('system'));
+      const system: RedfishResource = await this.get(await this.systemPath);
+      this.lastSystem = system;
+      return system;
+    });
+  }
+
+  /** A path discovery found, kept in the facts for the cache. */
+  private finder<K extends 'system' | 'manager' | 'chassis'>(
+    key: K,
+  ): (value: NonNullable<DiscoveryEntry[K]>) => NonNullable<DiscoveryEntry[K]> {
+    const generation = this.generation;
+    return (value) => {
+      if (this.facts && generation === this.generation) {
+        this.facts[key] = value;
+        this.factsChanged = true;
+      }
+      return value;
+    };
   }
 
   private async findSystem(): Promise<string> {
@@ -480,8 +709,10 @@ export class Redfish implements RedfishClient {
 
   async manager(): Promise<RedfishResource> {
     await this.login();
-    this.managerPath ??= this.findManager();
-    return this.get(await this.managerPath);
+    return this.fresh(async () => {
+      this.managerPath ??= this.findManager().then(this.finder('manager'));
+      return this.get(await this.managerPath);
+    });
   }
 
   private async findManager(): Promise<string> {
@@ -511,30 +742,38 @@ export class Redfish implements RedfishClient {
 
   async chassis(): Promise<RedfishResource[]> {
     await this.login();
-    this.chassisPaths ??= this.findChassis();
-    return (await this.readPresent(await this.chassisPaths, 'Chassis member')).map((r) => r.doc);
+    return this.fresh(async () => {
+      this.chassisPaths ??= this.findChassis().then(this.finder('chassis'));
+      return (await this.readPresent(await this.chassisPaths, 'Chassis member')).map((r) => r.doc);
+    });
   }
 
   /**
    * Each path read; a member the BMC answers 404 for (a dangling link: Cray EX lists a Manager MCU0 it
-   * does not serve) is left out with a --debug line instead of failing the node. Other errors throw.
+   * does not serve) is left out with a --debug line instead of failing the node. Other errors throw, and so
+   * does a 404 on every member: those paths are stale (the discovery cache's), not one dangling link, and
+   * the 404 makes fresh() rediscover them.
    */
   private async readPresent(
     paths: readonly string[],
     what: string,
   ): Promise<Array<{ path: string; doc: RedfishResource }>> {
+    let missing: unknown;
     const read = await Promise.all(
       paths.map(async (path) => {
         try {
           return { path, doc: await this.get(path) };
         } catch (e) {
           if (!isNodeError(e) || e.status !== 404) throw e;
+          missing ??= e;
           this.t.debug(`${what} ${path} left out: 404 (a dangling link)`);
           return undefined;
         }
       }),
     );
-    return read.filter((r): r is { path: string; doc: RedfishResource } => r !== undefined);
+    const present = read.filter((r): r is { path: string; doc: RedfishResource } => r !== undefined);
+    if (present.length === 0 && missing !== undefined) throw missing;
+    return present;
   }
 
   /**
@@ -582,20 +821,23 @@ export class Redfish implements RedfishClient {
     if (Array.isArray(inline)) return inline.filter((v): v is string => typeof v === 'string');
     const infoPath = entry['@Redfish.ActionInfo'];
     if (typeof infoPath !== 'string') return undefined;
-    let info: RedfishResource;
-    try {
-      info = await this.get(infoPath);
-    } catch (e) {
-      // An ActionInfo the BMC does not serve (Cray EX names one it answers 404 for) says nothing:
-      // the standard values are tried, as when there is no ActionInfo at all.
-      if (!isNodeError(e) || e.status !== 404) throw e;
-      this.t.debug(`${infoPath}: 404; the allowable ${parameter} values are not known`);
-      return undefined;
-    }
-    const params = Array.isArray(info.Parameters) ? info.Parameters : [];
-    const p: unknown = params.find((x) => isRecord(x) && x.Name === parameter);
-    if (!isRecord(p) || !Array.isArray(p.AllowableValues)) return undefined;
-    return p.AllowableValues.filter((v): v is string => typeof v === 'string');
+    // What an action allows is the firmware's, not a live value: kept in the discovery cache.
+    return this.remember(`actioninfo ${infoPath} ${parameter}`, async () => {
+      let info: RedfishResource;
+      try {
+        info = await this.get(infoPath);
+      } catch (e) {
+        // An ActionInfo the BMC does not serve (Cray EX names one it answers 404 for) says nothing:
+        // the standard values are tried, as when there is no ActionInfo at all.
+        if (!isNodeError(e) || e.status !== 404) throw e;
+        this.t.debug(`${infoPath}: 404; the allowable ${parameter} values are not known`);
+        return undefined;
+      }
+      const params = Array.isArray(info.Parameters) ? info.Parameters : [];
+      const p: unknown = params.find((x) => isRecord(x) && x.Name === parameter);
+      if (!isRecord(p) || !Array.isArray(p.AllowableValues)) return undefined;
+      return p.AllowableValues.filter((v): v is string => typeof v === 'string');
+    });
   }
 
   async action(

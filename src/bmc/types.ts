@@ -84,6 +84,12 @@ export interface RedfishClient {
    * `@Redfish.ActionInfo` resource's Parameters. undefined when the BMC does not say.
    * `action` is the Actions key, with or without `#` (e.g. `ComputerSystem.Reset`).
    */
+  /**
+   * A fact derived from the BMC's documents, computed once and then kept across runs in the discovery
+   * cache (absent with --no-cache): a value that never changes while the firmware does not (the vendor a
+   * Manager names, a Settings URI). Never a live value (state, health, readings) and never a secret.
+   */
+  remember<T>(key: string, compute: () => Promise<T>): Promise<T>;
   allowableValues(
     resource: RedfishResource,
     action: string,

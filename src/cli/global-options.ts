@@ -36,6 +36,8 @@ export interface GlobalArgs {
   quirks?: boolean;
   /** --record DIR: every BMC exchange written there, secrets masked (src/bmc/recorder.ts). */
   record?: string;
+  /** false with --no-cache: discover every BMC afresh, and keep nothing (docs/performance.md). */
+  cache?: boolean;
 }
 
 /** What a numeric option accepts: `whole` numbers only, at least `min` (or above it, with `above`). */
@@ -247,6 +249,12 @@ export const globalOptions: Record<string, Options> = {
       'Write every BMC request and answer to DIR, one file per node, secrets masked; replay with hwctl sim --replay DIR',
     group: GLOBAL_GROUP,
   }),
+  cache: {
+    type: 'boolean',
+    describe:
+      'Discovery cache across runs ($XDG_STATE_HOME/hwctl/discovery_cache.json, 24 h; default on); --no-cache discovers afresh and keeps nothing',
+    group: BMC_GROUP,
+  },
 };
 
 /** The BMC layer's run-wide options (src/bmc/options.ts) from the parsed flags; unset flags are left out. */
@@ -268,6 +276,7 @@ export function bmcOptionsFrom(args: GlobalArgs): Record<string, unknown> {
     // Read by the Redfish executors (src/executors/redfish/quirks.ts), not by the transport.
     quirks: args.quirks === false ? false : undefined,
     record: args.record,
+    cache: args.cache === false ? false : undefined,
   };
   for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
   return o;

@@ -293,5 +293,7 @@ export async function runNodeCommand<A, R>(
     // outside a node's operation. A no-op when the ledger is empty.
     const bmc = await import('../bmc/index.js');
     if (bmc.openSessions().length > 0) await bmc.closeAllSessions(2000);
+    // What this run discovered, for the next one: one locked write per run.
+    await bmc.flushDiscoveryCaches();
   }
 }

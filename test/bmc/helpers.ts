@@ -37,7 +37,8 @@ export function recordingServices(options: Record<string, unknown> = {}): Record
     debugLines,
     warn: (m) => warnings.push(m),
     debug: (node, line) => debugLines.push(`${node}: ${line}`),
-    options: { retryBaseMs: 1, ...options },
+    // Request counts are of a first run: no discovery cache unless a test asks for one.
+    options: { retryBaseMs: 1, cache: false, ...options },
   };
 }
 

@@ -81,6 +81,8 @@ export function globalArgs(inventory: string, o: RunOpts): GlobalArgs {
     verbose: o.verbose ?? false,
     passwordStdin: false,
     insecure: false,
+    // Request counts are of a first run: the discovery cache is on only in tests that ask for it.
+    cache: false,
     ...o.extra,
   };
 }
