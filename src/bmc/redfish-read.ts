@@ -123,6 +123,8 @@ export class RedfishReader {
   /** Every System of the BMC, once readSystem has read them (for choosing a System's chassis). */
   systems: RedfishResource[] = [];
   private readonly noteList: string[] = [];
+  /** Paths a soft failure left unread (already noted): an empty answer for them is not "empty". */
+  private readonly skippedPaths = new Set<string>();
   /** Error bodies served as 200, by what was read and message id: one note each, with a count. */
   private readonly errorBodies = new Map<string, { what: string; code: string; paths: string[] }>();
   private maxLevels: number;
@@ -175,6 +177,11 @@ export class RedfishReader {
     return [...this.noteList, ...folded];
   }
 
+  /** True when `path` could not be read (its note already says why). */
+  skipped(path: string): boolean {
+    return this.skippedPaths.has(path);
+  }
+
   note(message: string): void {
     if (!this.noteList.includes(message)) this.noteList.push(message);
   }
@@ -200,6 +207,7 @@ export class RedfishReader {
     } catch (e) {
       if (opts.required || !isSoft(e)) throw e;
       this.note(`${opts.what ? `${opts.what} ` : ''}${path} skipped: ${e.message}`);
+      this.skippedPaths.add(path);
       return undefined;
     }
   }
@@ -432,7 +440,7 @@ export async function nodeReader(ctx: NodeContext): Promise<RedfishReader> {
 // Systems and Managers without the client's extra reads
 
 /** The Systems collection path from the service root. */
-function collectionPath(root: RedfishResource, name: 'Systems' | 'Chassis' | 'Managers'): string {
+export function collectionPath(root: RedfishResource, name: 'Systems' | 'Chassis' | 'Managers'): string {
   const id = odataIdOf(root[name]);
   if (!id)
     throw new NodeError('unsupported', `This Redfish service has no ${name} collection in its service root`);
@@ -498,7 +506,7 @@ export async function readManager(
   const managers = await reader.members(path, { what: 'Managers' });
   const chosen = chooseManager(managers, system, need);
   if (!chosen) {
-    reader.note('the Managers collection is empty');
+    if (!reader.skipped(path)) reader.note('the Managers collection is empty');
     return undefined;
   }
   reader.debugLine(

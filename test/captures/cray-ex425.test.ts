@@ -110,6 +110,18 @@ describe('HPE Cray EX425 capture', () => {
     }
   });
 
+  it('reventlog says once, in one sentence, that the MCU0 member is dangling', async () => {
+    const r = await reventlog(m.sim.inventory, 'all', ['5']);
+    expect(r.code).toBe(0);
+    const notes = r.err.filter((l) => l.includes('MCU0')).map((l) => l.trim());
+    expect(notes).toEqual(
+      systems.map(
+        (path) =>
+          `Warning: ${nodeOf(path)}: /redfish/v1/Managers/MCU0: 404 Not Found (a dangling Managers member); left out`,
+      ),
+    );
+  });
+
   it('rsetboot stat and set: unsupported, the Boot object has only BootOrder and BootOptions', async () => {
     for (const words of [['stat'], ['net']]) {
       const r = await rsetboot(m.sim.inventory, 'all', words, { output: 'json' });

@@ -69,6 +69,16 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/**
+ * The note for a linked resource the BMC answered with an HTTP error: one sentence naming the path once.
+ * (The client's own 404 message already names the request and guesses at firmware support; appended to
+ * "a dangling link" it said the same thing twice.)
+ */
+function leftOut(path: string, e: NodeError, what: string, outcome = 'left out'): string {
+  if (e.status === 404) return `${path}: 404 Not Found (a dangling ${what}); ${outcome}`;
+  return `${path}: could not be read (${e.message}); ${outcome}`;
+}
+
 /** What this service root says about `$expand` and `$skip`. */
 interface Features {
   expand?: string;
@@ -215,7 +225,7 @@ async function memberDoc(
     return await client.get(path);
   } catch (e) {
     if (!isNodeError(e) || e.status === undefined) throw e;
-    note(`${path}: ${e.message} (a dangling Managers member); left out`);
+    note(leftOut(path, e, 'Managers member'));
     return undefined;
   }
 }
@@ -246,7 +256,7 @@ async function logServiceDocs(
       members = walk.members;
     } catch (e) {
       if (isNodeError(e) && e.status === 404) {
-        note(`${collection}: 404 Not Found (a dangling LogServices link); left out`);
+        note(leftOut(collection, e, 'LogServices link'));
         return [];
       }
       throw e;
@@ -263,7 +273,7 @@ async function logServiceDocs(
       docs.push(await client.get(path));
     } catch (e) {
       if (!isNodeError(e) || e.status === undefined) throw e;
-      note(`${path}: ${e.message} (a dangling LogService link); left out`);
+      note(leftOut(path, e, 'LogService link'));
     }
   }
   return docs;
@@ -401,7 +411,7 @@ async function readLogEntries(
     walk = await readMembers(client, path, { enough });
   } catch (e) {
     if (isNodeError(e) && e.status === 404) {
-      note(`${log.label}: ${path}: 404 Not Found (a dangling Entries link); no entries read`);
+      note(`${log.label}: ${leftOut(path, e, 'Entries link', 'no entries read')}`);
       return { entries: [], total: 0 };
     }
     throw e;
@@ -453,7 +463,7 @@ async function inlineMembers(
         return await client.get(link);
       } catch (e) {
         if (!isNodeError(e) || e.status === undefined) throw e;
-        note(`${label}: entry ${link}: ${e.message} (a dangling link); left out`);
+        note(`${label}: entry ${leftOut(link, e, 'link')}`);
         return undefined;
       }
     }),

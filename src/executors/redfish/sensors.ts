@@ -14,7 +14,13 @@
  */
 import type { NodeContext } from '../../engine/executor.js';
 import { isRecord } from '../../bmc/index.js';
-import { RedfishReader, nodeReader, readChassis, readSystem } from '../../bmc/redfish-read.js';
+import {
+  RedfishReader,
+  collectionPath,
+  nodeReader,
+  readChassis,
+  readSystem,
+} from '../../bmc/redfish-read.js';
 import { chassisOfSystem, lastSegment, odataIdOf } from '../../bmc/redfish-topology.js';
 import type { RedfishResource } from '../../bmc/types.js';
 import type {
@@ -418,8 +424,11 @@ class RedfishSensorsExecutor implements SensorsExecutor {
     const chassis = mine.chassis;
     const sysName = odataIdOf(system) ?? '?';
     reader.debugLine(`chassis of ${sysName}: ${chassis.map(chassisId).join(', ') || 'none'} (${mine.how})`);
-    if (allChassis.length === 0) reader.note('the Chassis collection is empty: no sensors to read');
-    else if (chassis.length === 0)
+    if (allChassis.length === 0) {
+      // A Chassis collection that could not be read is already noted; only a readable one is "empty".
+      if (!reader.skipped(collectionPath(reader.client.root, 'Chassis')))
+        reader.note('the Chassis collection is empty: no sensors to read');
+    } else if (chassis.length === 0)
       reader.note(
         `no chassis is linked to ${sysName} or has its Id (this BMC has ${reader.systems.length} systems): ` +
           `chassis sensors not shown rather than another system's`,

@@ -100,7 +100,7 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
     const capture = loadCapture(opts.mockupDir);
     const config: ShellConfig = {
       errorStyle: { basePrefix: 'Base.1.16' },
-      etag: { weak: false, inBody: false },
+      etag: { weak: false, inBody: 'asCaptured' },
       ifMatchRequired: false,
       ifMatchOnActionFails: false,
       success: { patch: 'noContent', action: 'noContent' },

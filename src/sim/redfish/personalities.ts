@@ -69,7 +69,12 @@ export interface Profile {
   ntp: 'list' | 'padded3' | 'none' | 'hpeDateTime';
   /** PATCH without If-Match answers 428 (iDRAC). */
   ifMatchRequired: boolean;
-  etag: { weak: boolean; inBody: boolean };
+  /**
+   * `inBody: 'asCaptured'` (mockup mode): a document that carries `@odata.etag` gets the served tag there,
+   * so body and ETag header agree as on the real BMC (a client sending the body's tag as If-Match is
+   * not answered 412); a document captured without one stays without.
+   */
+  etag: { weak: boolean; inBody: boolean | 'asCaptured' };
   sessionLimit: number;
   /** How a login beyond the limit fails: Base SessionLimitExceeded or iDRAC RAC0218 (both 503). */
   sessionLimitStyle: 'base' | 'idrac';

@@ -230,8 +230,14 @@ export class RedfishShell implements Frontend {
 
   /** Adds `@odata.etag` where the personality puts it in bodies; `tag` saves hashing twice. */
   private decorate(doc: JsonObject, tag?: string): JsonObject {
-    if (!this.cfg.etag.inBody || isCollection(doc) || typeof doc['@odata.id'] !== 'string') return doc;
-    return { ...doc, '@odata.etag': formatEtag(tag ?? etagValue(doc), this.cfg.etag.weak) };
+    const { inBody, weak } = this.cfg.etag;
+    if (inBody === 'asCaptured') {
+      const captured = doc['@odata.etag'];
+      if (typeof captured !== 'string') return doc;
+      return { ...doc, '@odata.etag': formatEtag(tag ?? etagValue(doc), /^W\//i.test(captured)) };
+    }
+    if (!inBody || isCollection(doc) || typeof doc['@odata.id'] !== 'string') return doc;
+    return { ...doc, '@odata.etag': formatEtag(tag ?? etagValue(doc), weak) };
   }
 
   private get(node: ResourceNode, ctx: RequestContext): SimResponse {
