@@ -87,7 +87,7 @@ ${seeAlso.map((n) => `${n}(1)`).join(', ')}; the documentation in docs/ of the h
 
 /**
  * In a table, paths and dotted names (`/xyz/openbmc_project/state/enumerate`) are longer than a column: troff
- * may break them after `/`, `.` and `_` and between the words of a long CamelCase name (`\:`, a break point
+ * may break them after `/`, `.`, `_`, `=`, `,` and `|` and between the words of a long CamelCase name (`\:`, a break point
  * that prints nothing), or it warns "can't break line".
  */
 function breakPoints(table) {
@@ -97,7 +97,7 @@ function breakPoints(table) {
       /^(\.|T\{$|T\}|_$|=$)/.test(line)
         ? line
         : line
-            .replace(/(\/|\\\.|_)(?=\w)/g, '$1\\:')
+            .replace(/(\/|\\\.|_|=|,|\|)(?=\w)/g, '$1\\:')
             // and inside a long CamelCase name (BootSourceOverrideTarget), between its words
             .replace(/(?<=\\f[BRIP]|[^\\A-Za-z]|^)[A-Za-z]{18,}/g, (w) =>
               w.replace(/([a-z])(?=[A-Z])/g, '$1\\:'),

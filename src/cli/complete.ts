@@ -13,7 +13,16 @@ import { COMMANDS, XCAT_COMMAND_NAMES } from '../commands/index.js';
 import { globalOptions } from './global-options.js';
 
 /** The names the script completes for (package.json `bin`): hwctl and the xCAT commands it serves. */
-export const COMPLETED_NAMES = ['hwctl', 'rpower', 'rsetboot', 'rinv', 'rvitals', 'reventlog', 'rbeacon'];
+export const COMPLETED_NAMES = [
+  'hwctl',
+  'rpower',
+  'rsetboot',
+  'rinv',
+  'rvitals',
+  'reventlog',
+  'rbeacon',
+  'rspconfig',
+];
 
 interface Shape {
   positionals: string[];
@@ -91,6 +100,8 @@ async function keywords(
       return [...(await import('../managers/beacon.js')).BEACON_VERBS];
     case 'reventlog':
       return ['all', 'clear', 'resolved='];
+    case 'rspconfig':
+      return (await import('../commands/rspconfig-groups.js')).rspconfigKeys();
     case 'nodels': {
       const { BUILTIN_ATTRIBUTES } = await import('../inventory/attribute.js');
       const inv = await inventory();
@@ -120,6 +131,7 @@ const NODERANGE_COMMANDS = new Set([
   'rvitals',
   'reventlog',
   'rbeacon',
+  'rspconfig',
 ]);
 
 /**

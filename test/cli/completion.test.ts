@@ -28,7 +28,9 @@ describe('completion candidates', () => {
       'rvitals',
       'reventlog',
       'rbeacon',
+      'rspconfig',
     ]);
+    expect(await complete('rspconfig', ['cn01', 'user'])).toEqual(['userls', 'useradd', 'userch', 'userrm']);
     expect(await complete('hwctl', ['rpower', 'cn0'], env)).toEqual(expect.arrayContaining(['cn01', 'cn02']));
     expect(await complete('hwctl', ['rpower', 'cn01,-gp'], env)).toEqual([
       'cn01,-gpu',

@@ -21,7 +21,18 @@ const rendering = has('groff') && has('man') ? it : it.skip;
 
 /** What each page must mention: xCAT's verbs and keywords of the command. */
 const VERBS: Record<string, string[]> = {
-  hwctl: ['rpower', 'rsetboot', 'rinv', 'rvitals', 'reventlog', 'rbeacon', 'sim', 'trust', 'nodels'],
+  hwctl: [
+    'rpower',
+    'rsetboot',
+    'rinv',
+    'rvitals',
+    'reventlog',
+    'rbeacon',
+    'rspconfig',
+    'sim',
+    'trust',
+    'nodels',
+  ],
   rpower: [
     'on',
     'off',
@@ -41,6 +52,7 @@ const VERBS: Record<string, string[]> = {
   rvitals: ['temp', 'voltage', 'wattage', 'fanspeed', 'power', 'leds', 'all'],
   reventlog: ['clear', 'resolved', 'all'],
   rbeacon: ['on', 'off', 'blink', 'stat'],
+  rspconfig: ['ip', 'hostname', 'ntpservers', 'powerrestorepolicy', 'userls', 'useradd', 'dump', 'gard'],
 };
 const SECTIONS = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'EXIT STATUS', 'SEE ALSO'];
 
