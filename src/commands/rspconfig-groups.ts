@@ -8,6 +8,7 @@
  */
 import type { Options } from 'yargs';
 import type { NodeCommandSpec } from '../cli/node-command.js';
+import type { Effect } from '../cli/safety.js';
 import { HwctlUsageError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import type { RunRequest } from '../engine/run.js';
@@ -23,6 +24,8 @@ export interface RspconfigGroupModule<A = unknown, R = unknown> {
   view: ResultView<R>;
   /** Default per-node deadline in ms. */
   timeoutMs: number;
+  /** What the command does to the nodes (--max-nodes/--yes, the audit log): none for a query. */
+  effect?(args: A): Effect | undefined;
   /** The words as json's `command` shows them (default: as typed). A group whose values are secrets
    *  (passwords) masks them here: secrets never reach the output. */
   shownWords?(words: readonly string[]): string[];
@@ -167,5 +170,6 @@ export async function rspconfigSpec(
     request: (nodes) => mod.request(nodes, args),
     view: mod.view,
     defaultTimeoutMs: mod.timeoutMs,
+    ...(mod.effect?.(args) ? { effect: mod.effect(args) } : {}),
   };
 }

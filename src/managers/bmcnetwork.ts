@@ -440,4 +440,7 @@ export const networkGroup: RspconfigGroupModule<NetworkArgs, NetworkResult> = {
   request: networkRequest,
   view: networkView,
   timeoutMs: DEFAULT_NETWORK_TIMEOUT_MS,
+  // Moving a BMC off its address cuts it off from whoever reaches it there.
+  effect: (a) =>
+    a.op === 'query' ? undefined : a.op === 'setIp' || a.op === 'setDhcp' ? 'destructive' : 'change',
 };

@@ -171,4 +171,5 @@ export const policyGroup: RspconfigGroupModule<PolicyArgs, PolicyResult> = {
   request: policyRequest,
   view: policyView,
   timeoutMs: DEFAULT_POLICY_TIMEOUT_MS,
+  effect: (a) => (a.op === 'set' ? 'change' : undefined),
 };

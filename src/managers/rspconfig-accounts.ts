@@ -453,4 +453,11 @@ export const accountGroup: RspconfigGroupModule<AccountArgs, AccountResult> = {
   request: accountRequest,
   view: accountView,
   timeoutMs: DEFAULT_ACCOUNT_TIMEOUT_MS,
+  // The login password and removed accounts lock people (and hwctl's inventory) out.
+  effect: (a) =>
+    a.key === 'userls'
+      ? undefined
+      : a.key === 'admin_passwd' || a.key === 'userrm'
+        ? 'destructive'
+        : 'change',
 };

@@ -287,4 +287,5 @@ export const dumpGroup: RspconfigGroupModule<DumpArgs, DumpResult> = {
   request: dumpRequest,
   view: dumpView,
   timeoutMs: DEFAULT_DUMP_TIMEOUT_MS,
+  effect: (a) => (a.op === 'clear' ? 'destructive' : a.op === 'generate' ? 'change' : undefined),
 };

@@ -95,4 +95,18 @@ describe('hwctl rspconfig (real executable)', () => {
       "Error: No dump file ID specified. To clear all, specify 'all'.\n",
     ]);
   });
+
+  it('destructive keys over more than --max-nodes need --yes; queries and plain sets do not', async () => {
+    sim.admin.resetStats();
+    const rm = await hw('rspconfig', 'all', 'userrm=nobody', '--max-nodes', '1');
+    expect(rm.code).toBe(2);
+    expect(rm.stderr).toMatch(
+      /^Error: rspconfig all userrm=nobody would act on 2 nodes, more than --max-nodes 1: nothing was sent/,
+    );
+    const clear = await hw('rspconfig', 'all', 'dump', '--clear', 'all', '--max-nodes', '1');
+    expect(clear.code).toBe(2);
+    expect(sim.stats().totalRequests).toBe(0);
+    const q = await hw('rspconfig', 'all', 'hostname', '--max-nodes', '1');
+    expect(q.code).toBe(0);
+  });
 });
