@@ -15,13 +15,7 @@ import { globalOptions } from './global-options.js';
 /** The names the script completes for (package.json `bin`): hwctl and the xCAT commands it serves. */
 export const COMPLETED_NAMES = [
   'hwctl',
-  'rpower',
-  'rsetboot',
-  'rinv',
-  'rvitals',
-  'reventlog',
-  'rbeacon',
-  'rspconfig',
+  ...XCAT_COMMAND_NAMES.filter((n) => COMMANDS.some((c) => String(c.command).split(' ')[0] === n)),
 ];
 
 interface Shape {
@@ -122,17 +116,9 @@ interface InventoryLike {
 }
 
 /** Commands whose first positional is a noderange. */
-const NODERANGE_COMMANDS = new Set([
-  'nodels',
-  'trust',
-  'rpower',
-  'rsetboot',
-  'rinv',
-  'rvitals',
-  'reventlog',
-  'rbeacon',
-  'rspconfig',
-]);
+const NODERANGE_COMMANDS = new Set(
+  COMMANDS.filter((c) => / [<[]noderange[>\]]/.test(String(c.command))).map(nameOf),
+);
 
 /**
  * The candidates for the last of `words` (the word being completed, maybe empty), given the name the

@@ -7,9 +7,9 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HwctlUsageError } from '../../src/core/errors.js';
 import { parseDumpArgs } from '../../src/managers/rspconfig-dump.js';
 import { startKindFleet, useFleet } from '../helpers/sim-harness.js';
+import { usage } from '../helpers/usage.js';
 import { rspconfigDump } from './harness.js';
 
 const k = useFleet(() => startKindFleet());
@@ -27,34 +27,24 @@ const f = {
 const dir = mkdtempSync(join(tmpdir(), 'hwctl-dumps-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function usageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HwctlUsageError);
-    return (e as Error).message;
-  }
-  throw new Error('expected a usage error');
-}
-
 describe('dump / gard validation', () => {
   it("uses xCAT's messages", () => {
-    expect(usageOf(() => parseDumpArgs(['dump', '-c']))).toBe(
+    expect(usage(() => parseDumpArgs(['dump', '-c']))).toBe(
       "No dump file ID specified. To clear all, specify 'all'.",
     );
-    expect(usageOf(() => parseDumpArgs(['dump', '-c', 'x1']))).toBe(
+    expect(usage(() => parseDumpArgs(['dump', '-c', 'x1']))).toBe(
       'Invalid dump x1 was specified. Use -l option to list.',
     );
-    expect(usageOf(() => parseDumpArgs(['dump', '-g', '-l']))).toBe(
+    expect(usage(() => parseDumpArgs(['dump', '-g', '-l']))).toBe(
       'dump <opt> must be issued without other options.',
     );
-    expect(usageOf(() => parseDumpArgs(['gard', '-g']))).toMatch(
+    expect(usage(() => parseDumpArgs(['gard', '-g']))).toMatch(
       /^Clear GARD cannot be issued with other options/,
     );
-    expect(usageOf(() => parseDumpArgs(['dump', '-d']))).toBe(
+    expect(usage(() => parseDumpArgs(['dump', '-d']))).toBe(
       "No dump file ID specified. To download all, specify 'all'.",
     );
-    expect(usageOf(() => parseDumpArgs(['dump', '-d', '1', join(dir, 'nope')]))).toMatch(
+    expect(usage(() => parseDumpArgs(['dump', '-d', '1', join(dir, 'nope')]))).toMatch(
       /^dump -d: cannot write into .*nope \(ENOENT\)$/,
     );
     expect(parseDumpArgs(['dump', '-d', 'all', dir])).toEqual({

@@ -5,6 +5,7 @@
  * before it is sent; when it is the password hwctl logs in with, the client uses it from then on (bmcweb
  * keeps the session that made the change, a re-login or Basic auth needs the new one).
  */
+import { odataIdOf } from '../../bmc/redfish-topology.js';
 import { NodeError, isNodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
 import { redfishClient, isRecord, type RedfishClient, type RedfishResource } from '../../bmc/index.js';
@@ -12,12 +13,8 @@ import type { Account, AccountsExecutor, Role, Secret } from '../../managers/rsp
 
 const DEFAULT_ACCOUNT_SERVICE = '/redfish/v1/AccountService';
 
-function odataId(v: unknown): string | undefined {
-  return isRecord(v) && typeof v['@odata.id'] === 'string' ? v['@odata.id'] : undefined;
-}
-
 async function accountsPath(client: RedfishClient): Promise<string> {
-  const servicePath = odataId(client.root.AccountService) ?? DEFAULT_ACCOUNT_SERVICE;
+  const servicePath = odataIdOf(client.root.AccountService) ?? DEFAULT_ACCOUNT_SERVICE;
   let service: RedfishResource;
   try {
     service = await client.get(servicePath);
@@ -29,7 +26,7 @@ async function accountsPath(client: RedfishClient): Promise<string> {
       );
     throw e;
   }
-  const accounts = odataId(service.Accounts);
+  const accounts = odataIdOf(service.Accounts);
   if (!accounts) throw new NodeError('unsupported', `${servicePath} has no Accounts collection`);
   return accounts;
 }
@@ -47,7 +44,7 @@ async function readAll(client: RedfishClient): Promise<Array<{ path: string; doc
   const coll = await client.get(await accountsPath(client));
   const out: Array<{ path: string; doc: RedfishResource }> = [];
   for (const m of Array.isArray(coll.Members) ? coll.Members : []) {
-    const path = odataId(m);
+    const path = odataIdOf(m);
     if (!path) continue;
     // Members inlined by the BMC ($expand-like) carry UserName already.
     const doc = isRecord(m) && 'UserName' in m ? (m as RedfishResource) : await client.get(path);
@@ -98,7 +95,7 @@ class RedfishAccountsExecutor implements AccountsExecutor {
     } catch (e) {
       throw passwordRefused(e);
     }
-    const created = res.location ?? odataId(res.body);
+    const created = res.location ?? odataIdOf(res.body);
     return accountOf(created ? await client.get(created) : (await find(client, args.user)).doc);
   }
 

@@ -15,7 +15,7 @@ import type { GroupContext, NodeContext } from '../../engine/executor.js';
 import { redfishClient, type RedfishClient, type RedfishResource, isRecord } from '../../bmc/index.js';
 import { describeStop, readMembers, withQuery, type WalkState } from '../../bmc/redfish-paging.js';
 import { errorBodyCode } from '../../bmc/redfish-read.js';
-import { chooseManager } from '../../bmc/redfish-topology.js';
+import { chooseManager, odataIdOf, refList } from '../../bmc/redfish-topology.js';
 import {
   mergeByTime,
   type ClearOutcome,
@@ -32,14 +32,6 @@ import {
 
 const CLEAR_LOG = 'LogService.ClearLog';
 const COLLECT_DIAGNOSTIC = 'LogService.CollectDiagnosticData';
-
-function odataId(v: unknown): string | undefined {
-  return isRecord(v) && typeof v['@odata.id'] === 'string' ? v['@odata.id'] : undefined;
-}
-
-function links(v: unknown): string[] {
-  return Array.isArray(v) ? v.map(odataId).filter((x): x is string => x !== undefined) : [];
-}
 
 function lastSegment(path: string): string {
   const seg =
@@ -136,7 +128,7 @@ export async function discoverLogs(client: RedfishClient, ctx: NodeContext): Pro
   const features = featuresOf(client.root);
   const logs: LogService[] = [];
   for (const { owner, doc } of owners) {
-    const collection = odataId(doc.LogServices);
+    const collection = odataIdOf(doc.LogServices);
     if (!collection) continue;
     for (const svc of await logServiceDocs(client, collection, features, note)) {
       const path = svc['@odata.id'] ?? collection;
@@ -151,7 +143,7 @@ export async function discoverLogs(client: RedfishClient, ctx: NodeContext): Pro
         diagnostic: hasAction(svc, COLLECT_DIAGNOSTIC),
       };
       if (typeof svc.Name === 'string') log.name = svc.Name;
-      const entries = odataId(svc.Entries);
+      const entries = odataIdOf(svc.Entries);
       if (entries) log.entries = entries;
       logs.push(log);
     }
@@ -175,13 +167,13 @@ async function managerOf(
   note: (m: string) => void,
   debug: (line: string) => void,
 ): Promise<RedfishResource | undefined> {
-  const managedBy = links(isRecord(system.Links) ? system.Links.ManagedBy : undefined)[0];
+  const managedBy = refList(isRecord(system.Links) ? system.Links.ManagedBy : undefined)[0];
   try {
     if (managedBy) {
       debug(`Manager ${managedBy} used for its logs: the System's Links.ManagedBy`);
       return await client.get(managedBy);
     }
-    const collection = odataId(client.root.Managers);
+    const collection = odataIdOf(client.root.Managers);
     if (!collection) {
       note("this service has no Managers collection; only the System's logs are read");
       return undefined;
@@ -198,7 +190,7 @@ async function managerOf(
       return undefined;
     }
     debug(
-      `Manager ${odataId(chosen.manager) ?? '?'} used for its logs (of ${docs.length}; the System has no Links.ManagedBy): ${chosen.why}`,
+      `Manager ${odataIdOf(chosen.manager) ?? '?'} used for its logs (of ${docs.length}; the System has no Links.ManagedBy): ${chosen.why}`,
     );
     return chosen.manager;
   } catch (e) {
