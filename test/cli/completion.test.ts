@@ -3,7 +3,7 @@
  * shell would on Tab (COMP_WORDS/COMP_CWORD set, the completion function called).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,5 +100,55 @@ describe('the bash script', () => {
     expect(r.stdout).toContain('hwctl __complete');
     const zsh = spawnSync('sh', ['-c', 'command -v zsh'], { encoding: 'utf8' }).stdout.trim();
     if (zsh) expect(spawnSync(zsh, ['-n'], { input: r.stdout }).status).toBe(0);
+  });
+});
+
+describe('Tab in a real interactive bash (under a pseudo-terminal)', () => {
+  it('completes the command, then lists the matching nodes on a double Tab', async () => {
+    const script = await runCli(['completion', 'bash']);
+    const home = mkdtempSync(join(dir, 'pty-'));
+    mkdirSync(join(home, 'bin'));
+    symlinkSync(BIN, join(home, 'bin', 'hwctl'));
+    writeFileSync(join(home, 'hwctl.bash'), script.stdout);
+    const child = spawn('script', ['-qfec', 'bash --norc --noprofile -i', '/dev/null'], {
+      cwd: home,
+      env: {
+        ...env,
+        PATH: `${join(home, 'bin')}:${process.env.PATH}`,
+        TERM: 'dumb',
+        NO_COLOR: '1',
+        PS1: '$ ',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let raw = '';
+    const seen = (re: RegExp, ms = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not seen: ${re} in ${JSON.stringify(raw)}`)), ms);
+        const check = () => {
+          if (re.test(raw)) {
+            clearTimeout(timer);
+            child.stdout.off('data', check);
+            resolve();
+          }
+        };
+        child.stdout.on('data', check);
+        check();
+      });
+    child.stdout.on('data', (d: Buffer) => (raw += d.toString()));
+    try {
+      child.stdin.write('source hwctl.bash\n');
+      child.stdin.write('hwctl rpo\t');
+      await seen(/hwctl rpower/);
+      // The script completes without a trailing space (-o nospace, for noderanges): the user types it.
+      child.stdin.write(' cn0\t\t');
+      await seen(/cn01\s+cn02/);
+    } finally {
+      // Closing the terminal (script killed) hangs up the shell, as closing a window does.
+      const closed = new Promise((r) => child.on('close', r));
+      child.kill('SIGTERM');
+      await closed;
+    }
+    expect(raw).toMatch(/hwctl rpower cn0/);
   });
 });
