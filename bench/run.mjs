@@ -279,10 +279,16 @@ async function sushyStat(sim, n) {
   sim.admin.resetStats();
   const t0 = process.hrtime.bigint();
   let out = '';
+  // requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's own `verify` (its known
+  // merge_environment_settings precedence), so with either set (as on this machine) sushy checked the
+  // simulator's certificate against the system bundle and every node failed with SSLError.
+  const env = { ...process.env, HWCTL_FLOOR_FLEET: fleet };
+  delete env.REQUESTS_CA_BUNDLE;
+  delete env.CURL_CA_BUNDLE;
   const code = await new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/python3', [join(root, 'bench', 'sushy-pool.py'), String(fanout)], {
       stdio: ['ignore', 'pipe', 'ignore'],
-      env: { ...process.env, HWCTL_FLOOR_FLEET: fleet },
+      env,
     });
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);
