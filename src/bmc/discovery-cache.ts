@@ -18,8 +18,9 @@
  * once therefore never lose each other's entries, and a reader never sees half a file. A corrupt file is
  * ignored with one warning and rewritten.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../core/state.js';
 import { withFileLock } from './file-lock.js';
 import type { RedfishResource } from './types.js';
 
@@ -148,7 +149,7 @@ export class DiscoveryCache {
     const changes = new Map(this.changes);
     this.changes.clear();
     try {
-      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 }); // the lock file goes beside it
       await withFileLock(this.file, () => {
         this.corrupt = false;
         const now = this.read();
@@ -161,11 +162,7 @@ export class DiscoveryCache {
           keys.sort((a, b) => now[a]!.at - now[b]!.at);
           for (const k of keys.slice(0, keys.length - MAX_ENTRIES)) delete now[k];
         }
-        const tmp = `${this.file}.${process.pid}.tmp`;
-        writeFileSync(tmp, JSON.stringify({ version: VERSION, entries: now } satisfies FileShape), {
-          mode: 0o600,
-        });
-        renameSync(tmp, this.file);
+        writeFileAtomic(this.file, JSON.stringify({ version: VERSION, entries: now } satisfies FileShape));
         this.entries = now;
       });
     } catch (e) {

@@ -12,7 +12,8 @@
  * other runs had written meanwhile. Changes made within BATCH_MS of each other, or while a write is in
  * progress, go out together in one write, so a 1,000-node `trust` takes a few dozen writes, not a thousand.
  */
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/state.js';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PinNotice } from '../engine/executor.js';
@@ -178,9 +179,7 @@ export class KnownBmcs {
   private write(entries: Map<string, Entry>, changes: Changes, appendPrefix: string): void {
     if (changes.rewrite) {
       const lines = [...entries].map(([host, e]) => line(host, e));
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, HEADER + lines.join('\n') + '\n', { mode: 0o600 });
-      renameSync(tmp, this.file);
+      writeFileAtomic(this.file, HEADER + lines.join('\n') + '\n');
     } else if (changes.appended.length > 0) {
       const text = appendPrefix + changes.appended.join('\n') + '\n';
       appendFileSync(this.file, text, { mode: 0o600 });

@@ -135,10 +135,6 @@ export async function runNodeCommand<A, R>(
   for (const w of inv.warnings) sink.err(`Warning: ${w}`);
   const nodes = selectNodes(inv, spec.noderange);
   if (nodes.length === 0) throw new HwctlUsageError(`noderange '${clip(spec.noderange)}' selects no nodes`);
-  if (args.fanout < 1 || !Number.isInteger(args.fanout))
-    throw new HwctlUsageError('--fanout must be a whole number >= 1');
-  if (args.timeout !== undefined && !(args.timeout > 0))
-    throw new HwctlUsageError('--timeout must be a number of seconds > 0');
   if (args.failedTo !== undefined) checkWritable('--failed-to', args.failedTo);
   checkMaxNodes(spec.effect, spec.command, nodes.length, args);
 

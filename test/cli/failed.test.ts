@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { writePowerPlugin } from '../helpers/power-plugin.js';
 
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -17,22 +18,10 @@ beforeAll(() => {
   env = { XDG_STATE_HOME: join(dir, 'state') };
   // Nodes of a plugin flavor that answers at once (ok), and of flavors with no executor (fail at once):
   // no network needed. The plugin fails the nodes listed in $FAIL_NODES.
-  writeFileSync(
-    join(dir, 'ok.mjs'),
-    `export default function (api) {
-      api.registerExecutor('power', 'okay', {
-        capability: 'power',
-        flavor: 'okay',
-        async getState(_a, ctx) {
-          if ((process.env.FAIL_NODES ?? '').split(',').includes(ctx.node.name)) throw new api.NodeError('unreachable', 'down');
-          return { phase: 'on', display: 'on' };
-        },
-        async setState() { return { sent: 'on' }; },
-        async getBmcState() { return { ready: true, display: 'BMC Ready' }; },
-        async rebootBmc() { return {}; },
-      });
-    }\n`,
-  );
+  writePowerPlugin(join(dir, 'ok.mjs'), 'okay', {
+    getState: `if ((process.env.FAIL_NODES ?? '').split(',').includes(ctx.node.name)) throw new api.NodeError('unreachable', 'down');
+      return { phase: 'on', display: 'on' };`,
+  });
   inv = join(dir, 'hwctl.yaml');
   writeFileSync(
     inv,

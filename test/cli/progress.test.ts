@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProgressLine, ERASE_LINE } from '../../src/output/progress.js';
 import { BIN, runCli } from '../helpers/cli.js';
+import { writePowerPlugin } from '../helpers/power-plugin.js';
 
 let dir: string;
 let inv: string;
@@ -16,23 +17,11 @@ let inv: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hwctl-progress-'));
   // n1 answers after 0.9 s, the others at once: n2..n4 wait behind n1 in the node order.
-  writeFileSync(
-    join(dir, 'slow.mjs'),
-    `export default function (api) {
-      api.registerExecutor('power', 'slow', {
-        capability: 'power',
-        flavor: 'slow',
-        async getState(_a, ctx) {
-          if (ctx.node.name === 'n1') await new Promise((r) => setTimeout(r, 900));
-          if (ctx.node.name === 'n3') throw new api.NodeError('unreachable', 'down');
-          return { phase: 'on', display: 'on' };
-        },
-        async setState() { return { sent: 'on' }; },
-        async getBmcState() { return { ready: true, display: 'BMC Ready' }; },
-        async rebootBmc() { return {}; },
-      });
-    }\n`,
-  );
+  writePowerPlugin(join(dir, 'slow.mjs'), 'slow', {
+    getState: `if (ctx.node.name === 'n1') await new Promise((r) => setTimeout(r, 900));
+      if (ctx.node.name === 'n3') throw new api.NodeError('unreachable', 'down');
+      return { phase: 'on', display: 'on' };`,
+  });
   inv = join(dir, 'hwctl.yaml');
   writeFileSync(inv, 'plugins: [./slow.mjs]\nnodes:\n  n[1-4]: {bmc: "127.0.0.1:9", mgt: slow}\n');
 });

@@ -10,6 +10,7 @@ import { AuditLog } from '../../src/cli/audit.js';
 import { checkMaxNodes, DEFAULT_MAX_NODES } from '../../src/cli/safety.js';
 import { plainView } from '../../src/output/view.js';
 import { runCli } from '../helpers/cli.js';
+import { writePowerPlugin } from '../helpers/power-plugin.js';
 
 let dir: string;
 let inv: string;
@@ -19,24 +20,12 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hwctl-safety-'));
   state = join(dir, 'state');
   // A plugin flavor that counts what it is sent (one line per setState in $SENT_LOG).
-  writeFileSync(
-    join(dir, 'count.mjs'),
-    `import { appendFileSync } from 'node:fs';
-    export default function (api) {
-      api.registerExecutor('power', 'count', {
-        capability: 'power',
-        flavor: 'count',
-        async getState() { return { phase: 'on', display: 'on' }; }, // every run finds the nodes on
-        async setState({ target }, ctx) {
-          appendFileSync(process.env.SENT_LOG, ctx.node.name + ' ' + target + '\\n');
-          if (ctx.node.name === 'n70') throw new api.NodeError('http', '[500] BMC said no');
-          return { sent: target };
-        },
-        async getBmcState() { return { ready: true, display: 'BMC Ready' }; },
-        async rebootBmc() { return {}; },
-      });
-    }\n`,
-  );
+  writePowerPlugin(join(dir, 'count.mjs'), 'count', {
+    imports: "import { appendFileSync } from 'node:fs';",
+    setState: `appendFileSync(process.env.SENT_LOG, ctx.node.name + ' ' + args.target + '\\n');
+      if (ctx.node.name === 'n70') throw new api.NodeError('http', '[500] BMC said no');
+      return { sent: args.target };`,
+  });
   inv = join(dir, 'hwctl.yaml');
   writeFileSync(
     inv,
