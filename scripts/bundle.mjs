@@ -51,6 +51,9 @@ await build({
   banner: {
     js: "import { createRequire as __hwctlCreateRequire } from 'node:module'; const require = __hwctlCreateRequire(import.meta.url);",
   },
+  // ssh2 (rspconfig sshcfg) stays a runtime import: it require()s an optional native binding and
+  // cpu-features inside try/catch, which a bundle would turn into missing-module errors.
+  external: ['ssh2'],
   plugins: [lazyStringWidth],
   logLevel: 'warning',
 });

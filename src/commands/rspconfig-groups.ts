@@ -110,6 +110,20 @@ export const RSPCONFIG_GROUPS: readonly RspconfigGroup[] = [
     },
     load: async () => (await import('../managers/rspconfig-dump.js')).dumpGroup,
   },
+  {
+    name: 'sshcfg',
+    keys: ['sshcfg'],
+    takesArguments: true,
+    describe: "copy the admin's SSH public key to the BMC user (key login to the BMC)",
+    options: {
+      'ssh-key': {
+        type: 'string',
+        describe:
+          'sshcfg: the public key file to copy (default: ~/.ssh/id_rsa.pub, id_ed25519.pub, id_ecdsa.pub)',
+      },
+    },
+    load: async () => (await import('../managers/rspconfig-sshcfg.js')).sshcfgGroup,
+  },
 ];
 
 /** Every key rspconfig knows, in table order. */
@@ -133,6 +147,9 @@ export function routeRspconfig(
 ): RspconfigGroup {
   const valid = `valid keys: ${rspconfigKeys(groups).join(', ')}`;
   if (words.length === 0) throw new HwctlUsageError(`No option specified for rspconfig (${valid})`);
+  // xCAT's own message for sshcfg with anything else, wherever it stands.
+  if (words.length > 1 && words.includes('sshcfg'))
+    throw new HwctlUsageError('Configure sshcfg must be issued without other options.');
   const first = groups.find((g) => g.keys.includes(keyOf(words[0]!)));
   if (first?.takesArguments) return first;
   let chosen: { group: RspconfigGroup; key: string } | undefined;

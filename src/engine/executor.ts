@@ -24,7 +24,8 @@ export type Capability =
   | 'policy'
   | 'firmware'
   | 'accounts'
-  | 'dump';
+  | 'dump'
+  | 'sshcfg';
 
 export const CAPABILITIES: readonly Capability[] = [
   'power',
@@ -38,6 +39,7 @@ export const CAPABILITIES: readonly Capability[] = [
   'firmware',
   'accounts',
   'dump',
+  'sshcfg',
 ];
 
 /** A BMC certificate pinned on first use (`tls: pin`), in the pin store `file`. */

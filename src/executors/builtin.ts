@@ -29,6 +29,8 @@ const BUILTIN: Array<[Capability, string, () => Promise<ExecutorModule>]> = [
   ['accounts', 'openbmc', () => import('./openbmc/accounts.js')],
   ['dump', 'redfish', () => import('./redfish/dump.js')],
   ['dump', 'openbmc', () => import('./openbmc/dump.js')],
+  ['sshcfg', 'redfish', () => import('./redfish/sshcfg.js')],
+  ['sshcfg', 'openbmc', () => import('./openbmc/sshcfg.js')],
 ];
 
 let registered = false;

@@ -35,6 +35,11 @@ export const simCommandOptions: Record<string, Options> = {
   },
   listen: { type: 'string', default: '127.0.0.1', describe: 'Listen address (loopback unless given)' },
   http: { type: 'boolean', default: false, describe: 'Plain HTTP instead of HTTPS' },
+  ssh: {
+    type: 'boolean',
+    default: false,
+    describe: 'Give every BMC an SSH port too (inventory attrs.sshport), for rspconfig sshcfg',
+  },
   'cert-per-bmc': {
     type: 'boolean',
     default: false,

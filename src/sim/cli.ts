@@ -24,6 +24,7 @@ export interface SimCliOptions {
   basePort?: number;
   listen?: string;
   http?: boolean;
+  ssh?: boolean;
   /** One TLS certificate per BMC instead of one shared. */
   certPerBmc?: boolean;
   /** Default `.hwctl-sim` in the current directory. */
@@ -162,6 +163,7 @@ export function simulatorOptionsFrom(o: SimCliOptions, log?: (line: string) => v
     basePort: o.basePort ?? 0,
     listen: o.listen ?? '127.0.0.1',
     http: o.http ?? false,
+    ...(o.ssh ? { ssh: true } : {}),
     certPerBmc: o.certPerBmc ?? false,
     stateDir: o.stateDir ?? '.hwctl-sim',
     ...(o.inventoryOut === undefined ? {} : { inventoryOut: o.inventoryOut }),

@@ -34,6 +34,7 @@ import { VirtualBmc } from './virtual-bmc.js';
 import { portWalker } from './ports.js';
 import { startAdminServer, type AdminServer } from './admin.js';
 import { ReplayError, createReplayFrontend, loadRecording, type RecordedNode } from './replay.js';
+import type { SimSshServer } from './ssh.js';
 import type { FrontendFactory, Personality, SimFlavor } from './types.js';
 
 export interface SimulatorOptions {
@@ -102,6 +103,11 @@ export interface SimulatorOptions {
   frontends?: Partial<Record<SimFlavor, FrontendFactory>>;
   /** Serve a run recorded with `--record DIR` (replay.ts): one BMC per recorded node, named as it. */
   replay?: string;
+  /**
+   * Give every BMC an SSH side too (ssh.ts: logins against its accounts, authorized_keys for
+   * `rspconfig sshcfg`), on a port of its own written to the inventory as `attrs.sshport`.
+   */
+  ssh?: boolean;
 }
 
 export interface SimNodeInfo {
@@ -111,6 +117,8 @@ export interface SimNodeInfo {
   flavor: SimFlavor;
   personality: Personality;
   mockupDir?: string;
+  /** The BMC's SSH port (`ssh: true`). */
+  sshPort?: number;
 }
 
 export interface NodeStats {
@@ -185,6 +193,8 @@ export interface Simulator {
   machine(node: string): SimMachine;
   stats(node?: string): SimStats;
   admin: SimAdmin;
+  /** Open SSH connections over the fleet (`ssh: true`): like sessions, none may be left behind. */
+  sshConnections(): number;
   stop(): Promise<void>;
 }
 
@@ -508,6 +518,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   // bind every port (bounded parallelism: thousands of listen() calls at once gain nothing)
   const all = [...bmcs.values()];
+  const sshServers = new Map<string, SimSshServer>();
   let adminServer: AdminServer | undefined;
   try {
     await pMap(
@@ -524,8 +535,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       },
       { concurrency: 256 },
     );
+    if (options.ssh) {
+      // Loaded only here: ssh2 is not worth its load time to a fleet without SSH.
+      const { SimSshServer, generateHostKey } = await import('./ssh.js');
+      const hostKey = generateHostKey();
+      for (const b of all) {
+        const server = new SimSshServer({ machine: b.machine, hostKey, listen, nextPort });
+        sshServers.set(b.name, server);
+        await server.start();
+      }
+    }
   } catch (e) {
-    await Promise.all(all.map((b) => b.stop()));
+    await Promise.all([...all.map((b) => b.stop()), ...[...sshServers.values()].map((s) => s.stop())]);
     if (ownStateDir) await rm(stateDir, { recursive: true, force: true });
     throw e;
   }
@@ -539,6 +560,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       flavor: p.flavor,
       personality: p.personality,
       ...(p.mockupDir ? { mockupDir: p.mockupDir } : {}),
+      ...(sshServers.has(p.name) ? { sshPort: sshServers.get(p.name)!.port } : {}),
     };
   });
 
@@ -553,9 +575,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     machine: (node) => bmcOf(node).machine,
     stats: statsOf,
     admin,
+    sshConnections: () => [...sshServers.values()].reduce((n, s) => n + s.connections, 0),
     stop: async () => {
       await adminServer?.close();
-      await Promise.all(all.map((b) => b.stop()));
+      await Promise.all([...all.map((b) => b.stop()), ...[...sshServers.values()].map((s) => s.stop())]);
       if (ownStateDir) await rm(stateDir, { recursive: true, force: true });
     },
   };
@@ -575,6 +598,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       port: n.port,
       mgt: n.flavor,
       personality: n.personality,
+      ...(n.sshPort !== undefined ? { sshPort: n.sshPort } : {}),
     };
     const system = replayed.get(n.name)?.system;
     if (system) return [{ ...node, system }];

@@ -17,6 +17,8 @@ export interface InventoryNode {
   personality: string;
   /** `system:` for a BMC with several Systems (one inventory node per System). */
   system?: string;
+  /** The BMC's SSH port (`hwctl sim --ssh`), written as `attrs.sshport`. */
+  sshPort?: number;
 }
 
 export interface InventoryText {
@@ -54,6 +56,8 @@ function runs(nodes: InventoryNode[]): InventoryNode[][] {
       a.digits.length === b.digits.length &&
       Number(b.digits) === Number(a.digits) + 1 &&
       n.port === last.port + 1 &&
+      (n.sshPort === undefined) === (last.sshPort === undefined) &&
+      (n.sshPort === undefined || n.sshPort - (last.sshPort ?? 0) === n.port - last.port) &&
       n.mgt === last.mgt &&
       n.personality === last.personality &&
       n.host === last.host &&
@@ -80,7 +84,10 @@ export function renderInventory(inv: InventoryText): string {
   lines.push('nodes:');
   for (const run of runs(inv.nodes)) {
     const first = run[0] as InventoryNode;
-    const attrs = `attrs: {personality: ${q(first.personality)}}`;
+    const sshOffset = first.sshPort === undefined ? undefined : first.sshPort - first.port;
+    const attrsOf = (sshport: string | undefined) =>
+      `attrs: {personality: ${q(first.personality)}${sshport === undefined ? '' : `, sshport: ${q(sshport)}`}}`;
+    const attrs = attrsOf(first.sshPort === undefined ? undefined : String(first.sshPort));
     if (run.length === 1) {
       const system = first.system !== undefined ? `, system: ${q(first.system)}` : '';
       lines.push(`  ${q(first.name)}: {bmc: ${q(first.url)}, mgt: ${first.mgt}${system}, ${attrs}}`);
@@ -91,10 +98,11 @@ export function renderInventory(inv: InventoryText): string {
     const b = trailingNumber(last.name);
     if (!a || !b) throw new Error('internal: run without numbers');
     const offset = first.port - Number(a.digits);
-    const portExpr = offset === 0 ? '{n}' : offset > 0 ? `{n+${offset}}` : `{n-${-offset}}`;
-    const bmc = `${first.scheme}://${hostPart(first.host)}:${portExpr}`;
+    const plus = (k: number) => (k === 0 ? '{n}' : k > 0 ? `{n+${k}}` : `{n-${-k}}`);
+    const bmc = `${first.scheme}://${hostPart(first.host)}:${plus(offset)}`;
+    const runAttrs = attrsOf(sshOffset === undefined ? undefined : plus(offset + sshOffset));
     lines.push(
-      `  ${q(`${a.prefix}[${a.digits}-${b.digits}]`)}: {bmc: ${q(bmc)}, mgt: ${first.mgt}, ${attrs}}`,
+      `  ${q(`${a.prefix}[${a.digits}-${b.digits}]`)}: {bmc: ${q(bmc)}, mgt: ${first.mgt}, ${runAttrs}}`,
     );
   }
   return lines.join('\n') + '\n';

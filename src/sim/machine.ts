@@ -269,6 +269,8 @@ export class SimMachine extends EventEmitter<MachineEvents> {
   private readonly updateMs: number;
   private dumps: Dump[] = [];
   private nextDumpId = 1;
+  /** Each account's ~/.ssh/authorized_keys on the BMC's SSH side (src/sim/ssh.ts), line by line. */
+  private readonly sshKeys = new Map<string, string[]>();
 
   constructor(opts: SimMachineOptions) {
     super();
@@ -398,6 +400,7 @@ export class SimMachine extends EventEmitter<MachineEvents> {
 
   deleteAccount(username: string): void {
     if (!this.accounts.delete(username)) throw new MachineError(`no such user: ${username}`, 'notFound');
+    this.sshKeys.delete(username);
     this.addLog('OK', 'HwctlSim.1.0.AccountRemoved', `User ${username} removed`);
   }
 
@@ -407,6 +410,22 @@ export class SimMachine extends EventEmitter<MachineEvents> {
     this.checkPasswordPolicy(password);
     a.password = password;
     this.addLog('OK', 'HwctlSim.1.0.PasswordChanged', `Password of user ${username} changed`);
+  }
+
+  /** The account's authorized_keys lines (a copy). */
+  authorizedKeys(username: string): string[] {
+    return [...(this.sshKeys.get(username) ?? [])];
+  }
+
+  /** Append a line to the account's authorized_keys unless it is there (the file a real shell appends to). */
+  authorizeKey(username: string, line: string): void {
+    if (!this.accounts.has(username)) throw new MachineError(`no such user: ${username}`, 'notFound');
+    const keys = this.sshKeys.get(username) ?? [];
+    if (!keys.includes(line)) {
+      keys.push(line);
+      this.sshKeys.set(username, keys);
+      this.addLog('OK', 'HwctlSim.1.0.SshKeyAdded', `SSH key added for user ${username}`);
+    }
   }
 
   // ---------------------------------------------------------------- power

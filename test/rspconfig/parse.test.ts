@@ -29,8 +29,8 @@ async function usage(words: string[]): Promise<string> {
 describe('routing by key group', () => {
   it('an unknown key lists the keys supported; no key at all says so', async () => {
     const all =
-      'ip, netmask, gateway, vlan, ipsrc, hostname, ntpservers, timesyncmethod, powerrestorepolicy, autoreboot, bootmode, powersupplyredundancy, thermalmode, admin_passwd, userls, useradd, userch, userrm, dump, gard';
-    expect(await usage(['sshcfg'])).toBe(`Unsupported command: rspconfig sshcfg (valid keys: ${all})`);
+      'ip, netmask, gateway, vlan, ipsrc, hostname, ntpservers, timesyncmethod, powerrestorepolicy, autoreboot, bootmode, powersupplyredundancy, thermalmode, admin_passwd, userls, useradd, userch, userrm, dump, gard, sshcfg';
+    expect(await usage(['sshkeys'])).toBe(`Unsupported command: rspconfig sshkeys (valid keys: ${all})`);
     expect(await usage(['ip', 'bogus=1'])).toBe(
       `Unsupported command: rspconfig bogus=1 (valid keys: ${all})`,
     );

@@ -235,8 +235,11 @@ describe('rspconfig refusals and failures', () => {
     await expect(rspconfig(inv(), 'all', ['hostname=a', 'ip'])).rejects.toThrow(
       'Can not set and query OpenBMC information at the same time',
     );
-    await expect(rspconfig(inv(), 'all', ['sshcfg'])).rejects.toThrow(
-      /^Unsupported command: rspconfig sshcfg/,
+    await expect(rspconfig(inv(), 'all', ['sshkeys'])).rejects.toThrow(
+      /^Unsupported command: rspconfig sshkeys/,
+    );
+    await expect(rspconfig(inv(), 'all', ['sshcfg', 'ip'])).rejects.toThrow(
+      'Configure sshcfg must be issued without other options.',
     );
     expect(f.sim.stats().totalRequests).toBe(0);
   });

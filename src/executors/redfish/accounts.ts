@@ -53,7 +53,11 @@ async function readAll(client: RedfishClient): Promise<Array<{ path: string; doc
   return out;
 }
 
-async function find(client: RedfishClient, user: string): Promise<{ path: string; doc: RedfishResource }> {
+/** The account named `user` (its path and resource); fails the node when there is none. */
+export async function findAccount(
+  client: RedfishClient,
+  user: string,
+): Promise<{ path: string; doc: RedfishResource }> {
   const hit = (await readAll(client)).find((a) => accountOf(a.doc).user === user);
   if (!hit) throw new NodeError('failed', `No user account named ${user} on this BMC`);
   return hit;
@@ -96,7 +100,7 @@ class RedfishAccountsExecutor implements AccountsExecutor {
       throw passwordRefused(e);
     }
     const created = res.location ?? odataIdOf(res.body);
-    return accountOf(created ? await client.get(created) : (await find(client, args.user)).doc);
+    return accountOf(created ? await client.get(created) : (await findAccount(client, args.user)).doc);
   }
 
   async changeAccount(
@@ -106,7 +110,7 @@ class RedfishAccountsExecutor implements AccountsExecutor {
     const client = await redfishClient(ctx);
     const password = args.password?.reveal();
     if (password !== undefined) client.addSecret(password);
-    const { path, doc } = await find(client, args.user);
+    const { path, doc } = await findAccount(client, args.user);
     const body: Record<string, unknown> = {};
     if (password !== undefined) body.Password = password;
     if (args.role !== undefined && doc.RoleId !== args.role) body.RoleId = args.role;
@@ -124,7 +128,7 @@ class RedfishAccountsExecutor implements AccountsExecutor {
 
   async removeAccount(args: { user: string }, ctx: NodeContext): Promise<void> {
     const client = await redfishClient(ctx);
-    const { path } = await find(client, args.user);
+    const { path } = await findAccount(client, args.user);
     await client.delete(path);
   }
 }
