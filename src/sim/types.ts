@@ -32,6 +32,19 @@ export interface SimResponse {
   headers?: Record<string, string>;
   /** An object is sent as JSON; a string or Buffer as is. */
   body?: unknown;
+  /**
+   * A response that stays open (Server-Sent Events): called once the status and headers are sent, with
+   * a sink the frontend writes to until either side ends it. `body` is ignored.
+   */
+  stream?: (sink: SimStreamSink) => void;
+}
+
+/** The open end of a streamed response. */
+export interface SimStreamSink {
+  write(chunk: string): void;
+  end(): void;
+  /** Called once when the connection is gone (client closed, BMC down, simulator stopped). */
+  onClose(fn: () => void): void;
 }
 
 export interface Frontend {

@@ -382,7 +382,26 @@ export class VirtualBmc {
       { keepAliveTimeout: 30_000, headersTimeout: 30_000, requestTimeout: 0 },
       handler,
     );
-    server.on('clientError', (_err, socket) => socket.destroy());
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // A method the HTTP parser does not know (`FOO /redfish/v1`): 501, as DSP0266 asks, not a dropped
+      // connection. Anything else malformed is dropped.
+      if (err.code === 'HPE_INVALID_METHOD' && socket.writable) {
+        const body = JSON.stringify({
+          error: {
+            code: 'Base.1.16.GeneralError',
+            message: 'The HTTP method is not implemented by this service.',
+            '@Message.ExtendedInfo': [],
+          },
+        });
+        socket.end(
+          `HTTP/1.1 501 Not Implemented\r\nContent-Type: application/json; charset=utf-8\r\n` +
+            `OData-Version: 4.0\r\nAllow: GET, HEAD, PATCH, POST, DELETE\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
+      socket.destroy();
+    });
     return server;
   }
 
@@ -488,10 +507,34 @@ export class VirtualBmc {
     }
   }
 
+  /**
+   * An open-ended response (SSE): headers now, then whatever the frontend writes. The request is done
+   * for the core once handed over, so the socket is not `busy` and a BMC reboot or stop cuts it.
+   */
+  private sendStream(res: ServerResponse, s: Serialized, stream: NonNullable<SimResponse['stream']>): void {
+    delete s.headers['Content-Length'];
+    res.writeHead(s.status, s.headers);
+    res.flushHeaders();
+    const live = (): boolean => !res.writableEnded && !res.destroyed;
+    stream({
+      write: (chunk) => {
+        if (live()) res.write(chunk);
+      },
+      end: () => {
+        if (live()) res.end();
+      },
+      onClose: (fn) => {
+        if (res.destroyed || res.writableFinished) fn();
+        else res.once('close', fn);
+      },
+    });
+  }
+
   private async send(res: ServerResponse, resp: SimResponse, fault: RateFault | undefined): Promise<void> {
     if (fault === 'hugeBody' || fault === 'endlessBody' || fault === 'gzipBomb')
       return this.sendBomb(res, fault);
     const s = serialize(resp);
+    if (resp.stream && !fault) return this.sendStream(res, s, resp.stream);
     let payload = s.payload;
     if (fault === 'malformedJson') {
       const text = payload?.toString('utf8') ?? '{"data": ';
