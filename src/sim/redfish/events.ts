@@ -148,7 +148,9 @@ export class EventService {
   resolve(path: string): ResourceNode | undefined {
     // GET is answered by `openStream` (the shell asks `isStream` first); this node answers HEAD.
     if (this.isStream(path))
-      return { raw: () => ({ status: 200, headers: { 'Content-Type': 'text/event-stream; charset=utf-8' } }) };
+      return {
+        raw: () => ({ status: 200, headers: { 'Content-Type': 'text/event-stream; charset=utf-8' } }),
+      };
     if (path === EVENT_SERVICE_PATH)
       return { get: () => this.serviceDoc(), patch: (body) => this.patchService(body) };
     if (path === SUBSCRIPTIONS)
@@ -358,7 +360,9 @@ export class EventService {
     for (const [k, v] of Object.entries(body)) {
       if (k === 'Context') {
         if (typeof v !== 'string' || v.length > 256)
-          throw this.errors.error('PropertyValueFormatError', [JSON.stringify(v), k], { related: ['#/Context'] });
+          throw this.errors.error('PropertyValueFormatError', [JSON.stringify(v), k], {
+            related: ['#/Context'],
+          });
         changes.push(() => (s.context = v));
       } else if (k === 'DeliveryRetryPolicy') {
         if (typeof v !== 'string' || !RETRY_POLICIES.includes(v))

@@ -12,7 +12,8 @@
  */
 import type { AccountRole } from '../machine.js';
 
-export type Privilege = 'Login' | 'ConfigureManager' | 'ConfigureUsers' | 'ConfigureSelf' | 'ConfigureComponents';
+export type Privilege =
+  'Login' | 'ConfigureManager' | 'ConfigureUsers' | 'ConfigureSelf' | 'ConfigureComponents';
 
 export const ROLE_PRIVILEGES: Readonly<Record<AccountRole, readonly Privilege[]>> = {
   Administrator: ['Login', 'ConfigureManager', 'ConfigureUsers', 'ConfigureSelf', 'ConfigureComponents'],
