@@ -71,7 +71,7 @@ interface Subscription {
   registryPrefixes: string[];
   messageIds: string[];
   resourceTypes: string[];
-  /** Sent with every POST, never shown (the schema makes HttpHeaders write-only: null on read). */
+  /** Sent with every POST, never shown (the schema makes HttpHeaders write-only: empty on read). */
   httpHeaders: Record<string, string>;
   retryPolicy: string;
   enabled: boolean;
@@ -236,7 +236,7 @@ export class EventService {
       RegistryPrefixes: [...s.registryPrefixes],
       MessageIds: [...s.messageIds],
       ResourceTypes: [...s.resourceTypes],
-      HttpHeaders: null,
+      HttpHeaders: [],
       Status: { State: s.enabled ? 'Enabled' : 'Disabled', Health: 'OK' },
     };
     if (s.eventTypes.length) doc.EventTypes = [...s.eventTypes];
