@@ -80,6 +80,18 @@ export interface FrontendOptions {
   seed: number;
   /** How the BMC is served (cookies are `Secure` only over https). Default https. */
   scheme?: 'http' | 'https';
+  /** Over HTTPS: the certificate the BMC serves, and how a client replaces it (Redfish ReplaceCertificate). */
+  tls?: BmcTls;
+}
+
+export interface BmcTls {
+  /** PEM of the certificate served now. */
+  certificatePem: string;
+  /**
+   * Serve `certificatePem` with `keyPem` on new connections from now on. Throws when they do not make a
+   * usable TLS identity (malformed, or the key is not the certificate's).
+   */
+  replace(certificatePem: string, keyPem: string): void;
 }
 
 /** `createRedfishFrontend` and `createOpenbmcFrontend` have this shape. */

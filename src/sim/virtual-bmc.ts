@@ -18,7 +18,7 @@ import {
   type ServerResponse,
   type Server as HttpServer,
 } from 'node:http';
-import { TLSSocket } from 'node:tls';
+import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import { constants as zlibConstants, createGzip } from 'node:zlib';
 import type { SimClock, SimTimer } from './clock.js';
 import type { SimCertificateAuthority } from './certs.js';
@@ -30,6 +30,7 @@ import type {
   Frontend,
   FrontendFactory,
   FrontendOptions,
+  BmcTls,
   Personality,
   SimFlavor,
   SimRequest,
@@ -186,6 +187,8 @@ export class VirtualBmc {
   private readonly sockets = new Set<Socket>();
   private readonly busy = new Set<Socket>();
   private frontendPromise: Promise<Frontend> | undefined;
+  /** A certificate a client installed (Redfish ReplaceCertificate); new connections get it. */
+  private replacedContext: SecureContext | undefined;
   private frontendReady: Frontend | undefined;
   private server: HttpServer | undefined;
   private stopped = false;
@@ -229,13 +232,27 @@ export class VirtualBmc {
   }
 
   frontend(): Promise<Frontend> {
-    this.frontendPromise ??= Promise.resolve(this.o.factory(this.machine, this.o.frontendOptions)).then(
-      (f) => {
+    this.frontendPromise ??= this.tls()
+      .then((tls) => this.o.factory(this.machine, { ...this.o.frontendOptions, ...(tls ? { tls } : {}) }))
+      .then((f) => {
         this.frontendReady = f;
         return f;
-      },
-    );
+      });
     return this.frontendPromise;
+  }
+
+  /** Over HTTPS: the served certificate, and the hook that swaps it (a client's ReplaceCertificate). */
+  private async tls(): Promise<BmcTls | undefined> {
+    const ca = this.o.ca;
+    if (!ca) return undefined;
+    const tls: BmcTls = {
+      certificatePem: await ca.certificateFor(this.name),
+      replace: (cert, key) => {
+        this.replacedContext = createSecureContext({ key, cert, minVersion: 'TLSv1.2' });
+        tls.certificatePem = cert;
+      },
+    };
+    return tls;
   }
 
   /** Binds the port (the first time: learns the ephemeral port). */
@@ -358,7 +375,11 @@ export class VirtualBmc {
       raw.resume();
       return;
     }
-    const context = this.o.faults().certMismatch ? ca.mismatchContext() : ca.contextFor(this.name);
+    const context = this.o.faults().certMismatch
+      ? ca.mismatchContext()
+      : this.replacedContext
+        ? Promise.resolve(this.replacedContext)
+        : ca.contextFor(this.name);
     context.then(
       (secureContext) => {
         if (raw.destroyed) return;

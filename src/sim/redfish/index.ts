@@ -152,6 +152,7 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
         },
       // A capture's own EventService document is replaced by the live one; SSE at the DMTF mockup's URI.
       events: { sseUri: MOCKUP_SSE_URI, systemPath: firstSystem(capture.doc('/redfish/v1/Systems')) },
+      certificates: opts.tls ? { tls: opts.tls } : {},
     });
     return new RedfishFrontend(shell, errors, () => {
       shell.dispose();
@@ -192,6 +193,7 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
       systemPath: gen.sys,
       logEntryPath: (id) => `${logPaths(gen).entries}/${id}`,
     },
+    certificates: { managerPath: gen.mgr, ...(opts.tls ? { tls: opts.tls } : {}) },
     treeTypes: servedTypes,
   });
   return new RedfishFrontend(shell, errors, () => shell.dispose());

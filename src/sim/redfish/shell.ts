@@ -4,7 +4,7 @@
  * Redfish-shaped errors. The resources themselves come from a `ResourceTree`.
  */
 import type { SimMachine } from '../machine.js';
-import type { Frontend, SimRequest, SimResponse } from '../types.js';
+import type { BmcTls, Frontend, SimRequest, SimResponse } from '../types.js';
 import {
   ErrorFactory,
   RedfishError,
@@ -18,6 +18,7 @@ import { isObject, isoTime, str, type JsonObject } from './json.js';
 import type { ExpandSupport, Profile } from './personalities.js';
 import { expandDocument, pageCollection, parseExpand, parsePaging } from './query.js';
 import { AccountService } from './accounts.js';
+import { CertificateService } from './certificates.js';
 import { EventService } from './events.js';
 import { hasPrivilege, requiredPrivilege } from './privileges.js';
 import { Registries } from './registries.js';
@@ -55,6 +56,10 @@ const SHELL_TYPES = [
   'MessageRegistry.v1_6_0',
   'JsonSchemaFileCollection',
   'JsonSchemaFile.v1_1_0',
+  'CertificateService.v1_0_0',
+  'CertificateLocations.v1_0_0',
+  'CertificateCollection',
+  'Certificate.v1_5_0',
 ];
 
 export interface ShellConfig {
@@ -105,6 +110,8 @@ export interface ShellOptions {
   sessionServiceDoc: () => JsonObject;
   /** The EventService's origins and SSE URI (none: no SSE). */
   events: { sseUri?: string; systemPath: string; logEntryPath?: (id: number) => string };
+  /** Where the HTTPS certificate is read and replaced (the Manager), and the BMC's TLS hook. */
+  certificates?: { managerPath?: string; tls?: BmcTls };
   /** `Namespace.vX_Y_Z` of the types the tree serves (JsonSchemas); the shell adds its own. */
   treeTypes?: () => readonly string[];
 }
@@ -116,6 +123,7 @@ export class RedfishShell implements Frontend {
   private readonly sessions: SessionStore;
   private readonly accounts: AccountService;
   private readonly events: EventService;
+  private readonly certificates: CertificateService;
   private readonly registries: Registries;
   private readonly schemas: JsonSchemas;
 
@@ -139,6 +147,11 @@ export class RedfishShell implements Frontend {
       errors: this.errors,
       url: (p) => this.url(p),
       ...o.events,
+    });
+    this.certificates = new CertificateService({
+      errors: this.errors,
+      url: (p) => this.url(p),
+      ...o.certificates,
     });
     this.registries = new Registries({ basePrefix: o.config.errorStyle.basePrefix, url: (p) => this.url(p) });
     this.schemas = new JsonSchemas({
@@ -390,6 +403,7 @@ export class RedfishShell implements Frontend {
     if (path === SESSION_SERVICE_PATH || path === SESSIONS_PATH || path.startsWith(`${SESSIONS_PATH}/`))
       return this.sessionNode(path);
     if (this.events.owns(path)) return this.events.resolve(path);
+    if (this.certificates.owns(path)) return this.certificates.resolve(path);
     const node = this.o.tree.resolve(path);
     if (node) return node;
     // Registries and JsonSchemas a capture brings are served as captured; otherwise the shell's own.

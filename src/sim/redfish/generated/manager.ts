@@ -291,7 +291,11 @@ function networkProtocolDoc(g: Gen): JsonObject {
     HostName: net.hostName,
     FQDN: net.domainName ? `${net.hostName}.${net.domainName}` : net.hostName,
     HTTP: { ProtocolEnabled: false, Port: 80 },
-    HTTPS: { ProtocolEnabled: true, Port: 443 },
+    HTTPS: {
+      ProtocolEnabled: true,
+      Port: 443,
+      Certificates: g.link(`${g.mgr}/NetworkProtocol/HTTPS/Certificates`),
+    },
     SSH: { ProtocolEnabled: true, Port: 22 },
     IPMI: { ProtocolEnabled: true, Port: 623 },
     Status: { State: 'Enabled', Health: 'OK' },

@@ -36,6 +36,7 @@ export function serviceRootDoc(g: Gen): JsonObject {
     EventService: g.link(`${ROOT}/EventService`),
     Registries: g.link(`${ROOT}/Registries`),
     JsonSchemas: g.link(`${ROOT}/JsonSchemas`),
+    CertificateService: g.link(`${ROOT}/CertificateService`),
     Links: { Sessions: g.link(`${ROOT}/SessionService/Sessions`) },
   };
   if (g.p.rootOem) {
@@ -60,6 +61,7 @@ const SINGLETONS = [
   'EventService',
   'Registries',
   'JsonSchemas',
+  'CertificateService',
 ];
 
 /** Namespaces of the types a generated service serves (for `$metadata` and `JsonSchemas`). */
@@ -111,6 +113,10 @@ const NAMESPACES: [string, string][] = [
   ['MessageRegistryFile', 'v1_1_0'],
   ['JsonSchemaFileCollection', ''],
   ['JsonSchemaFile', 'v1_1_0'],
+  ['CertificateService', 'v1_0_0'],
+  ['CertificateLocations', 'v1_0_0'],
+  ['CertificateCollection', ''],
+  ['Certificate', 'v1_5_0'],
 ];
 
 /** `Namespace.vX_Y_Z` (or the bare namespace of a collection) of every type in `$metadata`. */
