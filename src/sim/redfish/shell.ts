@@ -76,6 +76,22 @@ export interface ShellConfig {
   trailingSlash: boolean;
 }
 
+/** OData's own system query options (a capture ignores the ones it cannot do). */
+const ODATA_QUERY_OPTIONS = new Set([
+  '$select',
+  '$filter',
+  '$count',
+  '$orderby',
+  '$search',
+  '$format',
+  '$skiptoken',
+  '$apply',
+  '$compute',
+  '$index',
+  '$schemaversion',
+  '$id',
+]);
+
 /** Paths anyone may GET without credentials (the spec's unauthenticated set). */
 const PUBLIC_PATHS = new Set(['/redfish', '/redfish/v1', '/redfish/v1/odata', '/redfish/v1/$metadata']);
 
@@ -321,10 +337,13 @@ export class RedfishShell implements Frontend {
     }
     if (!node.get) throw this.notAllowed(node);
     const query = ctx.req.query;
-    if (this.cfg.queries === 'full')
-      for (const k of query.keys())
-        if (k.startsWith('$') && !['$expand', '$levels', '$top', '$skip'].includes(k))
-          throw this.errors.error('QueryNotSupported');
+    for (const k of query.keys()) {
+      if (!k.startsWith('$') || ['$expand', '$levels', '$top', '$skip'].includes(k)) continue;
+      // A capture keeps answering the OData options its BMC may have had ($select...) by ignoring them;
+      // a `$` parameter OData does not define is 501 everywhere (DSP0266).
+      if (this.cfg.queries === 'full' || !ODATA_QUERY_OPTIONS.has(k))
+        throw this.errors.error('QueryNotSupported');
+    }
     const expand = parseExpand(query, this.cfg.expand, this.errors);
     const raw = node.get();
     const rawTag = etagValue(raw);

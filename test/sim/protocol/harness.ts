@@ -7,9 +7,13 @@ import { readFile } from 'node:fs/promises';
 import { connect } from 'node:tls';
 import { startSimulator, type Simulator } from '../../../src/sim/fleet.js';
 import type { GeneratedPersonality } from '../../../src/sim/redfish/personalities.js';
+import { FIXTURES } from '../../helpers/fixtures.js';
 import { http, type HttpOptions, type HttpResult } from '../http.js';
 
 export const PERSONALITIES: readonly GeneratedPersonality[] = ['generic', 'openbmc', 'idrac', 'ilo'];
+/** The generated personalities and a served capture (DMTF's public rackmount mockup). */
+export type Target = GeneratedPersonality | 'mockup';
+export const TARGETS: readonly Target[] = [...PERSONALITIES, 'mockup'];
 
 export interface Fleet {
   sim: Simulator;
@@ -17,14 +21,13 @@ export interface Fleet {
   password: string;
 }
 
-export async function startFleet(): Promise<Fleet> {
-  const sim = await startSimulator({
-    nodes: 4,
-    personality: 'mixed',
-    transitionMs: 50,
-    seed: 11,
-    adminPort: false,
-  });
+/** One BMC per generated personality, or (`mockup`) one serving the DMTF rackmount capture. */
+export async function startFleet(kind: 'generated' | 'mockup' = 'generated'): Promise<Fleet> {
+  const sim = await startSimulator(
+    kind === 'mockup'
+      ? { fromMockup: `${FIXTURES}/dmtf-public-rackmount1`, transitionMs: 50, seed: 11, adminPort: false }
+      : { nodes: 4, personality: 'mixed', transitionMs: 50, seed: 11, adminPort: false },
+  );
   const ca = await readFile(sim.caFile ?? '', 'utf8');
   const password = (await readFile(sim.passwordFile, 'utf8')).trim();
   return { sim, ca, password };
@@ -38,7 +41,7 @@ export class Bmc {
 
   constructor(
     readonly fleet: Fleet,
-    readonly personality: GeneratedPersonality,
+    readonly personality: Target,
   ) {
     const n = fleet.sim.nodes.find((x) => x.personality === personality);
     if (!n) throw new Error(`no ${personality} node`);
