@@ -555,7 +555,12 @@ export class VirtualBmc {
     if (fault === 'hugeBody' || fault === 'endlessBody' || fault === 'gzipBomb')
       return this.sendBomb(res, fault);
     const s = serialize(resp);
-    if (resp.stream && !fault) return this.sendStream(res, s, resp.stream);
+    if (resp.stream) {
+      if (!fault) return this.sendStream(res, s, resp.stream);
+      // A body fault on a stream (slowBody, malformedJson...): the client gets the faulty empty answer,
+      // and the frontend learns at once that its stream is closed (or it would wait for it forever).
+      resp.stream({ write: () => undefined, end: () => undefined, onClose: (fn) => fn() });
+    }
     let payload = s.payload;
     if (fault === 'malformedJson') {
       const text = payload?.toString('utf8') ?? '{"data": ';

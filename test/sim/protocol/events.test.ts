@@ -328,3 +328,21 @@ describe('delivery retries (manual clock)', () => {
     }
   });
 });
+
+describe('SSE under an injected body fault', () => {
+  it('a stream the fault cut leaves no EventDestination behind', async () => {
+    const bmc = new Bmc(fleet, 'openbmc');
+    const node = fleet.sim.nodes.find((n) => n.personality === 'openbmc')?.name ?? '';
+    fleet.sim.admin.setFaults({ malformedJson: 1, pathPattern: '/EventService/SSE$' }, node);
+    try {
+      const r = await bmc.get('/redfish/v1/EventService/SSE', 'admin', {
+        headers: { Accept: 'text/event-stream' },
+      });
+      expect(r.status).toBe(200);
+      const subs = await bmc.doc('/redfish/v1/EventService/Subscriptions');
+      expect(subs.Members).toEqual([]);
+    } finally {
+      fleet.sim.admin.clearFaults(node);
+    }
+  });
+});
