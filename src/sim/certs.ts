@@ -66,6 +66,7 @@ function serial(): string {
 
 export class SimCertificateAuthority {
   private readonly contexts = new Map<string, Promise<SecureContext>>();
+  private readonly certificates = new Map<string, Promise<string>>();
   private shared: Promise<SecureContext> | undefined;
   private mismatch: Promise<SecureContext> | undefined;
 
@@ -106,16 +107,28 @@ export class SimCertificateAuthority {
 
   /** The TLS context BMC `name` serves: the shared one, or (perBmc) its own, signed once and cached. */
   contextFor(name: string): Promise<SecureContext> {
+    const leaf = (cert: string) => createSecureContext({ key: this.leafKeyPem, cert, minVersion: 'TLSv1.2' });
     if (!this.perBmc) {
-      this.shared ??= this.context('hwctl simulator BMC', this.sans());
+      this.shared ??= this.certificateFor(name).then(leaf);
       return this.shared;
     }
     let ctx = this.contexts.get(name);
     if (!ctx) {
-      ctx = this.context(name, this.sans());
+      ctx = this.certificateFor(name).then(leaf);
       this.contexts.set(name, ctx);
     }
     return ctx;
+  }
+
+  /** The certificate (PEM) BMC `name` serves (what its Redfish CertificateService shows). */
+  certificateFor(name: string): Promise<string> {
+    const cn = this.perBmc ? name : 'hwctl simulator BMC';
+    let pem = this.certificates.get(cn);
+    if (!pem) {
+      pem = this.sign(cn, this.sans());
+      this.certificates.set(cn, pem);
+    }
+    return pem;
   }
 
   /** A context whose certificate names nothing the client dialled (fault `certMismatch`). */

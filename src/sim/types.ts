@@ -32,6 +32,19 @@ export interface SimResponse {
   headers?: Record<string, string>;
   /** An object is sent as JSON; a string or Buffer as is. */
   body?: unknown;
+  /**
+   * A response that stays open (Server-Sent Events): called once the status and headers are sent, with
+   * a sink the frontend writes to until either side ends it. `body` is ignored.
+   */
+  stream?: (sink: SimStreamSink) => void;
+}
+
+/** The open end of a streamed response. */
+export interface SimStreamSink {
+  write(chunk: string): void;
+  end(): void;
+  /** Called once when the connection is gone (client closed, BMC down, simulator stopped). */
+  onClose(fn: () => void): void;
 }
 
 export interface Frontend {
@@ -67,6 +80,18 @@ export interface FrontendOptions {
   seed: number;
   /** How the BMC is served (cookies are `Secure` only over https). Default https. */
   scheme?: 'http' | 'https';
+  /** Over HTTPS: the certificate the BMC serves, and how a client replaces it (Redfish ReplaceCertificate). */
+  tls?: BmcTls;
+}
+
+export interface BmcTls {
+  /** PEM of the certificate served now. */
+  certificatePem: string;
+  /**
+   * Serve `certificatePem` with `keyPem` on new connections from now on. Throws when they do not make a
+   * usable TLS identity (malformed, or the key is not the certificate's).
+   */
+  replace(certificatePem: string, keyPem: string): void;
 }
 
 /** `createRedfishFrontend` and `createOpenbmcFrontend` have this shape. */

@@ -18,7 +18,7 @@ import {
   type ServerResponse,
   type Server as HttpServer,
 } from 'node:http';
-import { TLSSocket } from 'node:tls';
+import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import { constants as zlibConstants, createGzip } from 'node:zlib';
 import type { SimClock, SimTimer } from './clock.js';
 import type { SimCertificateAuthority } from './certs.js';
@@ -30,6 +30,7 @@ import type {
   Frontend,
   FrontendFactory,
   FrontendOptions,
+  BmcTls,
   Personality,
   SimFlavor,
   SimRequest,
@@ -186,6 +187,8 @@ export class VirtualBmc {
   private readonly sockets = new Set<Socket>();
   private readonly busy = new Set<Socket>();
   private frontendPromise: Promise<Frontend> | undefined;
+  /** A certificate a client installed (Redfish ReplaceCertificate); new connections get it. */
+  private replacedContext: SecureContext | undefined;
   private frontendReady: Frontend | undefined;
   private server: HttpServer | undefined;
   private stopped = false;
@@ -229,13 +232,27 @@ export class VirtualBmc {
   }
 
   frontend(): Promise<Frontend> {
-    this.frontendPromise ??= Promise.resolve(this.o.factory(this.machine, this.o.frontendOptions)).then(
-      (f) => {
+    this.frontendPromise ??= this.tls()
+      .then((tls) => this.o.factory(this.machine, { ...this.o.frontendOptions, ...(tls ? { tls } : {}) }))
+      .then((f) => {
         this.frontendReady = f;
         return f;
-      },
-    );
+      });
     return this.frontendPromise;
+  }
+
+  /** Over HTTPS: the served certificate, and the hook that swaps it (a client's ReplaceCertificate). */
+  private async tls(): Promise<BmcTls | undefined> {
+    const ca = this.o.ca;
+    if (!ca) return undefined;
+    const tls: BmcTls = {
+      certificatePem: await ca.certificateFor(this.name),
+      replace: (cert, key) => {
+        this.replacedContext = createSecureContext({ key, cert, minVersion: 'TLSv1.2' });
+        tls.certificatePem = cert;
+      },
+    };
+    return tls;
   }
 
   /** Binds the port (the first time: learns the ephemeral port). */
@@ -358,7 +375,11 @@ export class VirtualBmc {
       raw.resume();
       return;
     }
-    const context = this.o.faults().certMismatch ? ca.mismatchContext() : ca.contextFor(this.name);
+    const context = this.o.faults().certMismatch
+      ? ca.mismatchContext()
+      : this.replacedContext
+        ? Promise.resolve(this.replacedContext)
+        : ca.contextFor(this.name);
     context.then(
       (secureContext) => {
         if (raw.destroyed) return;
@@ -382,7 +403,26 @@ export class VirtualBmc {
       { keepAliveTimeout: 30_000, headersTimeout: 30_000, requestTimeout: 0 },
       handler,
     );
-    server.on('clientError', (_err, socket) => socket.destroy());
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // A method the HTTP parser does not know (`FOO /redfish/v1`): 501, as DSP0266 asks, not a dropped
+      // connection. Anything else malformed is dropped.
+      if (err.code === 'HPE_INVALID_METHOD' && socket.writable) {
+        const body = JSON.stringify({
+          error: {
+            code: 'Base.1.16.GeneralError',
+            message: 'The HTTP method is not implemented by this service.',
+            '@Message.ExtendedInfo': [],
+          },
+        });
+        socket.end(
+          `HTTP/1.1 501 Not Implemented\r\nContent-Type: application/json; charset=utf-8\r\n` +
+            `OData-Version: 4.0\r\nAllow: GET, HEAD, PATCH, POST, DELETE\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
+      socket.destroy();
+    });
     return server;
   }
 
@@ -488,10 +528,39 @@ export class VirtualBmc {
     }
   }
 
+  /**
+   * An open-ended response (SSE): headers now, then whatever the frontend writes. The request is done
+   * for the core once handed over, so the socket is not `busy` and a BMC reboot or stop cuts it.
+   */
+  private sendStream(res: ServerResponse, s: Serialized, stream: NonNullable<SimResponse['stream']>): void {
+    delete s.headers['Content-Length'];
+    res.writeHead(s.status, s.headers);
+    res.flushHeaders();
+    const live = (): boolean => !res.writableEnded && !res.destroyed;
+    stream({
+      write: (chunk) => {
+        if (live()) res.write(chunk);
+      },
+      end: () => {
+        if (live()) res.end();
+      },
+      onClose: (fn) => {
+        if (res.destroyed || res.writableFinished) fn();
+        else res.once('close', fn);
+      },
+    });
+  }
+
   private async send(res: ServerResponse, resp: SimResponse, fault: RateFault | undefined): Promise<void> {
     if (fault === 'hugeBody' || fault === 'endlessBody' || fault === 'gzipBomb')
       return this.sendBomb(res, fault);
     const s = serialize(resp);
+    if (resp.stream) {
+      if (!fault) return this.sendStream(res, s, resp.stream);
+      // A body fault on a stream (slowBody, malformedJson...): the client gets the faulty empty answer,
+      // and the frontend learns at once that its stream is closed (or it would wait for it forever).
+      resp.stream({ write: () => undefined, end: () => undefined, onClose: (fn) => fn() });
+    }
     let payload = s.payload;
     if (fault === 'malformedJson') {
       const text = payload?.toString('utf8') ?? '{"data": ';

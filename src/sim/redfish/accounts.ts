@@ -23,6 +23,7 @@ import {
 } from '../machine.js';
 import type { ErrorFactory, RedfishError } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
+import { ROLE_PRIVILEGES } from './privileges.js';
 import type { SessionStore } from './sessions.js';
 import { parseJsonBody, type RequestContext, type ResourceNode } from './tree.js';
 
@@ -30,13 +31,6 @@ export const ACCOUNT_SERVICE_PATH = '/redfish/v1/AccountService';
 const ACCOUNTS = `${ACCOUNT_SERVICE_PATH}/Accounts`;
 const ROLES = `${ACCOUNT_SERVICE_PATH}/Roles`;
 const MASKED = '******';
-
-const PRIVILEGES: Record<AccountRole, string[]> = {
-  Administrator: ['Login', 'ConfigureManager', 'ConfigureUsers', 'ConfigureSelf', 'ConfigureComponents'],
-  Operator: ['Login', 'ConfigureSelf', 'ConfigureComponents'],
-  ReadOnly: ['Login', 'ConfigureSelf'],
-  NoAccess: [],
-};
 
 export interface AccountServiceOptions {
   machine: SimMachine;
@@ -156,7 +150,7 @@ export class AccountService {
       Name: 'User Role',
       RoleId: role,
       IsPredefined: true,
-      AssignedPrivileges: [...PRIVILEGES[role]],
+      AssignedPrivileges: [...ROLE_PRIVILEGES[role]],
     };
   }
 

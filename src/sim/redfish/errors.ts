@@ -62,6 +62,12 @@ const BASE = {
     text: 'The request body submitted contained an empty JSON object and the service is unable to process it.',
     resolution: 'Add properties in the JSON object and resubmit the request.',
   },
+  NoOperation: {
+    status: 400,
+    severity: 'Warning',
+    text: 'The request body submitted contain no data to act upon and no changes to the resource took place.',
+    resolution: 'Add properties in the JSON object and resubmit the request.',
+  },
   PropertyUnknown: {
     status: 400,
     severity: 'Warning',
@@ -242,6 +248,35 @@ const BASE = {
 } satisfies Record<string, BaseDef>;
 
 export type BaseMessageKey = keyof typeof BASE;
+
+/** A Base message as a MessageRegistry `Messages` entry (what `Registries/Base` serves). */
+export interface RegistryMessage {
+  Description: string;
+  Message: string;
+  Severity: Severity;
+  MessageSeverity: Severity;
+  NumberOfArgs: number;
+  ParamTypes?: string[];
+  Resolution: string;
+}
+
+/** The Base messages the simulator sends, as registry entries. */
+export function baseRegistryMessages(): Record<string, RegistryMessage> {
+  const out: Record<string, RegistryMessage> = {};
+  for (const [key, d] of Object.entries(BASE) as [string, BaseDef][]) {
+    const args = new Set(d.text.match(/%\d+/g) ?? []).size;
+    out[key] = {
+      Description: d.text,
+      Message: d.text,
+      Severity: d.severity,
+      MessageSeverity: d.severity,
+      NumberOfArgs: args,
+      ...(args ? { ParamTypes: Array.from({ length: args }, () => 'string') } : {}),
+      Resolution: d.resolution,
+    };
+  }
+  return out;
+}
 
 /** One `Message` object of `@Message.ExtendedInfo`. */
 export interface MessageInfo {

@@ -8,6 +8,8 @@ import type { SimMachine } from '../machine.js';
 import type { Frontend, FrontendOptions, Personality, SimRequest, SimResponse } from '../types.js';
 import { ErrorFactory, RedfishError, errorBody } from './errors.js';
 import { generatedTree, sessionServiceDoc } from './generated/index.js';
+import { logPaths } from './generated/logs.js';
+import { servedTypes } from './generated/root.js';
 import type { JsonObject } from './json.js';
 import { loadCapture } from './mockup/capture.js';
 import { MockupTree } from './mockup/tree.js';
@@ -36,6 +38,17 @@ export interface RedfishFrontendOptions extends Partial<Omit<FrontendOptions, 'p
 const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60 * 1000;
 const MOCKUP_SESSION_LIMIT = 32;
 
+/**
+ * Where a personality streams Server-Sent Events: bmcweb and the DMTF-style service under the
+ * EventService, iDRAC 9 at `/redfish/v1/SSE`; iLO 5 has no SSE.
+ */
+const SSE_URIS: Partial<Record<GeneratedPersonality, string>> = {
+  generic: '/redfish/v1/EventService/SSE',
+  openbmc: '/redfish/v1/EventService/SSE',
+  idrac: '/redfish/v1/SSE',
+};
+const MOCKUP_SSE_URI = '/redfish/v1/EventService/SSE';
+
 function credentialCheck(
   machine: SimMachine,
   opts: RedfishFrontendOptions,
@@ -49,6 +62,13 @@ function credentialCheck(
       pass === opts.password
     );
   };
+}
+
+/** The first System of a capture (origin of its power events), the collection when it has none. */
+function firstSystem(systems: JsonObject | undefined): string {
+  const first = Array.isArray(systems?.Members) ? systems.Members[0] : undefined;
+  const id = first && typeof first === 'object' && !Array.isArray(first) ? first['@odata.id'] : undefined;
+  return typeof id === 'string' ? id.replace(/\/+$/, '') : '/redfish/v1/Systems';
 }
 
 class RedfishFrontend implements Frontend {
@@ -130,6 +150,9 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
           Id: 'SessionService',
           Name: 'Session Service',
         },
+      // A capture's own EventService document is replaced by the live one; SSE at the DMTF mockup's URI.
+      events: { sseUri: MOCKUP_SSE_URI, systemPath: firstSystem(capture.doc('/redfish/v1/Systems')) },
+      certificates: opts.tls ? { tls: opts.tls } : {},
     });
     return new RedfishFrontend(shell, errors, () => {
       shell.dispose();
@@ -165,6 +188,13 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
     sessions,
     checkCredentials: check,
     sessionServiceDoc: sessionServiceDoc(gen),
+    events: {
+      ...(SSE_URIS[profile.name] ? { sseUri: SSE_URIS[profile.name] } : {}),
+      systemPath: gen.sys,
+      logEntryPath: (id) => `${logPaths(gen).entries}/${id}`,
+    },
+    certificates: { managerPath: gen.mgr, ...(opts.tls ? { tls: opts.tls } : {}) },
+    treeTypes: servedTypes,
   });
   return new RedfishFrontend(shell, errors, () => shell.dispose());
 }

@@ -4,7 +4,7 @@
  * Redfish-shaped errors. The resources themselves come from a `ResourceTree`.
  */
 import type { SimMachine } from '../machine.js';
-import type { Frontend, SimRequest, SimResponse } from '../types.js';
+import type { BmcTls, Frontend, SimRequest, SimResponse } from '../types.js';
 import {
   ErrorFactory,
   RedfishError,
@@ -18,6 +18,11 @@ import { isObject, isoTime, str, type JsonObject } from './json.js';
 import type { ExpandSupport, Profile } from './personalities.js';
 import { expandDocument, pageCollection, parseExpand, parsePaging } from './query.js';
 import { AccountService } from './accounts.js';
+import { CertificateService } from './certificates.js';
+import { EventService } from './events.js';
+import { hasPrivilege, requiredPrivilege } from './privileges.js';
+import { Registries } from './registries.js';
+import { JsonSchemas, describedByLink } from './schemas.js';
 import { SessionStore, type Session } from './sessions.js';
 import {
   parseJsonBody,
@@ -29,6 +34,33 @@ import {
 
 export const SESSIONS_PATH = '/redfish/v1/SessionService/Sessions';
 export const SESSION_SERVICE_PATH = '/redfish/v1/SessionService';
+/** DSP0266: a client may create a session by POSTing to the collection's `Members` too. */
+const SESSIONS_MEMBERS_PATH = `${SESSIONS_PATH}/Members`;
+
+/** Types of the resources the shell serves itself (for `JsonSchemas`). */
+const SHELL_TYPES = [
+  'SessionService.v1_1_8',
+  'SessionCollection',
+  'Session.v1_6_0',
+  'AccountService.v1_10_0',
+  'ManagerAccountCollection',
+  'ManagerAccount.v1_4_0',
+  'RoleCollection',
+  'Role.v1_2_2',
+  'EventService.v1_10_0',
+  'EventDestinationCollection',
+  'EventDestination.v1_14_0',
+  'Event.v1_7_0',
+  'MessageRegistryFileCollection',
+  'MessageRegistryFile.v1_1_0',
+  'MessageRegistry.v1_6_0',
+  'JsonSchemaFileCollection',
+  'JsonSchemaFile.v1_1_0',
+  'CertificateService.v1_0_0',
+  'CertificateLocations.v1_0_0',
+  'CertificateCollection',
+  'Certificate.v1_5_0',
+];
 
 export interface ShellConfig {
   errorStyle: ErrorStyle;
@@ -44,10 +76,30 @@ export interface ShellConfig {
   trailingSlash: boolean;
 }
 
+/** OData's own system query options (a capture ignores the ones it cannot do). */
+const ODATA_QUERY_OPTIONS = new Set([
+  '$select',
+  '$filter',
+  '$count',
+  '$orderby',
+  '$search',
+  '$format',
+  '$skiptoken',
+  '$apply',
+  '$compute',
+  '$index',
+  '$schemaversion',
+  '$id',
+]);
+
 /** Paths anyone may GET without credentials (the spec's unauthenticated set). */
 const PUBLIC_PATHS = new Set(['/redfish', '/redfish/v1', '/redfish/v1/odata', '/redfish/v1/$metadata']);
 
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'OData-Version': '4.0' };
+/** Responses are live state: no client or proxy may reuse one (bmcweb sends the same). */
+const CACHE_CONTROL = 'no-store, max-age=0';
+/** What a 401 tells the client to do (RFC 7235; DSP0266 "WWW-Authenticate"). */
+const WWW_AUTHENTICATE = 'Basic realm="Redfish"';
 
 /** Path without trailing slashes (`/redfish/v1/Systems/1/` → `/redfish/v1/Systems/1`). */
 export function normalizePath(path: string): string {
@@ -72,6 +124,12 @@ export interface ShellOptions {
   checkCredentials: (username: string, password: string) => boolean;
   /** The SessionService document before live values are put in (capture or generated). */
   sessionServiceDoc: () => JsonObject;
+  /** The EventService's origins and SSE URI (none: no SSE). */
+  events: { sseUri?: string; systemPath: string; logEntryPath?: (id: number) => string };
+  /** Where the HTTPS certificate is read and replaced (the Manager), and the BMC's TLS hook. */
+  certificates?: { managerPath?: string; tls?: BmcTls };
+  /** `Namespace.vX_Y_Z` of the types the tree serves (JsonSchemas); the shell adds its own. */
+  treeTypes?: () => readonly string[];
 }
 
 export class RedfishShell implements Frontend {
@@ -80,6 +138,10 @@ export class RedfishShell implements Frontend {
   private readonly cfg: ShellConfig;
   private readonly sessions: SessionStore;
   private readonly accounts: AccountService;
+  private readonly events: EventService;
+  private readonly certificates: CertificateService;
+  private readonly registries: Registries;
+  private readonly schemas: JsonSchemas;
 
   private readonly onBmc = (ev: 'down' | 'up'): void => {
     // A rebooting BMC forgets its sessions.
@@ -96,12 +158,29 @@ export class RedfishShell implements Frontend {
       sessions: o.sessions,
       url: (p) => this.url(p),
     });
+    this.events = new EventService({
+      machine: o.machine,
+      errors: this.errors,
+      url: (p) => this.url(p),
+      ...o.events,
+    });
+    this.certificates = new CertificateService({
+      errors: this.errors,
+      url: (p) => this.url(p),
+      ...o.certificates,
+    });
+    this.registries = new Registries({ basePrefix: o.config.errorStyle.basePrefix, url: (p) => this.url(p) });
+    this.schemas = new JsonSchemas({
+      types: () => [...(o.treeTypes?.() ?? []), ...SHELL_TYPES],
+      url: (p) => this.url(p),
+    });
     o.machine.on('bmc', this.onBmc);
   }
 
   dispose(): void {
     this.o.machine.off('bmc', this.onBmc);
     this.sessions.clear();
+    this.events.dispose();
   }
 
   openSessions(): number {
@@ -139,11 +218,9 @@ export class RedfishShell implements Frontend {
   }
 
   private errorResponse(e: RedfishError): SimResponse {
-    return {
-      status: e.status,
-      headers: { ...JSON_HEADERS, ...e.headers },
-      body: errorBody(this.cfg.errorStyle, e.messages),
-    };
+    const headers: Record<string, string> = { ...JSON_HEADERS, ...e.headers };
+    if (e.status === 401 && !('WWW-Authenticate' in headers)) headers['WWW-Authenticate'] = WWW_AUTHENTICATE;
+    return { status: e.status, headers, body: errorBody(this.cfg.errorStyle, e.messages) };
   }
 
   private dispatch(req: SimRequest): SimResponse {
@@ -151,8 +228,12 @@ export class RedfishShell implements Frontend {
     const method = req.method.toUpperCase();
     if (!this.o.machine.bmcReady())
       throw this.errors.error('ServiceTemporarilyUnavailable', ['30'], { headers: { 'Retry-After': '30' } });
+    // DSP0266: a request for an OData version the service does not speak fails with 412.
+    const odataVersion = header(req, 'odata-version');
+    if (odataVersion !== undefined && odataVersion.trim() !== '4.0')
+      throw this.errors.error('PreconditionFailed');
 
-    const isLogin = method === 'POST' && path === SESSIONS_PATH;
+    const isLogin = method === 'POST' && (path === SESSIONS_PATH || path === SESSIONS_MEMBERS_PATH);
     const isPublic = (method === 'GET' || method === 'HEAD') && PUBLIC_PATHS.has(path);
     const who = isLogin || isPublic ? undefined : this.authenticate(req, path);
     const session = who?.session;
@@ -161,9 +242,11 @@ export class RedfishShell implements Frontend {
 
     const node = this.lookup(path);
     if (!node) throw this.errors.error('ResourceMissingAtURI', [req.path]);
+    if (who) this.authorize(method, path, who.user);
 
     switch (method) {
       case 'GET':
+        if (this.events.isStream(path)) return this.events.openStream(ctx);
         return this.get(node, ctx);
       case 'HEAD': {
         const r = this.get(node, ctx);
@@ -189,13 +272,20 @@ export class RedfishShell implements Frontend {
   }
 
   private notAllowed(node: ResourceNode): RedfishError {
-    const allow = [
-      ...(node.get || node.raw ? ['GET', 'HEAD'] : []),
-      ...(node.patch ? ['PATCH'] : []),
-      ...(node.post ? ['POST'] : []),
-      ...(node.delete ? ['DELETE'] : []),
-    ];
-    return this.errors.error('OperationNotAllowed', [], { headers: { Allow: allow.join(', ') } });
+    return this.errors.error('OperationNotAllowed', [], { headers: { Allow: allowed(node) } });
+  }
+
+  /** 403 unless the caller's role holds the privilege the request needs (see privileges.ts). */
+  private authorize(method: string, path: string, user: string): void {
+    const ownSession =
+      method === 'DELETE' &&
+      path.startsWith(`${SESSIONS_PATH}/`) &&
+      this.sessions.get(path.slice(SESSIONS_PATH.length + 1))?.username === user;
+    const needed = requiredPrivilege({ method, path, ownSession });
+    if (needed === undefined) return;
+    // An account the machine does not hold is the frontend's extra one, which is an administrator.
+    const role = this.o.machine.account(user)?.role ?? 'Administrator';
+    if (!hasPrivilege(role, needed)) throw this.errors.error('InsufficientPrivilege');
   }
 
   private authenticate(req: SimRequest, path: string): { session?: Session; user: string } {
@@ -241,13 +331,19 @@ export class RedfishShell implements Frontend {
   }
 
   private get(node: ResourceNode, ctx: RequestContext): SimResponse {
-    if (node.raw) return node.raw();
+    if (node.raw) {
+      const r = node.raw();
+      return { ...r, headers: { ...r.headers, Allow: allowed(node), 'Cache-Control': CACHE_CONTROL } };
+    }
     if (!node.get) throw this.notAllowed(node);
     const query = ctx.req.query;
-    if (this.cfg.queries === 'full')
-      for (const k of query.keys())
-        if (k.startsWith('$') && !['$expand', '$levels', '$top', '$skip'].includes(k))
-          throw this.errors.error('QueryNotSupported');
+    for (const k of query.keys()) {
+      if (!k.startsWith('$') || ['$expand', '$levels', '$top', '$skip'].includes(k)) continue;
+      // A capture keeps answering the OData options its BMC may have had ($select...) by ignoring them;
+      // a `$` parameter OData does not define is 501 everywhere (DSP0266).
+      if (this.cfg.queries === 'full' || !ODATA_QUERY_OPTIONS.has(k))
+        throw this.errors.error('QueryNotSupported');
+    }
     const expand = parseExpand(query, this.cfg.expand, this.errors);
     const raw = node.get();
     const rawTag = etagValue(raw);
@@ -258,16 +354,29 @@ export class RedfishShell implements Frontend {
     if (expand) doc = expandDocument(doc, expand, (p) => this.resolveDoc(p));
     // A page or an expansion is a different representation with its own tag.
     const tag = formatEtag(doc === decorated ? rawTag : etagValue(doc), this.cfg.etag.weak);
-    return { status: node.getStatus?.() ?? 200, headers: { ...JSON_HEADERS, ETag: tag }, body: doc };
+    const headers: Record<string, string> = {
+      ...JSON_HEADERS,
+      ETag: tag,
+      Allow: allowed(node),
+      'Cache-Control': CACHE_CONTROL,
+    };
+    const link = describedByLink(raw);
+    if (link) headers.Link = link;
+    return { status: node.getStatus?.() ?? 200, headers, body: doc };
   }
 
   // ------------------------------------------------------------------ PATCH
 
   private patch(node: ResourceNode, ctx: RequestContext): SimResponse {
     if (!node.patch) throw this.notAllowed(node);
-    const body = parseJsonBody(ctx);
-    if (!isObject(body)) throw this.errors.error('MalformedJSON');
-    if (Object.keys(body).length === 0) throw this.errors.error('EmptyJSON');
+    const parsed = parseJsonBody(ctx);
+    if (!isObject(parsed)) throw this.errors.error('MalformedJSON');
+    if (Object.keys(parsed).length === 0) throw this.errors.error('EmptyJSON');
+    // OData annotations (`@odata.id`, `@odata.etag`...) describe the resource; they change nothing. A body of
+    // nothing else is DSP0266's NoOperation.
+    const body: JsonObject = {};
+    for (const [k, v] of Object.entries(parsed)) if (!k.startsWith('@odata.')) body[k] = v;
+    if (Object.keys(body).length === 0) throw this.errors.error('NoOperation');
     const ifMatch = header(ctx.req, 'if-match');
     if (node.get) {
       if (ifMatch !== undefined) {
@@ -312,12 +421,20 @@ export class RedfishShell implements Frontend {
     if (this.accounts.owns(path)) return this.accounts.resolve(path);
     if (path === SESSION_SERVICE_PATH || path === SESSIONS_PATH || path.startsWith(`${SESSIONS_PATH}/`))
       return this.sessionNode(path);
-    return this.o.tree.resolve(path);
+    if (this.events.owns(path)) return this.events.resolve(path);
+    if (this.certificates.owns(path)) return this.certificates.resolve(path);
+    const node = this.o.tree.resolve(path);
+    if (node) return node;
+    // Registries and JsonSchemas a capture brings are served as captured; otherwise the shell's own.
+    if (this.registries.owns(path)) return this.registries.resolve(path);
+    if (this.schemas.owns(path)) return this.schemas.resolve(path);
+    return undefined;
   }
 
   private sessionNode(path: string): ResourceNode | undefined {
     if (path === SESSION_SERVICE_PATH) return this.sessionServiceNode();
     if (path === SESSIONS_PATH) return this.sessionsCollectionNode();
+    if (path === SESSIONS_MEMBERS_PATH) return { post: (ctx) => this.login(ctx) };
     if (path.startsWith(`${SESSIONS_PATH}/`)) {
       const id = path.slice(SESSIONS_PATH.length + 1);
       const s = this.sessions.get(id);
@@ -431,4 +548,14 @@ export class RedfishShell implements Frontend {
       body: this.sessionDoc(s),
     };
   }
+}
+
+/** The `Allow` header of a resource: the methods it answers. */
+function allowed(node: ResourceNode): string {
+  return [
+    ...(node.get || node.raw ? ['GET', 'HEAD'] : []),
+    ...(node.patch ? ['PATCH'] : []),
+    ...(node.post ? ['POST'] : []),
+    ...(node.delete ? ['DELETE'] : []),
+  ].join(', ');
 }

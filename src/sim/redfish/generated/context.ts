@@ -20,7 +20,12 @@ export interface Gen {
   /** `{ "@odata.id": u(path) }`. */
   link(path: string): JsonObject;
   /** Frontend-local settings the machine does not model. */
-  local: { assetTag: string };
+  local: {
+    assetTag: string;
+    /** Manager DateTime set by a client: its distance from the machine's clock, and its zone. */
+    clockOffsetMs: number;
+    dateTimeLocalOffset: string;
+  };
 }
 
 export function makeGen(m: SimMachine, p: Profile, errors: ErrorFactory): Gen {
@@ -34,7 +39,7 @@ export function makeGen(m: SimMachine, p: Profile, errors: ErrorFactory): Gen {
     ch: `${ROOT}/Chassis/${p.ids.chassis}`,
     u,
     link: (path) => ({ '@odata.id': u(path) }),
-    local: { assetTag: '' },
+    local: { assetTag: '', clockOffsetMs: 0, dateTimeLocalOffset: '+00:00' },
   };
 }
 

@@ -6,7 +6,7 @@ import { parseJsonBody } from '../tree.js';
 import { collection, rejectProperty, type Gen } from './context.js';
 import { dumpServicePath } from './dump.js';
 
-function logPaths(g: Gen): { parent: string; services: string; log: string; entries: string } {
+export function logPaths(g: Gen): { parent: string; services: string; log: string; entries: string } {
   const parent = g.p.log.parent === 'system' ? g.sys : g.mgr;
   const services = `${parent}/LogServices`;
   const log = `${services}/${g.p.log.id}`;

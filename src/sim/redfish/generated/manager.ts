@@ -1,6 +1,7 @@
 /** Managers/<id> of a generated BMC: reset, BMC network interfaces and NetworkProtocol (NTP). */
 import { NetworkConfigError, maskToPrefix, prefixToMask, type BmcInterface } from '../../network.js';
 import { readResetType } from '../actions.js';
+import { ArrayPatchError, patchArray } from '../array-patch.js';
 import { isObject, isoTime, type Json, type JsonObject } from '../json.js';
 import type { Router } from '../router.js';
 import { parseJsonBody } from '../tree.js';
@@ -26,8 +27,8 @@ export function managerDoc(g: Gen): JsonObject {
     FirmwareVersion: id.bmcFirmwareVersion,
     UUID: derivedUuid(g.m, 'manager'),
     ServiceEntryPointUUID: derivedUuid(g.m, 'service'),
-    DateTime: isoTime(g.m.clock.now()),
-    DateTimeLocalOffset: '+00:00',
+    DateTime: managerDateTime(g),
+    DateTimeLocalOffset: g.local.dateTimeLocalOffset,
     PowerState: 'On',
     Status: { State: 'Enabled', Health: 'OK' },
     EthernetInterfaces: g.link(`${g.mgr}/EthernetInterfaces`),
@@ -43,6 +44,43 @@ export function managerDoc(g: Gen): JsonObject {
   if (g.p.ntp === 'hpeDateTime')
     doc.Oem = { Hpe: { Links: { DateTimeService: g.link(`${g.mgr}/DateTime`) } } };
   return doc;
+}
+
+// ---------------------------------------------------------------- Manager DateTime
+
+/** The BMC's time as a client set it, written in its DateTimeLocalOffset zone. */
+function managerDateTime(g: Gen): string {
+  const zone = g.local.dateTimeLocalOffset;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const [h = 0, m = 0] = zone.slice(1).split(':').map(Number);
+  const shift = sign * (h * 60 + m) * 60_000;
+  const local = isoTime(g.m.clock.now() + g.local.clockOffsetMs + shift);
+  return local.replace(/\+00:00$/, zone);
+}
+
+const ZONE = /^[+-](0\d|1[0-4]):[0-5]\d$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Manager PATCH: DateTime and DateTimeLocalOffset (the rest is read-only). */
+function patchManager(g: Gen, body: JsonObject): undefined {
+  const doc = managerDoc(g);
+  const steps: (() => void)[] = [];
+  for (const [k, v] of Object.entries(body)) {
+    if (k === 'DateTime') {
+      const at = typeof v === 'string' && DATE_TIME.test(v) ? Date.parse(v) : NaN;
+      if (Number.isNaN(at))
+        throw g.errors.error('PropertyValueFormatError', [JSON.stringify(v), k], { related: ['#/DateTime'] });
+      steps.push(() => (g.local.clockOffsetMs = at - g.m.clock.now()));
+    } else if (k === 'DateTimeLocalOffset') {
+      if (typeof v !== 'string' || !ZONE.test(v))
+        throw g.errors.error('PropertyValueFormatError', [JSON.stringify(v), k], {
+          related: ['#/DateTimeLocalOffset'],
+        });
+      steps.push(() => (g.local.dateTimeLocalOffset = v));
+    } else rejectProperty(g, doc, k);
+  }
+  for (const step of steps) step();
+  return undefined;
 }
 
 // ---------------------------------------------------------------- HPE DateTime (NTP servers)
@@ -253,7 +291,11 @@ function networkProtocolDoc(g: Gen): JsonObject {
     HostName: net.hostName,
     FQDN: net.domainName ? `${net.hostName}.${net.domainName}` : net.hostName,
     HTTP: { ProtocolEnabled: false, Port: 80 },
-    HTTPS: { ProtocolEnabled: true, Port: 443 },
+    HTTPS: {
+      ProtocolEnabled: true,
+      Port: 443,
+      Certificates: g.link(`${g.mgr}/NetworkProtocol/HTTPS/Certificates`),
+    },
     SSH: { ProtocolEnabled: true, Port: 22 },
     IPMI: { ProtocolEnabled: true, Port: 623 },
     Status: { State: 'Enabled', Health: 'OK' },
@@ -277,11 +319,21 @@ function patchNetworkProtocol(g: Gen, body: JsonObject): undefined {
       const enabled = field(g, v, 'ProtocolEnabled', 'boolean', '#/NTP/ProtocolEnabled');
       const servers = v.NTPServers;
       if (servers !== undefined) {
-        if (!Array.isArray(servers) || servers.some((s) => typeof s !== 'string' && s !== null))
-          throw g.errors.error('PropertyValueTypeError', [JSON.stringify(servers), 'NTPServers'], {
+        const typeError = () =>
+          g.errors.error('PropertyValueTypeError', [JSON.stringify(servers), 'NTPServers'], {
             related: ['#/NTP/NTPServers'],
           });
-        const list = servers.filter((s): s is string => typeof s === 'string' && s !== '');
+        if (!Array.isArray(servers)) throw typeError();
+        // DSP0266 array PATCH over the list as shown (Dell's padded slots included): null removes, {} keeps.
+        let patched: string[];
+        try {
+          const shown = (ntpBlock(g)?.NTPServers ?? []) as string[];
+          patched = patchArray(shown, servers, (x): x is string => typeof x === 'string');
+        } catch (e) {
+          if (e instanceof ArrayPatchError) throw typeError();
+          throw e;
+        }
+        const list = patched.filter((s) => s !== '');
         if (g.p.ntp === 'padded3' && servers.length > 3)
           throw g.errors.error('PropertyValueOutOfRange', [JSON.stringify(servers), 'NTPServers'], {
             related: ['#/NTP/NTPServers'],
@@ -309,7 +361,7 @@ export function addManagerRoutes(r: Router, g: Gen): void {
   r.node(`${ROOT}/Managers`, () => ({
     get: () => collection(g, `${ROOT}/Managers`, 'ManagerCollection', 'Manager Collection', [g.mgr]),
   }));
-  r.node(g.mgr, () => ({ get: () => managerDoc(g) }));
+  r.node(g.mgr, () => ({ get: () => managerDoc(g), patch: (body) => patchManager(g, body) }));
   r.node(`${g.mgr}/Actions/Manager.Reset`, () => ({
     post: (ctx) => {
       readResetType(parseJsonBody(ctx), g.p.managerResetValues, '#Manager.Reset', g.errors, {

@@ -33,6 +33,10 @@ export function serviceRootDoc(g: Gen): JsonObject {
     AccountService: g.link(`${ROOT}/AccountService`),
     UpdateService: g.link(`${ROOT}/UpdateService`),
     Tasks: g.link(`${ROOT}/TaskService`),
+    EventService: g.link(`${ROOT}/EventService`),
+    Registries: g.link(`${ROOT}/Registries`),
+    JsonSchemas: g.link(`${ROOT}/JsonSchemas`),
+    CertificateService: g.link(`${ROOT}/CertificateService`),
     Links: { Sessions: g.link(`${ROOT}/SessionService/Sessions`) },
   };
   if (g.p.rootOem) {
@@ -54,9 +58,13 @@ const SINGLETONS = [
   'AccountService',
   'UpdateService',
   'TaskService',
+  'EventService',
+  'Registries',
+  'JsonSchemas',
+  'CertificateService',
 ];
 
-/** Namespaces of the types a generated service serves (for `$metadata`). */
+/** Namespaces of the types a generated service serves (for `$metadata` and `JsonSchemas`). */
 const NAMESPACES: [string, string][] = [
   ['ServiceRoot', 'v1_15_0'],
   ['ComputerSystemCollection', ''],
@@ -98,7 +106,23 @@ const NAMESPACES: [string, string][] = [
   ['Sensor', 'v1_2_0'],
   ['ManagerNetworkProtocol', 'v1_5_0'],
   ['ActionInfo', 'v1_1_2'],
+  ['EventService', 'v1_10_0'],
+  ['EventDestinationCollection', ''],
+  ['EventDestination', 'v1_14_0'],
+  ['MessageRegistryFileCollection', ''],
+  ['MessageRegistryFile', 'v1_1_0'],
+  ['JsonSchemaFileCollection', ''],
+  ['JsonSchemaFile', 'v1_1_0'],
+  ['CertificateService', 'v1_0_0'],
+  ['CertificateLocations', 'v1_0_0'],
+  ['CertificateCollection', ''],
+  ['Certificate', 'v1_5_0'],
 ];
+
+/** `Namespace.vX_Y_Z` (or the bare namespace of a collection) of every type in `$metadata`. */
+export function servedTypes(): string[] {
+  return NAMESPACES.map(([ns, v]) => (v ? `${ns}.${v}` : ns));
+}
 
 function metadataXml(): string {
   const refs = NAMESPACES.map(([ns, v]) => {
