@@ -327,3 +327,58 @@ describe('BootOptions and BootOrder', () => {
     expect((b.doc(SYS).Boot as Body).BootOrder).toEqual(['Boot0000', 'Boot0001', 'Boot0002', 'Boot0003']);
   });
 });
+
+describe('the feature resources validate against the DMTF schemas, in use', () => {
+  it('every personality, with media inserted, volumes made, settings pending and applied', async () => {
+    const { RedfishSchemas } = await import('../redfish/schema.js');
+    const schemas = new RedfishSchemas();
+    const systems = {
+      generic: SYS,
+      idrac: '/redfish/v1/Systems/System.Embedded.1',
+      ilo: '/redfish/v1/Systems/1/',
+    };
+    for (const [p, sys] of Object.entries(systems) as [keyof typeof systems, string][]) {
+      const b = makeBmc(p);
+      const mgr = (((b.doc(sys).Links as Body).ManagedBy as Body[])[0] as Body)['@odata.id'] as string;
+      const slots = (b.doc(`${mgr.replace(/\/$/, '')}/VirtualMedia`).Members as Body[]).map(
+        (m) => m['@odata.id'] as string,
+      );
+      const slot = slots[0] as string;
+      const insert = ((b.doc(slot).Actions as Body)['#VirtualMedia.InsertMedia'] as Body).target as string;
+      expect(b.call('POST', insert, { body: { Image: ISO } }).status).toBeLessThan(300);
+      const s = sys.replace(/\/$/, '');
+      b.call('POST', `${s}/Storage/1/Volumes`, { body: { CapacityBytes: 1e9 } });
+      const bios = b.doc(`${s}/Bios`);
+      const name = Object.keys(bios.Attributes as Body)[1] as string;
+      const registry = b.doc(`${s}/Bios/BiosRegistry`);
+      const def = ((registry.RegistryEntries as Body).Attributes as Body[]).find(
+        (a) => a.AttributeName === name,
+      );
+      const value = ((def?.Value as Body[])[1] as Body).ValueName;
+      expect(
+        // iDRAC wants If-Match on every PATCH (428 without).
+        b.call('PATCH', `${s}/Bios/Settings`, {
+          body: { Attributes: { [name]: value } },
+          headers: { 'If-Match': '*' },
+        }).status,
+      ).toBeLessThan(300);
+      const paths = [
+        slot,
+        `${s}/Storage/1/Volumes`,
+        `${s}/Storage/1/Volumes/2`,
+        `${s}/Bios`,
+        `${s}/Bios/Settings`,
+        `${s}/Bios/BiosRegistry`,
+        '/redfish/v1/Registries',
+        ((b.doc('/redfish/v1/Registries').Members as Body[])[0] as Body)['@odata.id'] as string,
+        `${s}/SecureBoot`,
+        `${s}/SecureBoot/SecureBootDatabases/PK`,
+        `${s}/BootOptions/Boot0002`,
+      ];
+      restart(b, s);
+      paths.push(sys); // with Oem.HwctlSim.LastBootSource
+      for (const path of paths) expect([p, path, await schemas.validate(b.doc(path))]).toEqual([p, path, []]);
+      expect((b.doc(`${s}/Bios`).Attributes as Body)[name]).toBe(value);
+    }
+  });
+});

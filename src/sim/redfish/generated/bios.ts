@@ -239,7 +239,9 @@ function registryDoc(g: Gen): JsonObject {
     Language: 'en',
     OwningEntity: g.p.vendor,
     RegistryVersion: id.replace(/^.*\.v(\d+)_(\d+)_(\d+)$/, '$1.$2.$3'),
-    SupportedSystems: [{ ProductName: g.m.identity.model, SystemId: g.m.identity.sku }],
+    SupportedSystems: [
+      { ProductName: g.m.identity.model, SystemId: g.m.identity.sku.replace(/[^A-Za-z0-9]/g, '') },
+    ],
     RegistryEntries: {
       Attributes: s.defs.map((d) => {
         const a: JsonObject = {
