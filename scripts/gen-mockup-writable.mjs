@@ -20,7 +20,11 @@ if (!dir) {
 }
 const files = readdirSync(dir).filter((f) => /^[A-Za-z]+\.v\d+_\d+_\d+\.json$/.test(f));
 const newest = new Map();
-const key = (f) => f.match(/v(\d+)_(\d+)_(\d+)/).slice(1).map(Number);
+const key = (f) =>
+  f
+    .match(/v(\d+)_(\d+)_(\d+)/)
+    .slice(1)
+    .map(Number);
 for (const f of files) {
   const ns = f.split('.')[0];
   const cur = newest.get(ns);
@@ -44,10 +48,14 @@ for (const [ns, f] of [...newest].sort()) {
       continue;
     }
     // An object property whose own definition (in this file) has writable members: Boot, DHCPv4, ...
-    const refs = [p.$ref, ...(p.anyOf ?? []).map((x) => x.$ref)].filter((r) => typeof r === 'string' && r.startsWith('#/definitions/'));
+    const refs = [p.$ref, ...(p.anyOf ?? []).map((x) => x.$ref)].filter(
+      (r) => typeof r === 'string' && r.startsWith('#/definitions/'),
+    );
     const sub = refs.map((r) => defs[r.slice('#/definitions/'.length)]).find((d) => d?.properties);
     if (!sub) continue;
-    const members = Object.entries(sub.properties).filter(([, q]) => q.readonly === false).map(([n]) => n);
+    const members = Object.entries(sub.properties)
+      .filter(([, q]) => q.readonly === false)
+      .map(([n]) => n);
     if (members.length) out[name] = members.sort();
   }
   if (Object.keys(out).length) table[ns] = out;
@@ -60,7 +68,6 @@ writeFileSync(
  * properties its schema marks writable (\`true\`), or for an object property its writable members.
  * Do not edit; regenerate.
  */
-/* eslint-disable */
 // prettier-ignore
 export const WRITABLE: Readonly<Record<string, Readonly<Record<string, true | readonly string[]>>>> = ${body};
 `,

@@ -3,7 +3,6 @@
  * properties its schema marks writable (`true`), or for an object property its writable members.
  * Do not edit; regenerate.
  */
-/* eslint-disable */
 // prettier-ignore
 export const WRITABLE: Readonly<Record<string, Readonly<Record<string, true | readonly string[]>>>> = {
   "AccountService": {
