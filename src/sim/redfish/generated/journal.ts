@@ -7,7 +7,7 @@
 import { isoTime, type JsonObject } from '../json.js';
 import type { Router } from '../router.js';
 import { collection, type Gen } from './context.js';
-import { featureState } from './state.js';
+import { featureState, peekFeatureState } from './state.js';
 
 const BOOT_LINES = [
   'kernel: Booting Linux on physical CPU 0x0',
@@ -23,13 +23,17 @@ interface JournalEntry {
   message: string;
 }
 
+/** The journal of a machine served by the bmcweb personality (tests compare reventlog with it). */
+export function journalOf(m: Gen['m']): readonly JournalEntry[] {
+  return peekFeatureState<JournalEntry[]>(m, 'journal') ?? [];
+}
+
 export const journalServicePath = (g: Gen): string => `${g.mgr}/LogServices/Journal`;
 
 function journal(g: Gen): JournalEntry[] {
   return featureState(g.m, 'journal', () => {
     const list: JournalEntry[] = [];
-    const boot = (): void => {
-      const at = g.m.clock.now();
+    const boot = (at: number): void => {
       BOOT_LINES.forEach((message, i) => {
         // Microsecond ids, unique even when two boots share a millisecond (ManualClock in tests).
         let id = at * 1000 + i;
@@ -37,9 +41,12 @@ function journal(g: Gen): JournalEntry[] {
         list.push({ id: String(id), created: at, message });
       });
     };
-    boot();
+    // The BMC booted before it logged anything about the host: its first boot lines are dated a minute
+    // before the oldest event log entry (or now), so `reventlog N` still shows the host's newest events.
+    const oldest = g.m.log.list().reduce((t, e) => Math.min(t, e.created), g.m.clock.now());
+    boot(oldest - 60_000);
     g.m.on('bmc', (ev: 'down' | 'up') => {
-      if (ev === 'up') boot();
+      if (ev === 'up') boot(g.m.clock.now());
     });
     return list;
   });
