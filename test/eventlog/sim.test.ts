@@ -5,6 +5,7 @@
  */
 import { describe, it, expect } from '@jest/globals';
 import type { LogEntry } from '../../src/sim/eventlog.js';
+import { journalOf } from '../../src/sim/redfish/generated/journal.js';
 import { endpoints, requestsMatching, startKindFleet, useFleet, type Kind } from '../helpers/sim-harness.js';
 import { reventlog } from './harness.js';
 import { localStamp } from './stamp.js';
@@ -44,6 +45,17 @@ function expectedLines(node: string, entries: LogEntry[]): string[] {
   return entries.map((e) => expectedLine(node, e, simPid(e.id)));
 }
 
+/**
+ * bmcweb's Manager also has its BMC journal (dated at the BMC's boot, before the host's events): reventlog
+ * lists it with the rest, oldest first.
+ */
+function journalLines(node: string): string[] {
+  if (kindOf(node) !== 'bmcweb') return [];
+  return journalOf(f.sim.machine(node)).map(
+    (e) => `${localStamp(e.created)} [Journal/${e.id}]: (OK) ${e.message}`,
+  );
+}
+
 const entryRequests = (node: string) =>
   Object.entries(endpoints(f.sim, node))
     .filter(([k]) => /Entries|logging\/enumerate/.test(k))
@@ -56,7 +68,7 @@ describe('reventlog on every kind of BMC', () => {
     for (const n of f.all) {
       const log = f.sim.machine(n).log.list();
       expect(log.length).toBeGreaterThanOrEqual(3);
-      expect(r.lines.get(n)).toEqual(expectedLines(n, log));
+      expect(r.lines.get(n)).toEqual([...journalLines(n), ...expectedLines(n, log)]);
     }
   });
 
@@ -69,14 +81,15 @@ describe('reventlog on every kind of BMC', () => {
     for (const n of f.all) {
       const log = f.sim.machine(n).log.list();
       expect(log.length).toBeGreaterThan(300);
-      expect(all.lines.get(n)).toEqual(expectedLines(n, log));
+      expect(all.lines.get(n)).toEqual([...journalLines(n), ...expectedLines(n, log)]);
     }
     // Page sizes: generic and idrac 50, ilo 40, bmcweb 1000; OpenBMC REST has one enumerate.
     const pages = (k: Kind, size: number) => Math.ceil(f.sim.machine(f.node[k]).log.size / size);
     expect(entryRequests(f.node.generic)).toBe(pages('generic', 50));
     expect(entryRequests(f.node.idrac)).toBe(pages('idrac', 50));
     expect(entryRequests(f.node.ilo)).toBe(pages('ilo', 40));
-    expect(entryRequests(f.node.bmcweb)).toBe(1);
+    // bmcweb: one page of EventLog, one of the Manager's Journal.
+    expect(entryRequests(f.node.bmcweb)).toBe(2);
     expect(entryRequests(f.node['openbmc-rest'])).toBe(1);
 
     // The first page's order is unclear here, so `N` reads everything and keeps the BMC's order.
@@ -100,7 +113,7 @@ describe('reventlog on every kind of BMC', () => {
       expect(entryRequests(f.node[k])).toBe(2);
       expect(Object.keys(endpoints(f.sim, f.node[k])).some((e) => /Entries/.test(e))).toBe(true);
     }
-    expect(entryRequests(f.node.bmcweb)).toBe(1);
+    expect(entryRequests(f.node.bmcweb)).toBe(2); // EventLog and Journal, one page each
 
     const json = await reventlog(inv(), f.node.ilo, ['3'], { output: 'json' });
     const v = json.json!.results[0]!.value!;
@@ -167,7 +180,7 @@ describe('reventlog on every kind of BMC', () => {
     for (const n of f.redfish) {
       const log = f.sim.machine(n).log.list();
       expect(log.map((e) => e.messageId)).toEqual(['HwctlSim.1.0.LogCleared']);
-      expect(after.lines.get(n)).toEqual(expectedLines(n, log));
+      expect(after.lines.get(n)).toEqual([...journalLines(n), ...expectedLines(n, log)]);
     }
   });
 

@@ -8,6 +8,8 @@ import type { SimMachine } from '../machine.js';
 import type { Frontend, FrontendOptions, Personality, SimRequest, SimResponse } from '../types.js';
 import { ErrorFactory, RedfishError, errorBody } from './errors.js';
 import { generatedTree, sessionServiceDoc } from './generated/index.js';
+import { featureRegistryPaths } from './generated/bios.js';
+import { restAlias } from './generated/ilo.js';
 import { logPaths } from './generated/logs.js';
 import { servedTypes } from './generated/root.js';
 import type { JsonObject } from './json.js';
@@ -78,9 +80,13 @@ class RedfishFrontend implements Frontend {
     private readonly shell: RedfishShell,
     private readonly errors: ErrorFactory,
     private readonly onDispose: () => void,
+    private readonly restAlias = false,
   ) {}
 
   handle(req: SimRequest): SimResponse {
+    // iLO answers its iLO 4 REST prefix `/rest/v1/…` as `/redfish/v1/…` (generated/ilo.ts).
+    if (this.restAlias && /^\/rest\/v1(\/|$)/i.test(req.path))
+      return this.shell.handle({ ...req, path: restAlias(req.path) });
     return this.shell.handle(req);
   }
 
@@ -195,8 +201,9 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
     },
     certificates: { managerPath: gen.mgr, ...(opts.tls ? { tls: opts.tls } : {}) },
     treeTypes: servedTypes,
+    treeRegistries: () => featureRegistryPaths(gen),
   });
-  return new RedfishFrontend(shell, errors, () => shell.dispose());
+  return new RedfishFrontend(shell, errors, () => shell.dispose(), profile.name === 'ilo');
 }
 
 export { RedfishError };

@@ -96,6 +96,38 @@ export interface Profile {
   update: { simpleUpdate: boolean; multipartUri?: string; httpPushUri?: string };
   /** A BMC dump LogService (`Managers/<id>/LogServices/Dump`, CollectDiagnosticData) as bmcweb has. */
   dump?: boolean;
+  /** bmcweb's `Managers/bmc/LogServices/Journal`: the BMC's own journal (systemd lines). */
+  journal?: boolean;
+  /** The sushy-tools feature set, as far as the vendor has it (docs/simulator.md "Feature table"). */
+  features: FeatureProfile;
+}
+
+export interface VirtualMediaSlot {
+  id: string;
+  name: string;
+  /** `MediaTypes`; the first decides which boot target the slot serves (CD/DVD → Cd, else Usb/Floppy). */
+  mediaTypes: readonly string[];
+}
+
+export interface FeatureProfile {
+  /** VirtualMedia under the Manager (sushy-tools, iDRAC 4/5, iLO); absent on a stock bmcweb. */
+  vmedia?: {
+    slots: readonly VirtualMediaSlot[];
+    /** iLO: `Oem.Hpe.BootOnNextServerReset` and the `HpeiLOVirtualMedia` Insert/Eject actions. */
+    hpeOem: boolean;
+  };
+  /**
+   * `full`: Attributes, an AttributeRegistry and a `Bios/Settings` object applied at the next boot;
+   * `resetOnly`: bmcweb's Bios (Id `BIOS`, only `#Bios.ResetBios`, no attributes).
+   */
+  bios: { kind: 'full'; set: 'generic' | 'dell' | 'hpe'; registryId: string } | { kind: 'resetOnly' };
+  secureBoot: boolean;
+  /** `Storage/<id>/Volumes` with POST create and DELETE. */
+  volumes: boolean;
+  /** `BootOptions` collection and a PATCHable `Boot.BootOrder`. */
+  bootOptions: boolean;
+  /** `#Chassis.Reset` on the Chassis (iLO 5 has none). */
+  chassisReset?: { values: readonly ResetType[]; via: 'inline' | 'actionInfo' };
 }
 
 /** Every ResetType, in the DMTF schema's order (what a BMC lists when it allows them all). */
@@ -164,6 +196,21 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     processorId: (i) => `CPU${i + 1}`,
     memoryId: (i) => `DIMM${i + 1}`,
     update: { simpleUpdate: true, multipartUri: '/redfish/v1/UpdateService/upload' },
+    // sushy-tools' emulator: Managers/<id>/VirtualMedia/{Cd,Floppy}, Bios with Settings, SecureBoot, Volumes.
+    features: {
+      vmedia: {
+        slots: [
+          { id: 'Cd', name: 'Virtual CD', mediaTypes: ['CD', 'DVD'] },
+          { id: 'Floppy', name: 'Virtual Removable Media', mediaTypes: ['Floppy', 'USBStick'] },
+        ],
+        hpeOem: false,
+      },
+      bios: { kind: 'full', set: 'generic', registryId: 'BiosAttributeRegistry.v1_0_0' },
+      secureBoot: true,
+      volumes: true,
+      bootOptions: true,
+      chassisReset: { values: ['On', 'ForceOff', 'PowerCycle'], via: 'inline' },
+    },
   },
   openbmc: {
     name: 'openbmc',
@@ -196,7 +243,8 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     bootEnabledAllowable: true,
     bootModeAllowable: true,
     bootModeWritable: true,
-    led: { indicator: false, location: true },
+    // The bmcweb capture (test/fixtures/redfish/openbmc-bmcweb) shows both on the System, one state.
+    led: { indicator: true, location: true },
     autoRetry: true,
     sensorsCollection: true,
     ntp: 'list',
@@ -226,6 +274,16 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
       httpPushUri: '/redfish/v1/UpdateService/update',
     },
     dump: true,
+    journal: true,
+    // A stock bmcweb (the capture): Bios with only ResetBios, Chassis.Reset via ActionInfo (PowerCycle);
+    // no VirtualMedia (a build option needing an NBD proxy), no SecureBoot, Volumes or BootOptions.
+    features: {
+      bios: { kind: 'resetOnly' },
+      secureBoot: false,
+      volumes: false,
+      bootOptions: false,
+      chassisReset: { values: ['PowerCycle'], via: 'actionInfo' },
+    },
   },
   idrac: {
     name: 'idrac',
@@ -300,6 +358,21 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     processorId: (i) => `CPU.Socket.${i + 1}`,
     memoryId: (_i, location) => `DIMM.Socket.${location}`,
     update: { simpleUpdate: true, multipartUri: '/redfish/v1/UpdateService/MultipartUpload' },
+    // iDRAC9 4.x/5.x: Managers/iDRAC.Embedded.1/VirtualMedia/{CD,RemovableDisk}; Chassis.Reset On/ForceOff.
+    features: {
+      vmedia: {
+        slots: [
+          { id: 'CD', name: 'Virtual CD', mediaTypes: ['CD', 'DVD'] },
+          { id: 'RemovableDisk', name: 'Virtual Removable Disk', mediaTypes: ['USBStick'] },
+        ],
+        hpeOem: false,
+      },
+      bios: { kind: 'full', set: 'dell', registryId: 'BiosAttributeRegistry.v1_0_3' },
+      secureBoot: true,
+      volumes: true,
+      bootOptions: true,
+      chassisReset: { values: ['On', 'ForceOff'], via: 'inline' },
+    },
   },
   ilo: {
     name: 'ilo',
@@ -308,7 +381,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     redfishVersion: '1.13.0',
     vendor: 'HPE',
     product: 'ProLiant',
-    rootOem: { Hpe: { '@odata.type': '#HpeiLOServiceExt.v2_3_0.HpeiLOServiceExt', Manager: 'iLO 5' } },
+    // The root's Oem.Hpe is generated (generated/ilo.ts): ilorest needs live values in it.
     errorStyle: {
       basePrefix: 'Base.1.4',
       envelope: { code: 'iLO.0.10.ExtendedInfo', message: 'See @Message.ExtendedInfo for more information.' },
@@ -366,5 +439,19 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     processorId: (i) => String(i + 1),
     memoryId: (i) => `proc${Math.floor(i / 4) + 1}dimm${(i % 4) + 1}`,
     update: { simpleUpdate: true },
+    // iLO 5: Managers/1/VirtualMedia/1 (floppy/USB) and /2 (CD/DVD) with Oem.Hpe; no Chassis.Reset.
+    features: {
+      vmedia: {
+        slots: [
+          { id: '1', name: 'VirtualMedia', mediaTypes: ['Floppy', 'USBStick'] },
+          { id: '2', name: 'VirtualMedia', mediaTypes: ['CD', 'DVD'] },
+        ],
+        hpeOem: true,
+      },
+      bios: { kind: 'full', set: 'hpe', registryId: 'BiosAttributeRegistryU30.v1_2_68' },
+      secureBoot: true,
+      volumes: true,
+      bootOptions: true,
+    },
   },
 };

@@ -64,6 +64,8 @@ export interface RegistriesOptions {
   /** The Base prefix of the personality's errors (`Base.1.16`, `Base.1.16.0`, `Base.1.4`...). */
   basePrefix: string;
   url(path: string): string;
+  /** Registry files the resource tree serves itself (the BIOS attribute registry): listed in the collection. */
+  treeFiles?: () => readonly string[];
 }
 
 /** `Base.1.4` → `1.4.0`; `Base.1.16.0` → `1.16.0`. */
@@ -118,8 +120,11 @@ export class Registries {
       '@odata.type': '#MessageRegistryFileCollection.MessageRegistryFileCollection',
       Name: 'MessageRegistryFile Collection',
       Description: 'Collection of MessageRegistryFiles',
-      Members: this.defs.map((d) => this.link(`${REGISTRIES_PATH}/${d.prefix}`)),
-      'Members@odata.count': this.defs.length,
+      Members: [
+        ...this.defs.map((d) => this.link(`${REGISTRIES_PATH}/${d.prefix}`)),
+        ...(this.o.treeFiles?.() ?? []).map((p) => this.link(p)),
+      ],
+      'Members@odata.count': this.defs.length + (this.o.treeFiles?.().length ?? 0),
     };
   }
 

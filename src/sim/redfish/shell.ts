@@ -130,6 +130,8 @@ export interface ShellOptions {
   certificates?: { managerPath?: string; tls?: BmcTls };
   /** `Namespace.vX_Y_Z` of the types the tree serves (JsonSchemas); the shell adds its own. */
   treeTypes?: () => readonly string[];
+  /** Registry files the tree serves (Registries lists them with its own). */
+  treeRegistries?: () => readonly string[];
 }
 
 export class RedfishShell implements Frontend {
@@ -169,7 +171,11 @@ export class RedfishShell implements Frontend {
       url: (p) => this.url(p),
       ...o.certificates,
     });
-    this.registries = new Registries({ basePrefix: o.config.errorStyle.basePrefix, url: (p) => this.url(p) });
+    this.registries = new Registries({
+      basePrefix: o.config.errorStyle.basePrefix,
+      url: (p) => this.url(p),
+      ...(o.treeRegistries ? { treeFiles: o.treeRegistries } : {}),
+    });
     this.schemas = new JsonSchemas({
       types: () => [...(o.treeTypes?.() ?? []), ...SHELL_TYPES],
       url: (p) => this.url(p),

@@ -69,7 +69,7 @@ describe('Boot override', () => {
     expect(messageId(enabled)).toBe('Base.1.16.PropertyValueNotInList');
     const typed = b.call('PATCH', SYS, { body: { Boot: { BootSourceOverrideTarget: 7 } } });
     expect(messageId(typed)).toBe('Base.1.16.PropertyValueTypeError');
-    const unknown = b.call('PATCH', SYS, { body: { Boot: { BootOrder: ['a'] } } });
+    const unknown = b.call('PATCH', SYS, { body: { Boot: { BootNext: 'Boot0001' } } });
     expect(messageId(unknown)).toBe('Base.1.16.PropertyUnknown');
     const ro = b.call('PATCH', SYS, {
       body: { Boot: { 'BootSourceOverrideTarget@Redfish.AllowableValues': [] } },
@@ -116,17 +116,18 @@ describe('Identify LED', () => {
     );
   });
 
-  it('OpenBMC has only LocationIndicatorActive; IndicatorLED is unknown there', () => {
+  it('OpenBMC has both on the System, as the bmcweb capture shows; one state', () => {
     const b = makeBmc('openbmc');
     const sys = b.doc('/redfish/v1/Systems/system');
-    expect(sys.IndicatorLED).toBeUndefined();
+    expect(sys.IndicatorLED).toBe('Off');
     expect(sys.LocationIndicatorActive).toBe(false);
     expect(
       b.call('PATCH', '/redfish/v1/Systems/system', { body: { LocationIndicatorActive: true } }).status,
     ).toBe(204);
     expect(b.doc('/redfish/v1/Chassis/chassis').LocationIndicatorActive).toBe(true);
-    const r = b.call('PATCH', '/redfish/v1/Systems/system', { body: { IndicatorLED: 'Lit' } });
-    expect([r.status, messageId(r)]).toEqual([400, 'Base.1.16.0.PropertyUnknown']);
+    expect(b.doc('/redfish/v1/Systems/system').IndicatorLED).toBe('Blinking');
+    const r = b.call('PATCH', '/redfish/v1/Systems/system', { body: { IndicatorLED: 'On' } });
+    expect([r.status, messageId(r)]).toEqual([400, 'Base.1.16.0.PropertyValueNotInList']);
   });
 
   it('iDRAC and iLO have only IndicatorLED', () => {

@@ -12,7 +12,8 @@
  *    (links to other resources) becomes an open object, and an "any version of this type"
  *    definition (embedded types like Resource.Location) keeps only its newest version. Linked
  *    resources are validated on their own when the crawl reaches them.
- * `schemas/swordfish/...` references are open objects (not in the DMTF bundle).
+ * `schemas/swordfish/...` references are open (not in the DMTF bundle): an object, null, or a string
+ *    (Swordfish enums such as Volume's RAIDType).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -74,7 +75,7 @@ export class RedfishSchemas {
         type: 'object',
         definitions: new Proxy(
           {},
-          { get: (_t, k) => (typeof k === 'string' ? { type: ['object', 'null'] } : undefined) },
+          { get: (_t, k) => (typeof k === 'string' ? { type: ['object', 'null', 'string'] } : undefined) },
         ),
       };
     if (!uri.startsWith(DMTF)) throw new Error(`schema outside the fixture set: ${uri}`);

@@ -1,8 +1,9 @@
 /** Chassis/<id> of a generated BMC: LED, power state, Thermal, Power and the Sensors collection. */
 import type { SensorReading } from '../../machine.js';
-import { applyLed, readLedPatch } from '../actions.js';
+import { applyLed, applyReset, readLedPatch, readResetType } from '../actions.js';
 import type { JsonObject } from '../json.js';
 import type { Router } from '../router.js';
+import { parseJsonBody } from '../tree.js';
 import { collection, rejectProperty, ROOT, type Gen } from './context.js';
 
 export function chassisDoc(g: Gen): JsonObject {
@@ -29,6 +30,13 @@ export function chassisDoc(g: Gen): JsonObject {
     Links: { ComputerSystems: [g.link(g.sys)], ManagedBy: [g.link(g.mgr)] },
   };
   if (g.p.sensorsCollection) doc.Sensors = g.link(`${g.ch}/Sensors`);
+  const reset = g.p.features.chassisReset;
+  if (reset) {
+    const action: JsonObject = { target: g.u(`${g.ch}/Actions/Chassis.Reset`) };
+    if (reset.via === 'inline') action['ResetType@Redfish.AllowableValues'] = [...reset.values];
+    else action['@Redfish.ActionInfo'] = g.u(`${g.ch}/ResetActionInfo`);
+    doc.Actions = { '#Chassis.Reset': action };
+  }
   if (g.p.led.indicator) doc.IndicatorLED = g.m.indicatorLed();
   if (g.p.led.location) doc.LocationIndicatorActive = g.m.identifyActive();
   return doc;
@@ -168,6 +176,29 @@ export function addChassisRoutes(r: Router, g: Gen): void {
     get: () => collection(g, `${ROOT}/Chassis`, 'ChassisCollection', 'Chassis Collection', [g.ch]),
   }));
   r.node(g.ch, () => ({ get: () => chassisDoc(g), patch: (body) => patchChassis(g, body) }));
+  const reset = g.p.features.chassisReset;
+  if (reset) {
+    // The chassis power is the machine's: On/ForceOff/PowerCycle act as the System's reset does.
+    r.node(`${g.ch}/Actions/Chassis.Reset`, () => ({
+      post: (ctx) => {
+        const value = readResetType(parseJsonBody(ctx), reset.values, '#Chassis.Reset', g.errors);
+        applyReset(g.m, value, g.p, g.errors);
+        return undefined;
+      },
+    }));
+    if (reset.via === 'actionInfo')
+      r.node(`${g.ch}/ResetActionInfo`, () => ({
+        get: () => ({
+          '@odata.id': g.u(`${g.ch}/ResetActionInfo`),
+          '@odata.type': '#ActionInfo.v1_1_2.ActionInfo',
+          Id: 'ResetActionInfo',
+          Name: 'Reset Action Info',
+          Parameters: [
+            { Name: 'ResetType', Required: true, DataType: 'String', AllowableValues: [...reset.values] },
+          ],
+        }),
+      }));
+  }
   r.node(`${g.ch}/Thermal`, () => ({ get: () => thermalDoc(g) }));
   r.node(`${g.ch}/Power`, () => ({ get: () => powerDoc(g) }));
   if (!g.p.sensorsCollection) return;

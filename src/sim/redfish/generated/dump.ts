@@ -9,6 +9,7 @@ import { MachineError, type Dump } from '../../machine.js';
 import { isObject, isoTime, type JsonObject } from '../json.js';
 import type { Router } from '../router.js';
 import { parseJsonBody } from '../tree.js';
+import { journalServicePath } from './journal.js';
 import { collection, type Gen } from './context.js';
 
 export function dumpServicePath(g: Gen): string {
@@ -68,7 +69,11 @@ export function addDumpRoutes(r: Router, g: Gen): void {
   if (g.p.log.parent !== 'manager')
     r.node(`${g.mgr}/LogServices`, () => ({
       get: () =>
-        collection(g, `${g.mgr}/LogServices`, 'LogServiceCollection', 'Log Service Collection', [path]),
+        collection(g, `${g.mgr}/LogServices`, 'LogServiceCollection', 'Log Service Collection', [
+          // bmcweb lists its Journal first (the capture), then the dump service.
+          ...(g.p.journal ? [journalServicePath(g)] : []),
+          path,
+        ]),
     }));
   r.node(path, () => ({ get: () => serviceDoc(g) }));
   r.node(entries, () => ({

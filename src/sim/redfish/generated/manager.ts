@@ -41,6 +41,7 @@ export function managerDoc(g: Gen): JsonObject {
     Actions: { '#Manager.Reset': resetAction(g) },
   };
   if (g.p.log.parent === 'manager' || g.p.dump) doc.LogServices = g.link(`${g.mgr}/LogServices`);
+  if (g.p.features.vmedia) doc.VirtualMedia = g.link(`${g.mgr}/VirtualMedia`);
   if (g.p.ntp === 'hpeDateTime')
     doc.Oem = { Hpe: { Links: { DateTimeService: g.link(`${g.mgr}/DateTime`) } } };
   return doc;

@@ -2,6 +2,7 @@
 import type { JsonObject } from '../json.js';
 import type { Router } from '../router.js';
 import { derivedUuid, ROOT, type Gen } from './context.js';
+import { hpeRootOem } from './ilo.js';
 
 function expandFeatures(g: Gen): JsonObject {
   const e = g.p.expand;
@@ -47,6 +48,8 @@ export function serviceRootDoc(g: Gen): JsonObject {
       dell.ManagerMACAddress = g.m.identity.bmcMac;
     doc.Oem = oem;
   }
+  // iLO's root Oem.Hpe in the shape ilorest reads (generated/ilo.ts).
+  if (g.p.name === 'ilo') doc.Oem = hpeRootOem(g);
   return doc;
 }
 

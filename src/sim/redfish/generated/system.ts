@@ -1,4 +1,4 @@
-/** Systems/<id> of a generated BMC and what hangs below it (reset, processors, memory, NICs, storage). */
+/** Systems/<id> of a generated BMC and what hangs below it (reset, processors, memory, NICs); storage, BIOS, Secure Boot and boot options have their own modules. */
 import {
   applyBootPatch,
   applyLed,
@@ -7,10 +7,11 @@ import {
   readLedPatch,
   readResetType,
 } from '../actions.js';
-import { isoTime, type JsonObject } from '../json.js';
+import { isObject, isoTime, type Json, type JsonObject } from '../json.js';
 import { RETRY_VALUES, autoRetryOf, readPolicyPatch, restorePolicyOf } from '../policies.js';
 import type { Router } from '../router.js';
 import { parseJsonBody } from '../tree.js';
+import { bootOrderProps, bootSourceOem, readBootOrder } from './bootoptions.js';
 import { collection, rejectProperty, ROOT, type Gen } from './context.js';
 
 const BOOT_ENABLED = ['Disabled', 'Once', 'Continuous'];
@@ -41,7 +42,7 @@ function bootObject(g: Gen): JsonObject {
     boot.AutomaticRetryConfig = autoRetryOf(g.m);
     boot['AutomaticRetryConfig@Redfish.AllowableValues'] = [...RETRY_VALUES];
   }
-  return boot;
+  return { ...boot, ...bootOrderProps(g) };
 }
 
 function resetAction(g: Gen): JsonObject {
@@ -99,14 +100,19 @@ export function systemDoc(g: Gen): JsonObject {
     Memory: g.link(`${g.sys}/Memory`),
     EthernetInterfaces: g.link(`${g.sys}/EthernetInterfaces`),
     Storage: g.link(`${g.sys}/Storage`),
+    Bios: g.link(`${g.sys}/Bios`),
     Links: { Chassis: [g.link(g.ch)], ManagedBy: [g.link(g.mgr)] },
     Actions: { '#ComputerSystem.Reset': resetAction(g) },
   };
   if (g.p.log.parent === 'system') doc.LogServices = g.link(`${g.sys}/LogServices`);
   if (g.p.led.indicator) doc.IndicatorLED = g.m.indicatorLed();
   if (g.p.led.location) doc.LocationIndicatorActive = g.m.identifyActive();
+  if (g.p.features.secureBoot) doc.SecureBoot = g.link(`${g.sys}/SecureBoot`);
   const last = g.m.lastBoot();
   if (last) doc.LastResetTime = isoTime(last.at);
+  // A simulator extension (schema-valid Oem): what the last boot booted from (virtual media, boot order).
+  const source = bootSourceOem(g);
+  if (source) doc.Oem = { HwctlSim: source };
   return doc;
 }
 
@@ -114,13 +120,22 @@ function patchSystem(g: Gen, body: JsonObject): undefined {
   const doc = systemDoc(g);
   const known = Object.keys(doc.Boot as JsonObject);
   let boot;
+  let bootOrder: (() => void) | undefined;
   let assetTag: string | undefined;
   const policies = readPolicyPatch(body, { restore: true, retry: g.p.autoRetry }, g.errors);
   for (const [k, v] of Object.entries({ ...body, Boot: policies.boot })) {
     if (v === undefined || k === 'PowerRestorePolicy') continue;
     if (k === 'Boot') {
+      // BootOrder is this feature's; the override properties go through the shared checks.
+      let override = v;
+      if (isObject(v) && 'BootOrder' in v && g.p.features.bootOptions) {
+        const { BootOrder: order, ...rest } = v;
+        bootOrder = readBootOrder(g, order as Json);
+        override = rest;
+      }
+      if (isObject(override) && Object.keys(override).length === 0) continue;
       boot = readBootPatch(
-        v,
+        override,
         {
           targets: g.p.bootTargets,
           enabled: BOOT_ENABLED,
@@ -138,6 +153,7 @@ function patchSystem(g: Gen, body: JsonObject): undefined {
   }
   const leds = readLedPatch(body, g.p.led, g.errors);
   if (boot) applyBootPatch(g.m, boot, g.errors);
+  bootOrder?.();
   applyLed(g.m, leds);
   if (assetTag !== undefined) g.local.assetTag = assetTag;
   policies.apply(g.m);
@@ -219,37 +235,6 @@ function hostNicDoc(g: Gen, i: number): JsonObject | undefined {
   };
 }
 
-function storageDoc(g: Gen): JsonObject {
-  const drives = g.m.hardware.drives;
-  return {
-    '@odata.id': g.u(`${g.sys}/Storage/1`),
-    '@odata.type': '#Storage.v1_9_0.Storage',
-    Id: '1',
-    Name: 'Storage Controller',
-    Drives: drives.map((d) => g.link(`${g.sys}/Storage/1/Drives/${d.id}`)),
-    'Drives@odata.count': drives.length,
-    Status: { State: 'Enabled', Health: 'OK', HealthRollup: 'OK' },
-  };
-}
-
-function driveDoc(g: Gen, id: string): JsonObject | undefined {
-  const d = g.m.hardware.drives.find((x) => x.id === id);
-  if (!d) return undefined;
-  return {
-    '@odata.id': g.u(`${g.sys}/Storage/1/Drives/${d.id}`),
-    '@odata.type': '#Drive.v1_9_0.Drive',
-    Id: d.id,
-    Name: d.name,
-    Manufacturer: d.manufacturer,
-    Model: d.model,
-    SerialNumber: d.serialNumber,
-    CapacityBytes: d.capacityBytes,
-    MediaType: d.mediaType,
-    Protocol: d.protocol,
-    Status: status(),
-  };
-}
-
 function indexOf(ids: (i: number) => string, count: number, id: string): number {
   for (let i = 0; i < count; i++) if (ids(i) === id) return i;
   return -1;
@@ -313,14 +298,5 @@ export function addSystemRoutes(r: Router, g: Gen): void {
   r.add(`${g.sys}/EthernetInterfaces/:id`, ({ id }) => {
     const i = hw().nics.findIndex((n) => n.id === id);
     return i < 0 ? undefined : { get: () => hostNicDoc(g, i) as JsonObject };
-  });
-  r.node(`${g.sys}/Storage`, () => ({
-    get: () =>
-      collection(g, `${g.sys}/Storage`, 'StorageCollection', 'Storage Collection', [`${g.sys}/Storage/1`]),
-  }));
-  r.node(`${g.sys}/Storage/1`, () => ({ get: () => storageDoc(g) }));
-  r.add(`${g.sys}/Storage/1/Drives/:id`, ({ id }) => {
-    const doc = driveDoc(g, id ?? '');
-    return doc ? { get: () => driveDoc(g, id ?? '') ?? doc } : undefined;
   });
 }

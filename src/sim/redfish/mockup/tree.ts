@@ -29,6 +29,7 @@ import { normalizePath } from '../shell.js';
 import { parseJsonBody, type RequestContext, type ResourceNode, type ResourceTree } from '../tree.js';
 import type { Capture } from './capture.js';
 import { NetworkOverlay, networkDocKind } from './network-overlay.js';
+import { WritableOverlay } from './overlay.js';
 import { autoRetryOf, readPolicyPatch, restorePolicyOf, seedPolicies } from '../policies.js';
 
 const ROOT = '/redfish/v1';
@@ -124,6 +125,7 @@ export class MockupTree implements ResourceTree {
   readonly extraMachines: SimMachine[] = [];
   private readonly cleared = new Set<string>();
   private readonly network: NetworkOverlay;
+  private readonly writable: WritableOverlay;
   private readonly actions = new Map<string, FoundAction | null>();
   private primaryLog: { entries: string; offset: number; refs: boolean } | null | undefined;
   /** Machine log entries up to this id predate serving (the fleet's filler): not shown. */
@@ -134,6 +136,7 @@ export class MockupTree implements ResourceTree {
     this.errors = o.errors;
     this.primary = o.machine;
     this.network = new NetworkOverlay(o.errors);
+    this.writable = new WritableOverlay(o.errors);
     this.logBaseline = this.primary.log.list().reduce((n, e) => Math.max(n, e.id), 0);
     this.discover();
   }
@@ -406,7 +409,7 @@ export class MockupTree implements ResourceTree {
 
   private systemNode(s: SystemState, doc: JsonObject): ResourceNode {
     const render = (): JsonObject => {
-      const d = this.capture.doc(s.path) ?? doc;
+      const d = this.writable.apply(s.path, this.capture.doc(s.path) ?? doc);
       const out: JsonObject = { ...d, PowerState: s.machine.powerState() };
       const status = obj(d, 'Status');
       if (status && s.machine.hostState() === 'Quiesced') out.Status = { ...status, State: 'Quiesced' };
@@ -441,6 +444,7 @@ export class MockupTree implements ResourceTree {
           this.errors,
         );
         let change;
+        const rest: JsonObject = {};
         for (const [k, v] of Object.entries({ ...body, Boot: policies.boot })) {
           if (v === undefined || (k === 'PowerRestorePolicy' && 'PowerRestorePolicy' in current)) continue;
           if (k === 'Boot' && boot) {
@@ -462,9 +466,12 @@ export class MockupTree implements ResourceTree {
               Object.keys(boot),
               this.errors,
             );
-          } else if (k !== 'IndicatorLED' && k !== 'LocationIndicatorActive') this.reject(current, k);
+          } else if (k !== 'IndicatorLED' && k !== 'LocationIndicatorActive') rest[k] = v;
         }
+        // Anything else the schema lets clients write (AssetTag, HostName, …) is kept on top of the capture.
+        const commit = this.writable.check(s.path, current, rest);
         const leds = readLedPatch(body, s.offered, this.errors);
+        commit();
         if (change) applyBootPatch(s.machine, change, this.errors);
         applyLed(s.led, leds);
         policies.apply(s.machine);
@@ -475,7 +482,7 @@ export class MockupTree implements ResourceTree {
 
   private chassisNode(c: ChassisState, doc: JsonObject): ResourceNode {
     const render = (): JsonObject => {
-      const out: JsonObject = { ...doc };
+      const out: JsonObject = { ...this.writable.apply(c.path, doc) };
       if (c.system && 'PowerState' in doc) out.PowerState = c.system.machine.powerState();
       overlayLed(out, c);
       return out;
@@ -484,17 +491,15 @@ export class MockupTree implements ResourceTree {
       get: render,
       patch: (body) => {
         const current = render();
-        for (const k of Object.keys(body))
-          if (k !== 'IndicatorLED' && k !== 'LocationIndicatorActive') this.reject(current, k);
+        const rest: JsonObject = {};
+        for (const [k, v] of Object.entries(body))
+          if (k !== 'IndicatorLED' && k !== 'LocationIndicatorActive') rest[k] = v;
+        const commit = this.writable.check(c.path, current, rest);
         applyLed(c.led, readLedPatch(body, c.offered, this.errors));
+        commit();
         return undefined;
       },
     };
-  }
-
-  private reject(doc: JsonObject, key: string): never {
-    if (key in doc) throw this.errors.error('PropertyNotWritable', [key], { related: [`#/${key}`] });
-    throw this.errors.error('PropertyUnknown', [key], { related: [`#/${key}`] });
   }
 
   resolve(path: string): ResourceNode | undefined {
@@ -527,7 +532,16 @@ export class MockupTree implements ResourceTree {
     const doc = this.capture.doc(path);
     const kind = doc ? networkDocKind(path, doc) : undefined;
     if (doc && kind) return this.network.node(path, kind, doc);
-    return doc ? { get: () => doc } : undefined;
+    if (!doc) return undefined;
+    const get = (): JsonObject => this.writable.apply(path, doc);
+    if (!this.writable.accepts(doc)) return { get };
+    return {
+      get,
+      patch: (body) => {
+        this.writable.check(path, get(), body)();
+        return undefined;
+      },
+    };
   }
 
   dispose(): void {
