@@ -96,7 +96,8 @@ export function redfishClient(
       auth: t.settings.auth,
       ...(ctx.node.system !== undefined ? { system: ctx.node.system } : {}),
       ...(cache ? { cache } : {}),
-      ...(opts.preferBasic ? { preferBasic: true } : {}),
+      // The command's preference (NodeCommandSpec.preferredAuth) or the caller's; only with auth auto.
+      ...(opts.preferBasic || ctx.services.options.preferBasic === true ? { preferBasic: true } : {}),
     });
     ctx.defer(() => client.close());
     return client.login().then(

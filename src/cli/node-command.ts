@@ -40,6 +40,13 @@ export interface NodeCommandSpec<A, R> {
    * goes to the audit log); `destructive` also needs --yes above --max-nodes nodes (src/cli/safety.ts).
    */
   effect?: Effect;
+  /**
+   * How this command prefers to authenticate to a Redfish BMC whose `auth` is `auto` (flag and inventory
+   * win): `basic` for a command of at most two requests per node, where a session's login and logout would
+   * double the requests or more (docs/performance.md, "Session or Basic, per command"). A Basic refused
+   * with 401 still falls back to a session. Absent: a session.
+   */
+  preferredAuth?: 'basic';
   /** Adjust results after the run (e.g. `--expect` turns a mismatch into a failure). */
   postProcess?(results: NodeResult<R>[]): NodeResult<R>[];
 }
@@ -171,7 +178,7 @@ export async function runNodeCommand<A, R>(
     debug: args.debug
       ? (node, line) => sink.err(`${new Date().toISOString()} ${node}: [debug] ${line}`)
       : undefined,
-    options: bmcOptionsFrom(args),
+    options: { ...bmcOptionsFrom(args), ...(spec.preferredAuth === 'basic' ? { preferBasic: true } : {}) },
     pinned: (pin) => pins.add(pin),
     progress: (node, state) => {
       if (renderer.progress) renderer.progress(node, state);

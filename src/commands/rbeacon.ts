@@ -35,6 +35,7 @@ export const rbeaconCommand: CommandModule<GlobalArgs, RbeaconArgs> = {
       request: (nodes) => beaconRequest(nodes, args),
       view: beaconView,
       defaultTimeoutMs: DEFAULT_BEACON_TIMEOUT_MS,
+      preferredAuth: 'basic', // one or two requests per node warm (docs/performance.md)
       effect: args.verb === 'stat' ? undefined : 'change',
     });
   },

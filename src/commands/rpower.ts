@@ -70,6 +70,8 @@ export const rpowerCommand: CommandModule<GlobalArgs, RpowerArgs> = {
       view: powerView,
       defaultTimeoutMs: defaultPowerTimeoutMs(args),
       effect: powerEffect(args.verb),
+      // One or two requests per node warm (state read, action); waiting polls, a session pays off there.
+      ...(args.waitMs === undefined ? { preferredAuth: 'basic' as const } : {}),
     });
   },
 };

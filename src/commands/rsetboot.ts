@@ -56,6 +56,7 @@ export const rsetbootCommand: CommandModule<GlobalArgs, RsetbootArgs> = {
       request: (nodes) => bootRequest(nodes, args),
       view: bootView,
       defaultTimeoutMs: DEFAULT_BOOT_TIMEOUT_MS,
+      preferredAuth: 'basic', // one or two requests per node warm (docs/performance.md)
       // Setting the next boot device changes the node but loses nothing: audited, no --yes.
       effect: args.device ? 'change' : undefined,
     });

@@ -42,6 +42,7 @@ export const rvitalsCommand: CommandModule<GlobalArgs, RvitalsArgs> = {
       request: (nodes) => vitalsRequest(nodes, args),
       view: vitalsView,
       defaultTimeoutMs: DEFAULT_VITALS_TIMEOUT_MS,
+      preferredAuth: 'basic', // one or two requests per node warm (docs/performance.md)
     });
   },
 };
