@@ -428,6 +428,16 @@ export class SimMachine extends EventEmitter<MachineEvents> {
     }
   }
 
+  /** Remove a line from the account's authorized_keys (false when it was not there). */
+  revokeKey(username: string, line: string): boolean {
+    const keys = this.sshKeys.get(username) ?? [];
+    const i = keys.indexOf(line);
+    if (i < 0) return false;
+    keys.splice(i, 1);
+    this.addLog('OK', 'HwctlSim.1.0.SshKeyRemoved', `SSH key removed for user ${username}`);
+    return true;
+  }
+
   // ---------------------------------------------------------------- power
 
   chassisState(): ChassisState {

@@ -176,7 +176,7 @@ describe('rspconfig sshcfg against simulated BMCs with SSH', () => {
     for (const n of ok) expect(pinned).toContain(`127.0.0.1:${sshPort(n)} `);
   });
 
-  it('a second run adds nothing; other Redfish kinds are unsupported, saying why; exit 1', async () => {
+  it('a second run adds nothing; generic Redfish takes it into ManagerAccount.Keys; iDRAC and iLO say why not', async () => {
     const r = await run('all');
     expect(r.code).toBe(1);
     for (const n of [f.node['openbmc-rest'], f.node.bmcweb]) {
@@ -188,7 +188,12 @@ describe('rspconfig sshcfg against simulated BMCs with SSH', () => {
       });
       expect(f.sim.machine(n).authorizedKeys('root')).toHaveLength(1);
     }
-    for (const n of [f.node.generic, f.node.idrac, f.node.ilo]) {
+    // The standard Keys collection: POSTed over Redfish, and the BMC's SSH side then lets OpenSSH in with it.
+    expect(r.values.get(f.node.generic)).toMatchObject({ via: 'redfish-keys' });
+    expect(f.sim.machine(f.node.generic).authorizedKeys('root')).toEqual([readFileSync(pub, 'utf8').trim()]);
+    const login = await sshLogin(f.node.generic, 'hostname');
+    expect(login.status).toBe(0);
+    for (const n of [f.node.idrac, f.node.ilo]) {
       const res = r.json!.results.find((x) => x.node === n)!;
       expect(res.error).toEqual({
         kind: 'unsupported',
@@ -196,6 +201,9 @@ describe('rspconfig sshcfg against simulated BMCs with SSH', () => {
           'this BMC takes no SSH key over Redfish: account root has no Keys collection (ManagerAccount.Keys, Redfish 2023.1) and the BMC is not an OpenBMC',
       });
     }
+    // once more: nothing added anywhere
+    expect((await run(f.node.generic)).code).toBe(0);
+    expect(f.sim.machine(f.node.generic).authorizedKeys('root')).toHaveLength(1);
   });
 
   it('a changed host key is refused (and named); --insecure skips the check', async () => {

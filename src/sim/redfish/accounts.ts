@@ -21,6 +21,7 @@ import {
   type AccountRole,
   type SimMachine,
 } from '../machine.js';
+import { AccountKeys } from './account-keys.js';
 import type { ErrorFactory, RedfishError } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
 import { ROLE_PRIVILEGES } from './privileges.js';
@@ -38,10 +39,23 @@ export interface AccountServiceOptions {
   sessions: SessionStore;
   /** `@odata.id` form of a path (trailing slash on iLO). */
   url(path: string): string;
+  /** Each account has a `Keys` collection (ManagerAccount.Keys, Redfish 2023.1): account-keys.ts. */
+  keys?: boolean;
 }
 
 export class AccountService {
-  constructor(private readonly o: AccountServiceOptions) {}
+  private readonly keys: AccountKeys | undefined;
+
+  constructor(private readonly o: AccountServiceOptions) {
+    this.keys = o.keys
+      ? new AccountKeys({
+          machine: o.machine,
+          errors: o.errors,
+          url: o.url,
+          mayConfigure: (ctx, user) => ctx.user === user || this.roleOf(ctx) === 'Administrator',
+        })
+      : undefined;
+  }
 
   owns(path: string): boolean {
     return path === ACCOUNT_SERVICE_PATH || path.startsWith(`${ACCOUNT_SERVICE_PATH}/`);
@@ -56,8 +70,13 @@ export class AccountService {
       return role && { get: () => this.roleDoc(role) };
     }
     if (path.startsWith(`${ACCOUNTS}/`)) {
-      const name = decodeURIComponent(path.slice(ACCOUNTS.length + 1));
+      const [first, ...rest] = path.slice(ACCOUNTS.length + 1).split('/');
+      const name = decodeURIComponent(first ?? '');
       if (!this.o.machine.account(name)) return undefined;
+      if (rest.length > 0)
+        return rest[0] === 'Keys'
+          ? this.keys?.resolve(this.accountPath(name), name, rest.slice(1))
+          : undefined;
       return {
         get: () => this.accountDoc(this.o.machine.account(name)!),
         patch: (body, ctx) => this.patch(name, body, ctx),
@@ -115,6 +134,7 @@ export class AccountService {
       Locked: a.locked,
       'Locked@Redfish.AllowableValues': ['false'],
       AccountTypes: ['Redfish', 'WebUI', 'IPMI'],
+      ...(this.keys ? { Keys: this.link(`${this.accountPath(a.name)}/Keys`) } : {}),
       Links: { Role: this.link(`${ROLES}/${a.role}`) },
     };
   }

@@ -178,6 +178,7 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
     queries: 'full',
     sessionLimitStyle: profile.sessionLimitStyle,
     trailingSlash: profile.trailingSlash,
+    accountKeys: profile.name === 'generic',
   };
   const errors = new ErrorFactory(config.errorStyle);
   const { tree, gen } = generatedTree(machine, profile, errors);

@@ -74,6 +74,8 @@ export interface ShellConfig {
   queries: 'full' | 'expandOnly';
   sessionLimitStyle: Profile['sessionLimitStyle'];
   trailingSlash: boolean;
+  /** ManagerAccount.Keys on every account (the generic personality: the standard as written). */
+  accountKeys?: boolean;
 }
 
 /** OData's own system query options (a capture ignores the ones it cannot do). */
@@ -159,6 +161,7 @@ export class RedfishShell implements Frontend {
       errors: this.errors,
       sessions: o.sessions,
       url: (p) => this.url(p),
+      ...(o.config.accountKeys ? { keys: true } : {}),
     });
     this.events = new EventService({
       machine: o.machine,
