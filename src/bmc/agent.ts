@@ -16,6 +16,7 @@ import type { Duplex } from 'node:stream';
 import type { TlsMode } from '../core/types.js';
 import { CONNECT_TIMEOUT, PIN_MISMATCH } from './errors.js';
 import { knownBmcs } from './known-bmcs.js';
+import type { Dialer } from './transport.js';
 
 export interface AgentConfig {
   protocol: 'http:' | 'https:';
@@ -28,6 +29,8 @@ export interface AgentConfig {
   connectMs: number;
   perBmc: number;
   knownBmcs: string;
+  /** The node's transport when it is not straight TCP (inventory `transport:`, src/bmc/transport.ts). */
+  dial?: Dialer;
 }
 
 /** Told when a certificate is pinned on first use (the transport turns it into a warning). */
@@ -75,35 +78,42 @@ function openSocket(
   let done = false;
   const signal = connectSignal.getStore();
   const onAbort = () => finish(fail('ABORT_ERR', 'the request was aborted while connecting'));
+  /** The socket handed to HTTP, and (with a transport's dialer) the stream under it. */
+  let sock: Duplex | undefined;
+  let raw: Duplex | undefined;
   const finish = (err: Error | null, socket?: Duplex) => {
     if (done) return;
     done = true;
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
     if (err) {
-      sock.destroy();
+      sock?.destroy();
+      raw?.destroy();
       cb(err);
     } else {
-      sock.removeListener('error', onError);
-      sock.on('error', () => undefined); // HTTP attaches its own listener on the next tick
+      for (const s of [sock, raw]) {
+        s?.removeListener('error', onError);
+        s?.on('error', () => undefined); // HTTP attaches its own listener on the next tick
+      }
       cb(null, socket);
     }
   };
   const onError = (e: Error) => finish(e);
-  let sock: net.Socket;
-  if (cfg.protocol === 'http:') {
-    sock = net.connect({ host, port });
-    sock.once('connect', () => finish(null, sock));
-  } else {
+  const attach = (s: Duplex) => {
+    sock = s;
+    s.once('error', onError);
+  };
+  /** TLS to the BMC, straight over TCP or over a transport's stream: verified or pinned either way. */
+  const secure = (under?: Duplex) => {
     const t = tls.connect({
-      host,
-      port,
+      ...(under ? { socket: under } : { host, port }),
       // SNI must not be an IP address (RFC 6066).
       ...(net.isIP(host) ? {} : { servername: host }),
       rejectUnauthorized: cfg.tlsMode === 'verify',
       secureContext: secureContextFor(cfg.tlsMode === 'verify' ? cfg.caPem : undefined),
     });
-    sock = t;
+    attach(t);
+    if (under) t.once('close', () => under.destroy());
     t.once('secureConnect', () => {
       if (cfg.tlsMode !== 'pin') return finish(null, t);
       const actual = t.getPeerCertificate()?.fingerprint256;
@@ -129,15 +139,34 @@ function openSocket(
         check(r.pinned);
       }, storeError);
     });
-  }
-  sock.once('error', onError);
+  };
   const timer = setTimeout(
     () => finish(fail(CONNECT_TIMEOUT, `no connection within ${cfg.connectMs} ms`)),
     cfg.connectMs,
   );
   timer.unref?.();
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) return onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const dial = cfg.dial;
+  if (dial) {
+    // The node's transport (src/bmc/transport.ts) opens the stream; TLS, when it is ours, runs inside it.
+    dial.open({ host, port }, signal).then(
+      (s) => {
+        if (done) return void s.destroy();
+        raw = s;
+        s.once('error', onError);
+        if (cfg.protocol === 'https:' && dial.tls) secure(s);
+        else finish(null, s);
+      },
+      (e: unknown) => finish(e instanceof Error ? e : new Error(String(e))),
+    );
+  } else if (cfg.protocol === 'http:') {
+    const s = net.connect({ host, port });
+    attach(s);
+    s.once('connect', () => finish(null, s));
+  } else {
+    secure();
+  }
 }
 
 /**
@@ -253,6 +282,7 @@ export function agentFor(cfg: AgentConfig, node: string, notify: PinNotifier): B
     cfg.knownBmcs,
     cfg.connectMs,
     cfg.perBmc,
+    cfg.dial?.key ?? '',
   ].join('\u0000');
   let agent = agents.get(key);
   if (!agent) {
