@@ -106,7 +106,8 @@ function openSocket(
   /** TLS to the BMC, straight over TCP or over a transport's stream: verified or pinned either way. */
   const secure = (under?: Duplex) => {
     const t = tls.connect({
-      ...(under ? { socket: under } : { host, port }),
+      // With a transport's stream, `host` is still given: the certificate is checked against it.
+      ...(under ? { socket: under, host } : { host, port }),
       // SNI must not be an IP address (RFC 6066).
       ...(net.isIP(host) ? {} : { servername: host }),
       rejectUnauthorized: cfg.tlsMode === 'verify',
@@ -328,18 +329,22 @@ export function destroyAgents(): void {
   agents.clear();
 }
 
-/** SHA-256 fingerprint of a BMC's certificate, without trusting or sending anything (hwctl trust). */
-export function fetchFingerprint(hostport: string, connectMs: number, signal?: AbortSignal): Promise<string> {
+/**
+ * SHA-256 fingerprint of a BMC's certificate, without trusting or sending anything (hwctl trust); through
+ * the node's transport when it has one, as its requests will go.
+ */
+export function fetchFingerprint(
+  hostport: string,
+  connectMs: number,
+  signal?: AbortSignal,
+  dial?: Dialer,
+): Promise<string> {
   const idx = hostport.lastIndexOf(':');
   const host = hostport.slice(0, idx).replace(/^\[|\]$/g, '');
   const port = Number(hostport.slice(idx + 1));
   return new Promise((resolve, reject) => {
-    const t = tls.connect({
-      host,
-      port,
-      rejectUnauthorized: false,
-      ...(net.isIP(host) ? {} : { servername: host }),
-    });
+    let t: tls.TLSSocket | undefined;
+    let stopped = false;
     const timer = setTimeout(
       () => stop(fail(CONNECT_TIMEOUT, `no connection within ${connectMs} ms`)),
       connectMs,
@@ -348,17 +353,33 @@ export function fetchFingerprint(hostport: string, connectMs: number, signal?: A
       stop(signal?.reason instanceof Error ? signal.reason : fail('ABORT_ERR', 'aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });
     function stop(err: Error | null, fp?: string) {
+      if (stopped) return;
+      stopped = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      t.destroy();
+      t?.destroy();
       if (err) reject(err);
       else resolve(fp!);
     }
-    t.once('secureConnect', () => {
-      const fp = t.getPeerCertificate()?.fingerprint256;
-      if (fp) stop(null, fp);
-      else stop(fail('ERR_TLS_NO_CERT', 'the BMC presented no certificate'));
-    });
-    t.once('error', (e) => stop(e));
+    const handshake = (under?: Duplex) => {
+      if (stopped) return void under?.destroy();
+      t = tls.connect({
+        ...(under ? { socket: under, host } : { host, port }),
+        rejectUnauthorized: false,
+        ...(net.isIP(host) ? {} : { servername: host }),
+      });
+      if (under) t.once('close', () => under.destroy());
+      t.once('secureConnect', () => {
+        const fp = t!.getPeerCertificate()?.fingerprint256;
+        if (fp) stop(null, fp);
+        else stop(fail('ERR_TLS_NO_CERT', 'the BMC presented no certificate'));
+      });
+      t.once('error', (e) => stop(e));
+    };
+    if (dial) {
+      dial.open({ host, port }, signal).then(handshake, (e: unknown) =>
+        stop(e instanceof Error ? e : new Error(String(e))),
+      );
+    } else handshake();
   });
 }

@@ -114,6 +114,25 @@ describe('transport: proxy (HTTP CONNECT)', () => {
   });
 });
 
+describe('hwctl trust and tls: pin through a transport', () => {
+  it('pins the certificate met through the proxy, then requests through it match the pin', async () => {
+    const inv = inventory(
+      'pin',
+      `  r1: {bmc: '${R()}', mgt: redfish, transport: proxy, proxy: '${proxy.url}', tls: pin}
+`,
+    );
+    const known = join(tmp, 'known_bmcs');
+    proxy.connects.length = 0;
+    const trust = await runCli(['-i', inv, '--known-bmcs', known, 'trust', 'r1']);
+    expect(trust.code).toBe(0);
+    expect(proxy.connects).toEqual([`127.0.0.1:${port(R())}`]);
+    expect(readFileSync(known, 'utf8')).toContain(`127.0.0.1:${port(R())}`);
+    const r = await runCli(['-i', inv, '--known-bmcs', known, 'rpower', 'r1', 'stat']);
+    expect({ code: r.code, stdout: r.stdout }).toEqual({ code: 0, stdout: 'r1: on\n' });
+    expect(proxy.connects.length).toBeGreaterThan(1);
+  });
+});
+
 describe('transport: unix (local agent)', () => {
   it('sends each request to the agent socket, which reaches the BMC named by Host', async () => {
     const inv = inventory(
