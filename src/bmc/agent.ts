@@ -377,9 +377,9 @@ export function fetchFingerprint(
       t.once('error', (e) => stop(e));
     };
     if (dial) {
-      dial.open({ host, port }, signal).then(handshake, (e: unknown) =>
-        stop(e instanceof Error ? e : new Error(String(e))),
-      );
+      dial
+        .open({ host, port }, signal)
+        .then(handshake, (e: unknown) => stop(e instanceof Error ? e : new Error(String(e))));
     } else handshake();
   });
 }

@@ -185,7 +185,9 @@ export function transportProblem(node: NodeTransportChoice): string | undefined 
     }
   }
   if (node.proxy !== undefined && !def.usesProxy) {
-    return `proxy: is set but transport ${name} does not use it (set transport: proxy, or remove proxy:)`;
+    return node.transport === undefined
+      ? 'proxy: is set but the node has no transport: (direct); set transport: proxy to use it, or transport: https to go direct'
+      : `proxy: is set but transport ${name} does not use it (set transport: proxy, or remove proxy:)`;
   }
   try {
     return def.check?.({

@@ -13,6 +13,8 @@ import { TemplateError, type TemplateVars } from './template.js';
 
 const GROUP_NAME = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
 const DEFAULT_TLS: TlsSettings = { mode: 'verify' };
+/** Built-in transports that never read `proxy:`. */
+const DIRECT_TRANSPORTS = new Set(['https', 'unix', 'servicenode']);
 
 export interface NodeToResolve {
   name: string;
@@ -194,7 +196,10 @@ export class EntryResolver {
         options: renderTransportOptions(value, (field) => render(field, vars, layer)),
       };
     }
-    if (plan.proxy) {
+    // `proxy:` is for the transports that read it: a site-wide `defaults: {proxy: ...}` does not touch nodes
+    // whose transport is explicitly another built-in. (With no transport at all it is kept, and refused
+    // as a likely mistake once the registry checks the node: docs/plugins.md.)
+    if (plan.proxy && !DIRECT_TRANSPORTS.has(def.transport?.name ?? '')) {
       const { field, layer } = plan.proxy;
       try {
         def.proxy = checkProxyUrl(render(field, vars, layer));

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestCa } from '../bmc/certs.js';
 import { ROOT, runCli } from '../helpers/cli.js';
-import { startConnectProxy, startSocks5, startToyBmc, type ConnectProxy, type Socks5Server, type ToyBmc } from './servers.js';
+import {
+  startConnectProxy,
+  startSocks5,
+  startToyBmc,
+  type ConnectProxy,
+  type Socks5Server,
+  type ToyBmc,
+} from './servers.js';
 
 const TOY = join(ROOT, 'examples', 'plugins', 'protocol-toyjson.mjs');
 const SOCKS = join(ROOT, 'examples', 'plugins', 'transport-socks5.mjs');
@@ -71,7 +78,10 @@ describe('protocol plugin: examples/plugins/protocol-toyjson.mjs', () => {
   });
 
   it('a wrong password is the node’s auth error; --debug never shows the password', async () => {
-    const inv = inventory('debug', `plugins: ['${TOY}']\nnodes:\n  toy1: {bmc: '${toy.url}'}\n  toy2: {bmc: '${toy.url}'}\n`);
+    const inv = inventory(
+      'debug',
+      `plugins: ['${TOY}']\nnodes:\n  toy1: {bmc: '${toy.url}'}\n  toy2: {bmc: '${toy.url}'}\n`,
+    );
     const good = await runCli(['-i', inv, 'rpower', 'toy1', 'stat', '--debug'], { env });
     expect(good.code).toBe(0);
     expect(good.stderr).toContain('GET');
@@ -94,7 +104,11 @@ nodes:
     );
     toy.power = 'on';
     const r = await runCli(['-i', inv, 'rpower', 'all', 'stat'], { env });
-    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: 0, stdout: 'viaproxy: on\nviasocks: on\n', stderr: expect.stringMatching(/^2 nodes: 2 ok/) });
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      code: 0,
+      stdout: 'viaproxy: on\nviasocks: on\n',
+      stderr: expect.stringMatching(/^2 nodes: 2 ok/),
+    });
     const port = /:(\d+)$/.exec(toy.url)![1];
     expect(proxy.connects).toContain(`127.0.0.1:${port}`);
     expect(socks.connects).toContain(`127.0.0.1:${port}`);
@@ -104,7 +118,9 @@ nodes:
     const inv = inventory('lacks', `plugins: ['${TOY}']\nnodes:\n  toy1: {bmc: '${toy.url}'}\n`);
     const r = await runCli(['-i', inv, 'rsetboot', 'toy1', 'stat'], { env });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('toy1: Error: boot is not supported for mgt=toyjson (supported: redfish, openbmc)');
+    expect(r.stderr).toContain(
+      'toy1: Error: boot is not supported for mgt=toyjson (supported: redfish, openbmc)',
+    );
   });
 });
 

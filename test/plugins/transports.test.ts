@@ -204,7 +204,7 @@ describe('validation before any BMC is touched', () => {
       'proxy: on a direct node',
       `  n1: {bmc: '${'{R}'}', proxy: 'http://127.0.0.1:9'}\n`,
       '',
-      'n1: proxy: is set but transport https does not use it',
+      'n1: proxy: is set but the node has no transport: (direct); set transport: proxy to use it',
     ],
     [
       'tls: pin behind a local agent',
