@@ -16,6 +16,7 @@ import type { Duplex } from 'node:stream';
 import type { TlsMode } from '../core/types.js';
 import { CONNECT_TIMEOUT, PIN_MISMATCH } from './errors.js';
 import { knownBmcs } from './known-bmcs.js';
+import type { Dialer } from './transport.js';
 
 export interface AgentConfig {
   protocol: 'http:' | 'https:';
@@ -28,6 +29,8 @@ export interface AgentConfig {
   connectMs: number;
   perBmc: number;
   knownBmcs: string;
+  /** The node's transport when it is not straight TCP (inventory `transport:`, src/bmc/transport.ts). */
+  dial?: Dialer;
 }
 
 /** Told when a certificate is pinned on first use (the transport turns it into a warning). */
@@ -75,35 +78,43 @@ function openSocket(
   let done = false;
   const signal = connectSignal.getStore();
   const onAbort = () => finish(fail('ABORT_ERR', 'the request was aborted while connecting'));
+  /** The socket handed to HTTP, and (with a transport's dialer) the stream under it. */
+  let sock: Duplex | undefined;
+  let raw: Duplex | undefined;
   const finish = (err: Error | null, socket?: Duplex) => {
     if (done) return;
     done = true;
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
     if (err) {
-      sock.destroy();
+      sock?.destroy();
+      raw?.destroy();
       cb(err);
     } else {
-      sock.removeListener('error', onError);
-      sock.on('error', () => undefined); // HTTP attaches its own listener on the next tick
+      for (const s of [sock, raw]) {
+        s?.removeListener('error', onError);
+        s?.on('error', () => undefined); // HTTP attaches its own listener on the next tick
+      }
       cb(null, socket);
     }
   };
   const onError = (e: Error) => finish(e);
-  let sock: net.Socket;
-  if (cfg.protocol === 'http:') {
-    sock = net.connect({ host, port });
-    sock.once('connect', () => finish(null, sock));
-  } else {
+  const attach = (s: Duplex) => {
+    sock = s;
+    s.once('error', onError);
+  };
+  /** TLS to the BMC, straight over TCP or over a transport's stream: verified or pinned either way. */
+  const secure = (under?: Duplex) => {
     const t = tls.connect({
-      host,
-      port,
+      // With a transport's stream, `host` is still given: the certificate is checked against it.
+      ...(under ? { socket: under, host } : { host, port }),
       // SNI must not be an IP address (RFC 6066).
       ...(net.isIP(host) ? {} : { servername: host }),
       rejectUnauthorized: cfg.tlsMode === 'verify',
       secureContext: secureContextFor(cfg.tlsMode === 'verify' ? cfg.caPem : undefined),
     });
-    sock = t;
+    attach(t);
+    if (under) t.once('close', () => under.destroy());
     t.once('secureConnect', () => {
       if (cfg.tlsMode !== 'pin') return finish(null, t);
       const actual = t.getPeerCertificate()?.fingerprint256;
@@ -129,15 +140,34 @@ function openSocket(
         check(r.pinned);
       }, storeError);
     });
-  }
-  sock.once('error', onError);
+  };
   const timer = setTimeout(
     () => finish(fail(CONNECT_TIMEOUT, `no connection within ${cfg.connectMs} ms`)),
     cfg.connectMs,
   );
   timer.unref?.();
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) return onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const dial = cfg.dial;
+  if (dial) {
+    // The node's transport (src/bmc/transport.ts) opens the stream; TLS, when it is ours, runs inside it.
+    dial.open({ host, port }, signal).then(
+      (s) => {
+        if (done) return void s.destroy();
+        raw = s;
+        s.once('error', onError);
+        if (cfg.protocol === 'https:' && dial.tls) secure(s);
+        else finish(null, s);
+      },
+      (e: unknown) => finish(e instanceof Error ? e : new Error(String(e))),
+    );
+  } else if (cfg.protocol === 'http:') {
+    const s = net.connect({ host, port });
+    attach(s);
+    s.once('connect', () => finish(null, s));
+  } else {
+    secure();
+  }
 }
 
 /**
@@ -253,6 +283,7 @@ export function agentFor(cfg: AgentConfig, node: string, notify: PinNotifier): B
     cfg.knownBmcs,
     cfg.connectMs,
     cfg.perBmc,
+    cfg.dial?.key ?? '',
   ].join('\u0000');
   let agent = agents.get(key);
   if (!agent) {
@@ -298,18 +329,22 @@ export function destroyAgents(): void {
   agents.clear();
 }
 
-/** SHA-256 fingerprint of a BMC's certificate, without trusting or sending anything (hwctl trust). */
-export function fetchFingerprint(hostport: string, connectMs: number, signal?: AbortSignal): Promise<string> {
+/**
+ * SHA-256 fingerprint of a BMC's certificate, without trusting or sending anything (hwctl trust); through
+ * the node's transport when it has one, as its requests will go.
+ */
+export function fetchFingerprint(
+  hostport: string,
+  connectMs: number,
+  signal?: AbortSignal,
+  dial?: Dialer,
+): Promise<string> {
   const idx = hostport.lastIndexOf(':');
   const host = hostport.slice(0, idx).replace(/^\[|\]$/g, '');
   const port = Number(hostport.slice(idx + 1));
   return new Promise((resolve, reject) => {
-    const t = tls.connect({
-      host,
-      port,
-      rejectUnauthorized: false,
-      ...(net.isIP(host) ? {} : { servername: host }),
-    });
+    let t: tls.TLSSocket | undefined;
+    let stopped = false;
     const timer = setTimeout(
       () => stop(fail(CONNECT_TIMEOUT, `no connection within ${connectMs} ms`)),
       connectMs,
@@ -318,17 +353,33 @@ export function fetchFingerprint(hostport: string, connectMs: number, signal?: A
       stop(signal?.reason instanceof Error ? signal.reason : fail('ABORT_ERR', 'aborted'));
     signal?.addEventListener('abort', onAbort, { once: true });
     function stop(err: Error | null, fp?: string) {
+      if (stopped) return;
+      stopped = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      t.destroy();
+      t?.destroy();
       if (err) reject(err);
       else resolve(fp!);
     }
-    t.once('secureConnect', () => {
-      const fp = t.getPeerCertificate()?.fingerprint256;
-      if (fp) stop(null, fp);
-      else stop(fail('ERR_TLS_NO_CERT', 'the BMC presented no certificate'));
-    });
-    t.once('error', (e) => stop(e));
+    const handshake = (under?: Duplex) => {
+      if (stopped) return void under?.destroy();
+      t = tls.connect({
+        ...(under ? { socket: under, host } : { host, port }),
+        rejectUnauthorized: false,
+        ...(net.isIP(host) ? {} : { servername: host }),
+      });
+      if (under) t.once('close', () => under.destroy());
+      t.once('secureConnect', () => {
+        const fp = t!.getPeerCertificate()?.fingerprint256;
+        if (fp) stop(null, fp);
+        else stop(fail('ERR_TLS_NO_CERT', 'the BMC presented no certificate'));
+      });
+      t.once('error', (e) => stop(e));
+    };
+    if (dial) {
+      dial
+        .open({ host, port }, signal)
+        .then(handshake, (e: unknown) => stop(e instanceof Error ? e : new Error(String(e))));
+    } else handshake();
   });
 }

@@ -24,6 +24,7 @@ import { DEFAULTS } from './options.js';
 import type { NodeTransportSettings } from './options.js';
 import { recordExchange } from './recorder.js';
 import { Redactor, curlCommand } from './redact.js';
+import { dialerFor, TransportNotHere } from './transport.js';
 
 /**
  * When a failed request may be sent again:
@@ -195,6 +196,8 @@ export class BmcTransport {
       perBmc: s.perBmc,
       knownBmcs: s.knownBmcs,
     };
+    const dial = nodeDialer(init.node, s.connectMs);
+    if (dial) this.agentConfig.dial = dial;
     if (url.protocol === 'https:' && s.tlsMode === 'verify' && s.ca) {
       this.agentConfig.caPath = s.ca;
       this.agentConfig.caPem = readCa(s.ca);
@@ -594,6 +597,16 @@ function graceAfter(signal: AbortSignal, graceMs: number): { signal: AbortSignal
       clearTimeout(timer);
     },
   };
+}
+
+/** The node's transport (inventory `transport:`), or undefined for a direct connection. */
+function nodeDialer(node: NodeDef, connectMs: number): ReturnType<typeof dialerFor> {
+  try {
+    return dialerFor(node, connectMs);
+  } catch (e) {
+    if (e instanceof TransportNotHere) throw new NodeError('unsupported', e.message);
+    throw new NodeError('failed', e instanceof Error ? e.message : String(e));
+  }
 }
 
 export function missingCredentials(): NodeError {

@@ -57,6 +57,12 @@ function transport(ctx: NodeContext): BmcTransport {
   });
 }
 
+/** The node's transport, for plugin protocols (api.bmc(ctx), src/executors/registry.ts). */
+export function nodeTransport(ctx: NodeContext): BmcTransport {
+  open(ctx);
+  return transport(ctx);
+}
+
 /**
  * This node's entry in the run's discovery cache, or undefined with --no-cache. Keyed by the BMC origin and
  * the inventory's `system:` (the blades of one enclosure share an origin).

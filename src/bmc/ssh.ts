@@ -31,6 +31,14 @@ export interface SshExecResult {
 
 /** Where a node's BMC answers SSH: the BMC's host, port `attrs.sshport` (default 22). */
 export function sshTarget(ctx: NodeContext): { host: string; port: number } {
+  // SSH goes straight to the BMC: a node reached through a proxy, a local agent or a service node
+  // (docs/plugins.md) may not be reachable that way, and must not be tried behind the admin's back.
+  const via = ctx.node.transport?.name;
+  if (via !== undefined && via !== 'https')
+    throw new NodeError(
+      'unsupported',
+      `SSH to the BMC goes direct, and this node is reached through transport '${via}'`,
+    );
   const url = new URL(ctx.node.bmc);
   const raw = ctx.node.attrs.sshport;
   const port = raw === undefined ? 22 : Number(raw);

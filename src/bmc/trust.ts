@@ -10,6 +10,7 @@ import { fetchFingerprint } from './agent.js';
 import { transportError } from './errors.js';
 import { knownBmcs, type KnownBmcs } from './known-bmcs.js';
 import { resolveSettings } from './options.js';
+import { dialerFor, TransportNotHere } from './transport.js';
 import type { TrustResult } from './types.js';
 
 function hostport(bmc: string): { host: string; hostport: string } {
@@ -36,9 +37,19 @@ export async function trustNode(
   const where = hostport(node.bmc);
   let fp: string;
   try {
-    fp = await fetchFingerprint(where.hostport, settings.connectMs, signal);
+    // Through the node's transport (a proxy, SOCKS...): the certificate pinned is the one requests will meet.
+    const dial = dialerFor(node, settings.connectMs);
+    if (dial && !dial.tls) {
+      throw new NodeError(
+        'unsupported',
+        `transport ${node.transport?.name}: the local agent terminates TLS, there is no BMC certificate to trust here`,
+      );
+    }
+    fp = await fetchFingerprint(where.hostport, settings.connectMs, signal, dial);
   } catch (e) {
     if (signal?.aborted) throw signal.reason;
+    if (e instanceof NodeError) throw e;
+    if (e instanceof TransportNotHere) throw new NodeError('unsupported', e.message);
     throw transportError(e, {
       node: node.name,
       host: where.host,

@@ -145,12 +145,14 @@ export async function runNodeCommand<A, R>(
   if (args.failedTo !== undefined) checkWritable('--failed-to', args.failedTo);
   checkMaxNodes(spec.effect, spec.command, nodes.length, args);
 
-  const [{ loadPlugins }, { registerBuiltinExecutors }] = await Promise.all([
+  const [{ loadPlugins, validateNodes }, { registerBuiltinExecutors }] = await Promise.all([
     import('../executors/registry.js'),
     import('../executors/builtin.js'),
   ]);
   registerBuiltinExecutors();
   await loadPlugins(inv.plugins);
+  // Every selected node's mgt: and transport: against what the built-ins and plugins registered.
+  validateNodes(nodes);
   // Every selected node's password now, so a missing variable or unreadable file is one usage error
   // (exit 2) before any BMC is touched, not a thousand node errors.
   const stdin = args.passwordStdin ? await readStdinOnce() : undefined;

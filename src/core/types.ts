@@ -34,6 +34,12 @@ export interface TimeoutSettings {
   loginMs?: number;
 }
 
+/** A node's transport: a registered name and its options (values rendered from templates). */
+export interface TransportChoice {
+  name: string;
+  options: Readonly<Record<string, string>>;
+}
+
 /** One node of the inventory, fully resolved (defaults, group settings and templates applied). */
 export interface NodeDef {
   name: string;
@@ -48,6 +54,10 @@ export interface NodeDef {
   /** Redfish: which ComputerSystem to act on when the BMC has several. */
   system?: string;
   timeouts?: TimeoutSettings;
+  /** How requests reach the BMC (inventory `transport:`); absent: `https`, direct. docs/plugins.md */
+  transport?: TransportChoice;
+  /** HTTP(S) proxy URL for `transport: proxy` (`http://host:port`). */
+  proxy?: string;
   /** Free attributes (rack, row, serial...), usable in noderange selectors and `nodels`. */
   attrs: Record<string, string>;
   /** Where this node was defined, for error messages. */

@@ -1,44 +1,57 @@
 /**
- * The built-in executors, registered as lazy loaders: a command imports only the executor modules of
- * the flavors it actually meets. Each entry is (capability, flavor) → module whose default export is
- * the executor.
+ * The built-in protocols (`mgt: redfish`, `mgt: openbmc`), registered through the same call plugins use
+ * (registerProtocol), as lazy loaders: a command imports only the executor modules of the flavors it
+ * actually meets. Each entry is capability → module whose default export is the executor.
  */
 import type { Capability, Executor } from '../engine/executor.js';
-import { registerExecutor } from './registry.js';
+import { registerProtocol } from './registry.js';
 
 type ExecutorModule = { default: Executor };
+type Modules = Partial<Record<Capability, () => Promise<ExecutorModule>>>;
 
-const BUILTIN: Array<[Capability, string, () => Promise<ExecutorModule>]> = [
-  ['power', 'redfish', () => import('./redfish/power.js')],
-  ['power', 'openbmc', () => import('./openbmc/power.js')],
-  ['boot', 'redfish', () => import('./redfish/boot.js')],
-  ['boot', 'openbmc', () => import('./openbmc/boot.js')],
-  ['inventory', 'redfish', () => import('./redfish/inventory.js')],
-  ['inventory', 'openbmc', () => import('./openbmc/inventory.js')],
-  ['sensors', 'redfish', () => import('./redfish/sensors.js')],
-  ['sensors', 'openbmc', () => import('./openbmc/sensors.js')],
-  ['eventlog', 'redfish', () => import('./redfish/eventlog.js')],
-  ['eventlog', 'openbmc', () => import('./openbmc/eventlog.js')],
-  ['beacon', 'redfish', () => import('./redfish/beacon.js')],
-  ['beacon', 'openbmc', () => import('./openbmc/beacon.js')],
-  ['bmcconfig', 'redfish', () => import('./redfish/network.js')],
-  ['bmcconfig', 'openbmc', () => import('./openbmc/network.js')],
-  ['policy', 'redfish', () => import('./redfish/policy.js')],
-  ['policy', 'openbmc', () => import('./openbmc/policy.js')],
-  ['accounts', 'redfish', () => import('./redfish/accounts.js')],
-  ['accounts', 'openbmc', () => import('./openbmc/accounts.js')],
-  ['dump', 'redfish', () => import('./redfish/dump.js')],
-  ['dump', 'openbmc', () => import('./openbmc/dump.js')],
-  ['sshcfg', 'redfish', () => import('./redfish/sshcfg.js')],
-  ['sshcfg', 'openbmc', () => import('./openbmc/sshcfg.js')],
-];
+const REDFISH: Modules = {
+  power: () => import('./redfish/power.js'),
+  boot: () => import('./redfish/boot.js'),
+  inventory: () => import('./redfish/inventory.js'),
+  sensors: () => import('./redfish/sensors.js'),
+  eventlog: () => import('./redfish/eventlog.js'),
+  beacon: () => import('./redfish/beacon.js'),
+  bmcconfig: () => import('./redfish/network.js'),
+  policy: () => import('./redfish/policy.js'),
+  accounts: () => import('./redfish/accounts.js'),
+  dump: () => import('./redfish/dump.js'),
+  sshcfg: () => import('./redfish/sshcfg.js'),
+};
+
+const OPENBMC: Modules = {
+  power: () => import('./openbmc/power.js'),
+  boot: () => import('./openbmc/boot.js'),
+  inventory: () => import('./openbmc/inventory.js'),
+  sensors: () => import('./openbmc/sensors.js'),
+  eventlog: () => import('./openbmc/eventlog.js'),
+  beacon: () => import('./openbmc/beacon.js'),
+  bmcconfig: () => import('./openbmc/network.js'),
+  policy: () => import('./openbmc/policy.js'),
+  accounts: () => import('./openbmc/accounts.js'),
+  dump: () => import('./openbmc/dump.js'),
+  sshcfg: () => import('./openbmc/sshcfg.js'),
+};
+
+function executors(modules: Modules): Partial<Record<Capability, () => Promise<Executor>>> {
+  return Object.fromEntries(
+    Object.entries(modules).map(([cap, load]) => [cap, async () => (await load()).default]),
+  );
+}
 
 let registered = false;
 
 export function registerBuiltinExecutors(): void {
   if (registered) return;
   registered = true;
-  for (const [capability, flavor, load] of BUILTIN) {
-    registerExecutor(capability, flavor, async () => (await load()).default);
-  }
+  registerProtocol({ name: 'redfish', summary: 'DMTF Redfish', executors: executors(REDFISH) });
+  registerProtocol({
+    name: 'openbmc',
+    summary: 'OpenBMC REST (phosphor-rest)',
+    executors: executors(OPENBMC),
+  });
 }

@@ -32,6 +32,10 @@ export function nodeAttribute(node: NodeDef, attr: string): string | undefined {
       return node.auth;
     case 'system':
       return node.system;
+    case 'transport':
+      return node.transport?.name ?? 'https';
+    case 'proxy':
+      return node.proxy;
     default:
       return Object.prototype.hasOwnProperty.call(node.attrs, attr) ? node.attrs[attr] : undefined;
   }

@@ -5,6 +5,7 @@
  */
 import type { SourceLocation } from '../core/errors.js';
 import type { AuthMode, Flavor, NodeDef, SecretRef, TimeoutSettings, TlsSettings } from '../core/types.js';
+import { checkProxyUrl, renderTransportOptions, type TransportLayer } from './transport.js';
 import { BmcAddressError, normalizeBmcAddress } from './address.js';
 import { plaintextProblem, type Layer, type TemplateField } from './settings.js';
 import { Invalid } from './source.js';
@@ -12,6 +13,8 @@ import { TemplateError, type TemplateVars } from './template.js';
 
 const GROUP_NAME = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
 const DEFAULT_TLS: TlsSettings = { mode: 'verify' };
+/** Built-in transports that never read `proxy:`. */
+const DIRECT_TRANSPORTS = new Set(['https', 'unix', 'servicenode']);
 
 export interface NodeToResolve {
   name: string;
@@ -88,9 +91,11 @@ interface Plan {
   timeouts?: Readonly<TimeoutSettings>;
   /** Each attribute once, from the most specific layer that sets it. */
   attrs: Array<[string, Pick]>;
+  transport?: { value: TransportLayer; layer: Layer };
+  proxy?: Pick;
 }
 
-function pick(chain: readonly Layer[], key: 'bmc' | 'username' | 'system'): Pick | undefined {
+function pick(chain: readonly Layer[], key: 'bmc' | 'username' | 'system' | 'proxy'): Pick | undefined {
   for (const layer of chain) {
     const field = layer[key];
     if (field) return { field, layer };
@@ -119,6 +124,7 @@ function makePlan(chain: readonly Layer[]): Plan {
     system: pick(chain, 'system'),
     timeouts: timeouts && Object.freeze(timeouts),
     attrs: [...attrs],
+    ...transportPicks(chain),
   };
 }
 
@@ -183,8 +189,37 @@ export class EntryResolver {
       );
     if (plan.timeouts) def.timeouts = plan.timeouts;
     for (const [key, { field, layer }] of plan.attrs) def.attrs[key] = render(field, vars, layer);
+    if (plan.transport) {
+      const { value, layer } = plan.transport;
+      def.transport = {
+        name: value.name,
+        options: renderTransportOptions(value, (field) => render(field, vars, layer)),
+      };
+    }
+    // `proxy:` is for the transports that read it: a site-wide `defaults: {proxy: ...}` does not touch nodes
+    // whose transport is explicitly another built-in. (With no transport at all it is kept, and refused
+    // as a likely mistake once the registry checks the node: docs/plugins.md.)
+    if (plan.proxy && !DIRECT_TRANSPORTS.has(def.transport?.name ?? '')) {
+      const { field, layer } = plan.proxy;
+      try {
+        def.proxy = checkProxyUrl(render(field, vars, layer));
+      } catch (e) {
+        if (e instanceof Invalid) throw e;
+        throw new Invalid(`node '${node.name}': ${(e as Error).message}`, field.location);
+      }
+    }
     return def;
   }
+}
+
+/** `transport` and `proxy`: the first layer that sets each wins, as a whole value. */
+function transportPicks(chain: readonly Layer[]): { transport?: Plan['transport']; proxy?: Plan['proxy'] } {
+  const layer = chain.find((l) => l.transport !== undefined);
+  const proxy = pick(chain, 'proxy');
+  return {
+    ...(layer ? { transport: { value: layer.transport!, layer } } : {}),
+    ...(proxy ? { proxy } : {}),
+  };
 }
 
 function resolveBmc(field: TemplateField, vars: TemplateVars, layer: Layer): string {

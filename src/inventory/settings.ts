@@ -11,6 +11,7 @@ import { rememberSecretLocation } from './secret.js';
 import { describe, Invalid, throwProblems, type Entry, type YamlSource } from './source.js';
 import { didYouMean } from './suggest.js';
 import { compileTemplate, TemplateError, type CompiledTemplate } from './template.js';
+import { parseTransport, type TransportLayer } from './transport.js';
 
 export const BUILTIN_FLAVORS = ['redfish', 'openbmc', 'auto'] as const;
 export const TLS_MODES: readonly TlsMode[] = ['verify', 'pin', 'insecure', 'plaintext'];
@@ -27,6 +28,8 @@ export const SETTING_KEYS = [
   'system',
   'timeouts',
   'attrs',
+  'transport',
+  'proxy',
 ];
 /** Keys of a node entry: the settings plus its group memberships. */
 export const NODE_KEYS = [...SETTING_KEYS, 'groups'];
@@ -45,6 +48,8 @@ export const BUILTIN_ATTRIBUTES = [
   'tls',
   'auth',
   'system',
+  'transport',
+  'proxy',
 ];
 
 const ATTR_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -99,6 +104,8 @@ export interface Layer {
   system?: TemplateField;
   timeouts?: TimeoutSettings;
   attrs?: Array<[string, TemplateField]>;
+  transport?: TransportLayer;
+  proxy?: TemplateField;
   /** Only on node entries. */
   groups?: TemplateField[];
 }
@@ -107,7 +114,10 @@ export interface LayerContext {
   source: YamlSource;
   /** Directory of the inventory: relative paths (password files, CA bundles) are resolved against it. */
   baseDir: string;
-  /** Plugins are listed: unknown `mgt` flavors are accepted (the executor registry checks them). */
+  /**
+   * Plugins are listed: unknown `mgt` flavors and `transport` names are accepted (the registries check
+   * them once plugins are loaded).
+   */
   allowPluginFlavors: boolean;
   /** Where inline passwords were written, for the "readable by others" warning. */
   inlinePasswords: SourceLocation[];
@@ -170,6 +180,12 @@ function parseSetting(
       break;
     case 'attrs':
       layer.attrs = parseAttrs(source, value, what);
+      break;
+    case 'transport':
+      layer.transport = parseTransport(ctx, value, what);
+      break;
+    case 'proxy':
+      layer.proxy = templateField(source, value, what, key);
       break;
     default: {
       if (key === 'groups' && keys.includes('groups')) {

@@ -328,7 +328,7 @@ describe('hwctl sim', () => {
 });
 
 describe('site plugins', () => {
-  it('adds a flavor from the inventory’s plugins: without forking; other flavors still report unsupported', async () => {
+  it('adds a flavor from the inventory’s plugins: without forking; a flavor nobody registered is refused up front', async () => {
     const dir = mkdtempSync(join(tmp, 'plugin-'));
     writeFileSync(
       join(dir, 'acme.mjs'),
@@ -347,10 +347,19 @@ describe('site plugins', () => {
       join(dir, 'hwctl.yaml'),
       'plugins: [./acme.mjs]\nnodes:\n  a[1-2]: {bmc: "127.0.0.1:9", mgt: acme, attrs: {rack: r7}}\n  b1: {bmc: "127.0.0.1:9", mgt: vendorx}\n',
     );
-    const r = await runCli(['rpower', 'all', 'stat', '-i', join(dir, 'hwctl.yaml')]);
+    const r = await runCli(['rpower', 'a[1-2]', 'stat', '-i', join(dir, 'hwctl.yaml')]);
     expect(r.stdout).toBe('a1: on (acme r7)\na2: on (acme r7)\n');
-    expect(r.stderr).toMatch(/b1: Error: power is not supported for mgt=vendorx \(supported: .*acme/);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(0);
+    // mgt: vendorx is no registered protocol: a usage error naming the node and the known ones (docs/plugins.md).
+    const unknown = await runCli(['rpower', 'all', 'stat', '-i', join(dir, 'hwctl.yaml')]);
+    expect({ code: unknown.code, stdout: unknown.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(unknown.stderr).toMatch(/b1: mgt 'vendorx' is not a known protocol; known: .*acme.*auto/);
+    // A known flavor without the capability is still `unsupported` for its nodes only.
+    const boot = await runCli(['rsetboot', 'a1', 'stat', '-i', join(dir, 'hwctl.yaml')]);
+    expect(boot.code).toBe(1);
+    expect(boot.stderr).toMatch(
+      /a1: Error: boot is not supported for mgt=acme \(supported: redfish, openbmc\)/,
+    );
 
     writeFileSync(join(dir, 'broken.mjs'), 'export const nothing = 1;\n');
     writeFileSync(

@@ -35,6 +35,8 @@ describe('nodeAttribute', () => {
       ['tls', 'insecure'],
       ['auth', 'basic'],
       ['system', '1'],
+      ['transport', 'https'],
+      ['proxy', undefined],
     ]);
   });
 

@@ -84,7 +84,7 @@ describe('document-level errors', () => {
         c: {}
     `);
     expect(e.message.split('\n')).toEqual([
-      `${FILE}:4:5: unknown key 'pasword' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, groups; did you mean 'password'?`,
+      `${FILE}:4:5: unknown key 'pasword' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, transport, proxy, groups; did you mean 'password'?`,
       `${FILE}:7:10: node 'b': mgt is 'redfsh'; expected redfish | openbmc | auto; did you mean 'redfish'?`,
       `${FILE}:8:3: node 'c' has no bmc; set bmc on the node, on one of its groups or in defaults`,
     ]);
@@ -102,10 +102,10 @@ describe('document-level errors', () => {
           usrname: y
     `);
     expect(e.message.split('\n')).toEqual([
-      `${FILE}:4:5: unknown key 'pasword' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, groups; did you mean 'password'?`,
+      `${FILE}:4:5: unknown key 'pasword' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, transport, proxy, groups; did you mean 'password'?`,
       `${FILE}:5:10: node 'a': mgt is 'foo'; expected redfish | openbmc | auto`,
       `${FILE}:6:17: node 'a': tls.mode is 'bogus'; expected verify | pin | insecure | plaintext`,
-      `${FILE}:7:5: unknown key 'usrname' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, groups; did you mean 'username'?`,
+      `${FILE}:7:5: unknown key 'usrname' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, transport, proxy, groups; did you mean 'username'?`,
     ]);
   });
 
