@@ -32,6 +32,8 @@ export function nodeAttribute(node: NodeDef, attr: string): string | undefined {
       return node.auth;
     case 'system':
       return node.system;
+    case 'servicenode':
+      return node.servicenode;
     default:
       return Object.prototype.hasOwnProperty.call(node.attrs, attr) ? node.attrs[attr] : undefined;
   }

@@ -27,6 +27,7 @@ export const SETTING_KEYS = [
   'system',
   'timeouts',
   'attrs',
+  'servicenode',
 ];
 /** Keys of a node entry: the settings plus its group memberships. */
 export const NODE_KEYS = [...SETTING_KEYS, 'groups'];
@@ -45,6 +46,7 @@ export const BUILTIN_ATTRIBUTES = [
   'tls',
   'auth',
   'system',
+  'servicenode',
 ];
 
 const ATTR_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -99,6 +101,8 @@ export interface Layer {
   system?: TemplateField;
   timeouts?: TimeoutSettings;
   attrs?: Array<[string, TemplateField]>;
+  /** The service node that runs the node's commands (docs/hierarchy.md). */
+  servicenode?: TemplateField;
   /** Only on node entries. */
   groups?: TemplateField[];
 }
@@ -151,6 +155,7 @@ function parseSetting(
     case 'bmc':
     case 'username':
     case 'system':
+    case 'servicenode':
       layer[key] = templateField(source, value, what, key);
       break;
     case 'mgt':
