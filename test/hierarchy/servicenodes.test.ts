@@ -111,11 +111,18 @@ describe('merged output is what a local run prints', () => {
     await hwctl(['rpower', 'a001,b001', 'stat', '-i', t.hier]);
     // Both aliases are 127.0.0.1 with the same port and user: one master (%C is a hash of those) serves both.
     for (const sn of ['sn01', 'sn02']) {
-      const check = ['-F', t.sshd.config, '-o', `ControlPath=${join(controlDir(), 'cm-%C')}`, '-O', 'check', sn];
+      const check = [
+        '-F',
+        t.sshd.config,
+        '-o',
+        `ControlPath=${join(controlDir(), 'cm-%C')}`,
+        '-O',
+        'check',
+        sn,
+      ];
       expect(() => execFileSync('ssh', check, { stdio: 'pipe' })).not.toThrow();
     }
   });
-});
 });
 
 describe('a service node that fails fails its nodes only', () => {
