@@ -5,7 +5,7 @@
  * fail its nodes only, with a clear error.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { controlDir } from '../../src/hierarchy/ssh.js';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';

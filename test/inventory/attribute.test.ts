@@ -35,6 +35,7 @@ describe('nodeAttribute', () => {
       ['tls', 'insecure'],
       ['auth', 'basic'],
       ['system', '1'],
+      ['servicenode', undefined],
     ]);
   });
 
