@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
 import { startSimulator } from '../dist/sim/fleet.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
