@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/fleet.js';
+import { controlDir } from '../../src/hierarchy/ssh.js';
 import { startSshd, type Sshd } from './sshd.js';
 
 export const HWCTL = resolve('bin/hwctl');
@@ -22,6 +23,11 @@ export interface TwoServiceNodes {
   hier: string;
   /** The same nodes, every one run here. */
   flat: string;
+  /**
+   * The ControlMaster sockets' directory, this harness's own (set with the inventory's `ssh:`, which
+   * wins over hwctl's default): two test files running at once keep their connections apart.
+   */
+  control: string;
   /** Write an inventory of the same nodes with extra `servicenodes:` entries and per-group overrides. */
   inventory(name: string, o: { sn01?: string; sn02?: string; extraServicenodes?: string }): string;
   stop(): Promise<void>;
@@ -48,6 +54,8 @@ export async function startTwoServiceNodes(sim: SimulatorOptions = {}): Promise<
   };
   const simA = await startSimulator({ ...base, nodePrefix: 'a', stateDir: join(dir, 'simA'), seed: 'a' });
   const simB = await startSimulator({ ...base, nodePrefix: 'b', stateDir: join(dir, 'simB'), seed: 'b' });
+  const control = sshd.dir;
+  const sshArgs = `ssh: [-o, ${JSON.stringify(`ControlPath=${join(control, 'cm-%C')}`)}]`;
   const remote = (sn: string) => {
     mkdirSync(join(dir, sn), { recursive: true });
     return `XDG_STATE_HOME=${join(dir, sn)} ${HWCTL}`;
@@ -69,8 +77,8 @@ export async function startTwoServiceNodes(sim: SimulatorOptions = {}): Promise<
         group('rackB', simB, o.sn02 ?? 'sn02'),
         group('here', simA),
         'servicenodes:',
-        `  sn01: {host: sn01, config: ${JSON.stringify(sshd.config)}, hwctl: ${JSON.stringify(remote('sn01'))}}`,
-        `  sn02: {host: sn02, config: ${JSON.stringify(sshd.config)}, hwctl: ${JSON.stringify(remote('sn02'))}}`,
+        `  sn01: {host: sn01, config: ${JSON.stringify(sshd.config)}, hwctl: ${JSON.stringify(remote('sn01'))}, ${sshArgs}}`,
+        `  sn02: {host: sn02, config: ${JSON.stringify(sshd.config)}, hwctl: ${JSON.stringify(remote('sn02'))}, ${sshArgs}}`,
         ...(o.extraServicenodes ? [o.extraServicenodes] : []),
         'nodes:',
         ...nodeLines(simA, 'rackA'),
@@ -83,6 +91,7 @@ export async function startTwoServiceNodes(sim: SimulatorOptions = {}): Promise<
   };
   return {
     sshd,
+    control,
     simA,
     simB,
     dir,
@@ -92,6 +101,9 @@ export async function startTwoServiceNodes(sim: SimulatorOptions = {}): Promise<
     stop: async () => {
       await Promise.all([simA.stop(), simB.stop()]);
       await sshd.stop();
+      // hwctl's default socket directory, made even when the inventory names another (empty; shared by
+      // the test files, each removes it when done).
+      rmSync(controlDir(), { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
     },
   };

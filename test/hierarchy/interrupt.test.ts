@@ -5,9 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { controlDir } from '../../src/hierarchy/ssh.js';
 import { hwctl, startTwoServiceNodes, type TwoServiceNodes } from './harness.js';
 
 let t: TwoServiceNodes;
@@ -17,7 +15,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   for (const sn of ['sn01', 'sn02']) {
-    const args = ['-F', t.sshd.config, '-o', `ControlPath=${join(controlDir(), 'cm-%C')}`, '-O', 'exit', sn];
+    const args = ['-F', t.sshd.config, '-o', `ControlPath=${join(t.control, 'cm-%C')}`, '-O', 'exit', sn];
     try {
       execFileSync('ssh', args, { stdio: 'ignore' });
     } catch {
@@ -25,7 +23,6 @@ afterAll(async () => {
     }
   }
   await t?.stop();
-  rmSync(controlDir(), { recursive: true, force: true });
 });
 
 async function until(what: string, cond: () => boolean, ms = 15_000): Promise<void> {

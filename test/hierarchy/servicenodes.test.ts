@@ -5,8 +5,7 @@
  * fail its nodes only, with a clear error.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { controlDir } from '../../src/hierarchy/ssh.js';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { hwctl, startTwoServiceNodes, type TwoServiceNodes } from './harness.js';
@@ -20,7 +19,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   // The ControlMaster connections this file opened (ssh -O exit), then the servers.
-  const control = controlDir();
+  const control = t.control;
   for (const sn of ['sn01', 'sn02']) {
     try {
       execFileSync(
@@ -35,7 +34,6 @@ afterAll(async () => {
     }
   }
   await t?.stop();
-  rmSync(control, { recursive: true, force: true });
 });
 
 /** A json document without what differs between two runs of the same thing (times, the service node). */
@@ -111,15 +109,7 @@ describe('merged output is what a local run prints', () => {
     await hwctl(['rpower', 'a001,b001', 'stat', '-i', t.hier]);
     // Both aliases are 127.0.0.1 with the same port and user: one master (%C is a hash of those) serves both.
     for (const sn of ['sn01', 'sn02']) {
-      const check = [
-        '-F',
-        t.sshd.config,
-        '-o',
-        `ControlPath=${join(controlDir(), 'cm-%C')}`,
-        '-O',
-        'check',
-        sn,
-      ];
+      const check = ['-F', t.sshd.config, '-o', `ControlPath=${join(t.control, 'cm-%C')}`, '-O', 'check', sn];
       expect(() => execFileSync('ssh', check, { stdio: 'pipe' })).not.toThrow();
     }
   });
@@ -163,7 +153,7 @@ describe('a service node that fails fails its nodes only', () => {
     chmodSync(fake, 0o755);
     const inv = t.inventory('old.yaml', {
       sn02: 'snold',
-      extraServicenodes: `  snold: {host: sn02, config: ${JSON.stringify(t.sshd.config)}, hwctl: ${JSON.stringify(fake)}}`,
+      extraServicenodes: `  snold: {host: sn02, config: ${JSON.stringify(t.sshd.config)}, hwctl: ${JSON.stringify(fake)}, ssh: [-o, ControlMaster=no]}`,
     });
     const run = await hwctl(['rpower', 'rackB', 'stat', '-i', inv]);
     expect(run.code).toBe(1);
@@ -179,7 +169,7 @@ describe('a service node that fails fails its nodes only', () => {
   test('a service node without hwctl: its nodes say which command could not run', async () => {
     const inv = t.inventory('nohwctl.yaml', {
       sn01: 'snbare',
-      extraServicenodes: `  snbare: {host: sn01, config: ${JSON.stringify(t.sshd.config)}, hwctl: /nonexistent/hwctl}`,
+      extraServicenodes: `  snbare: {host: sn01, config: ${JSON.stringify(t.sshd.config)}, hwctl: /nonexistent/hwctl, ssh: [-o, ControlMaster=no]}`,
     });
     const run = await hwctl(['rpower', 'rackA', 'stat', '-i', inv, '-o', 'json']);
     expect(run.code).toBe(1);

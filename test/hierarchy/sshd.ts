@@ -6,7 +6,16 @@
  * sshd missing is a failure with the install hint, not a skip: CI installs it (scripts/install-sshd.sh).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,20 +96,24 @@ export async function startSshd(aliases: readonly string[]): Promise<Sshd> {
       )
       .join('\n') + '\n',
   );
+  // Its log to a file, not a pipe: each connection's sshd inherits it, and one outliving the test would
+  // hold the pipe (and jest's worker) open.
+  const logFile = join(dir, 'sshd.log');
+  const logFd = openSync(logFile, 'w');
   const child: ChildProcess = spawn(SSHD, ['-D', '-e', '-f', sshdConfig, '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'ignore', logFd],
   });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  closeSync(logFd);
+  const log = () => readFileSync(logFile, 'utf8');
   // Ready when it accepts a login.
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`sshd exited (${child.exitCode}): ${log}`);
+    if (child.exitCode !== null) throw new Error(`sshd exited (${child.exitCode}): ${log()}`);
     try {
       execFileSync('ssh', ['-F', config, '-o', 'BatchMode=yes', aliases[0]!, 'true'], { stdio: 'pipe' });
       break;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`sshd did not accept a login: ${String(e)} ${log}`);
+      if (Date.now() > deadline) throw new Error(`sshd did not accept a login: ${String(e)} ${log()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
