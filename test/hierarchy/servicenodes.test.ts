@@ -148,7 +148,7 @@ describe('a service node that fails fails its nodes only', () => {
     // Says hello as hwctl 0.0.1 would, and keeps whatever it is sent.
     writeFileSync(
       fake,
-      `#!/bin/sh\necho '{"type":"hello","protocol":1,"version":"0.0.1","node":"v20"}'\ncat > ${got}\nexit 2\n`,
+      `#!/bin/sh\nprintf '%s\\n' "$@" > ${got}.argv\necho '{"type":"hello","protocol":1,"version":"0.0.1","node":"v20"}'\ncat > ${got}\nexit 2\n`,
     );
     chmodSync(fake, 0o755);
     const inv = t.inventory('old.yaml', {
@@ -164,6 +164,11 @@ describe('a service node that fails fails its nodes only', () => {
     }
     expect(existsSync(got)).toBe(true);
     expect(readFileSync(got, 'utf8')).toBe('');
+    // Its command line: the command, its nodes and the protocol flags; never a password.
+    const argv = readFileSync(`${got}.argv`, 'utf8').trim().split('\n');
+    expect(argv.slice(0, 3)).toEqual(['rpower', 'b[001-003]', 'stat']);
+    expect(argv).toContain('--sn-stdin');
+    expect(argv.join(' ')).not.toContain(readFileSync(t.simB.passwordFile, 'utf8').trim());
   });
 
   test('a service node without hwctl: its nodes say which command could not run', async () => {
