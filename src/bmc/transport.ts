@@ -48,6 +48,8 @@ export interface TransportNodeView {
   tls: string;
   options: Readonly<Record<string, string>>;
   proxy?: string;
+  /** The node's `servicenode:` (docs/hierarchy.md). */
+  servicenode?: string;
 }
 
 export interface TransportOption {
@@ -102,6 +104,11 @@ const BUILTIN: readonly TransportDefinition[] = [
     name: 'servicenode',
     kind: 'dispatch',
     summary: 'the node’s command runs on its service node (hierarchy, docs/hierarchy.md)',
+    // The dispatcher splits by the node's servicenode: key; the transport name only says so explicitly.
+    check: (n) =>
+      n.servicenode === undefined || n.servicenode === ''
+        ? 'transport servicenode needs the node’s servicenode: (a name from servicenodes:, docs/hierarchy.md)'
+        : undefined,
   },
 ];
 
@@ -159,6 +166,7 @@ export interface NodeTransportChoice {
   tls: { mode: string };
   transport?: { name: string; options: Readonly<Record<string, string>> };
   proxy?: string;
+  servicenode?: string;
 }
 
 /**
@@ -196,6 +204,7 @@ export function transportProblem(node: NodeTransportChoice): string | undefined 
       tls: node.tls.mode,
       options,
       ...(node.proxy !== undefined ? { proxy: node.proxy } : {}),
+      ...(node.servicenode !== undefined ? { servicenode: node.servicenode } : {}),
     });
   } catch (e) {
     return `transport ${name}: its check failed: ${e instanceof Error ? e.message : String(e)}`;

@@ -38,6 +38,8 @@ export interface GlobalArgs {
   record?: string;
   /** false with --no-cache: discover every BMC afresh, and keep nothing (docs/performance.md). */
   cache?: boolean;
+  /** Hidden: run as a service node, the inventory slice on stdin (src/hierarchy, docs/hierarchy.md). */
+  snStdin?: boolean;
 }
 
 /** What a numeric option accepts: `whole` numbers only, at least `min` (or above it, with `above`). */
@@ -255,6 +257,8 @@ export const globalOptions: Record<string, Options> = {
       'Discovery cache across runs ($XDG_STATE_HOME/hwctl/discovery_cache.json, 24 h; default on); --no-cache discovers afresh and keeps nothing',
     group: BMC_GROUP,
   },
+  // Set by the control host on a service node's command line (docs/hierarchy.md); not for people.
+  'sn-stdin': { type: 'boolean', hidden: true },
 };
 
 /** The BMC layer's run-wide options (src/bmc/options.ts) from the parsed flags; unset flags are left out. */

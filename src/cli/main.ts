@@ -13,6 +13,7 @@ import { EXIT } from './exit-codes.js';
 import { resolveDefaults, type Setting } from './defaults.js';
 import { globalOptions, type GlobalArgs } from './global-options.js';
 import { COMMANDS, XCAT_COMMAND_NAMES } from '../commands/index.js';
+import { rememberInvocation } from '../hierarchy/argv.js';
 
 /** Set by the bundler (scripts/bundle.mjs); absent when running the plain tsc output. */
 declare const __HWCTL_VERSION__: string | undefined;
@@ -176,6 +177,8 @@ export async function main(
     }
     rejectUnimplemented(args);
     rejectUnknownCommand(args);
+    // A service node is handed the command as typed (src/hierarchy/argv.ts).
+    rememberInvocation(args);
     await buildCli(args, resolveDefaults(process.env)).parseAsync();
   } catch (e) {
     // A value refused while the command line is parsed (global-options.ts `checkNumber`): yargs

@@ -138,7 +138,14 @@ export async function runNodeCommand<A, R>(
   // Everything written goes through here, so the status line is erased before it.
   const sink = progress ? progress.wrap(given) : given;
   const color = chalkFor(args);
-  const inv = await openInventory(args.inventory);
+  const controller = new AbortController();
+  // On a service node (--sn-stdin), the inventory slice and its passwords come from the control host on
+  // stdin, and stdin closing stops the run as Ctrl-C does (src/hierarchy, docs/hierarchy.md).
+  const remote = args.snStdin ? await import('../hierarchy/remote.js') : undefined;
+  const slice = await remote?.receiveSlice(sink.out, () => {
+    if (!controller.signal.aborted) controller.abort(new Error('the control host went away'));
+  });
+  const inv = slice ? slice.inventory : await openInventory(args.inventory);
   for (const w of inv.warnings) sink.err(`Warning: ${w}`);
   const nodes = selectNodes(inv, spec.noderange);
   if (nodes.length === 0) throw new HwctlUsageError(`noderange '${clip(spec.noderange)}' selects no nodes`);
@@ -156,7 +163,9 @@ export async function runNodeCommand<A, R>(
   // Every selected node's password now, so a missing variable or unreadable file is one usage error
   // (exit 2) before any BMC is touched, not a thousand node errors.
   const stdin = args.passwordStdin ? await readStdinOnce() : undefined;
-  const { passwords, warnings } = await resolvePasswords(nodes, { stdin });
+  const { passwords, warnings } = slice
+    ? { passwords: slice.passwords, warnings: [] }
+    : await resolvePasswords(nodes, { stdin });
   for (const w of warnings) sink.err(color.yellow(`Warning: ${w}`));
   // --record DIR is created now: one it cannot be is a usage error before any BMC is touched.
   if (args.record) (await import('../bmc/recorder.js')).prepareRecordDir(args.record);
@@ -188,7 +197,6 @@ export async function runNodeCommand<A, R>(
     },
   };
 
-  const controller = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
@@ -213,16 +221,23 @@ export async function runNodeCommand<A, R>(
     ? (await import('../bmc/index.js')).createFlavorDetector(services)
     : undefined;
   const { runOperation } = await import('../engine/run.js');
-  const renderer = createRenderer({
-    format: args.output,
-    command: spec.command,
-    view: spec.view,
-    collate: args.collate,
-    color,
-    sink,
-    nodes: nodes.map((n) => n.name),
-    width: process.stdout.isTTY ? process.stdout.columns : undefined,
-  });
+  // Nodes with a service node run there (over ssh), the others here; one renderer for all.
+  const hierarchy =
+    !slice && nodes.some((n) => n.servicenode !== undefined)
+      ? await import('../hierarchy/dispatch.js')
+      : undefined;
+  const renderer = remote
+    ? remote.protocolRenderer(spec.view, spec.command, sink.out)
+    : createRenderer({
+        format: args.output,
+        command: spec.command,
+        view: spec.view,
+        collate: args.collate,
+        color,
+        sink,
+        nodes: nodes.map((n) => n.name),
+        width: process.stdout.isTTY ? process.stdout.columns : undefined,
+      });
   const engineOptions = {
     fanout: args.fanout,
     timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : spec.defaultTimeoutMs,
@@ -232,6 +247,31 @@ export async function runNodeCommand<A, R>(
     detectFlavor,
   };
   const executeOptions = { services, signal: controller.signal, fanout: args.fanout };
+  type RunOpts = {
+    onResult: (r: NodeResult) => void;
+    onStart?: (node: string) => void;
+    retainValues?: boolean;
+  };
+  const runHere = (these: NodeDef[], o: RunOpts): Promise<readonly NodeOutcome[]> =>
+    spec.execute
+      ? spec.execute(these, { ...executeOptions, onResult: o.onResult })
+      : runOperation(spec.request!(these), { ...engineOptions, ...o });
+  const runNodes = (o: RunOpts): Promise<readonly NodeOutcome[]> =>
+    hierarchy
+      ? hierarchy.runWithServiceNodes(nodes, (local) => runHere(local, o), {
+          args,
+          noderange: spec.noderange,
+          origin: inv.file,
+          plugins: inv.plugins,
+          servicenodes: inv.servicenodes,
+          passwords,
+          services,
+          sink,
+          signal: controller.signal,
+          onResult: o.onResult,
+          retainValues: o.retainValues ?? true,
+        })
+      : runHere(nodes, o);
   progress?.begin(nodes.length);
   const audit = spec.effect && new AuditLog(spec.command, spec.effect, spec.view);
   const flushAudit = async () => {
@@ -247,11 +287,7 @@ export async function runNodeCommand<A, R>(
       // postProcess needs every value first (rpower --expect); those values are small.
       const onResult = (r: NodeResult) => progress?.finished(r.node, r.ok);
       const onStart = progress && ((node: string) => progress.started(node));
-      const results = spec.postProcess(
-        spec.execute
-          ? await spec.execute(nodes, { ...executeOptions, onResult })
-          : await runOperation(spec.request!(nodes), { ...engineOptions, onResult, onStart }),
-      );
+      const results = spec.postProcess((await runNodes({ onResult, onStart })) as NodeResult<R>[]);
       progress?.stop();
       for (const r of results) {
         audit?.add(r);
@@ -267,21 +303,15 @@ export async function runNodeCommand<A, R>(
         renderer.result(r);
       };
       const onStart = progress && ((node: string) => progress.started(node));
-      outcomes = spec.execute
-        ? await spec.execute(nodes, { ...executeOptions, onResult })
-        : await runOperation(spec.request!(nodes), {
-            ...engineOptions,
-            onResult,
-            onStart,
-            retainValues: false,
-          });
+      outcomes = await runNodes({ onResult, onStart, retainValues: false });
     }
     progress?.stop();
     const summary = summarize(outcomes, Date.now() - started);
     renderer.end(summary);
     await showPins();
     await flushAudit();
-    const recorded = await recordFailed(args, spec.command, failedNodes(outcomes), sink);
+    // @failed and --failed-to belong to the control host's run, not to a service node's share of it.
+    const recorded = slice ? true : await recordFailed(args, spec.command, failedNodes(outcomes), sink);
     if (outcomes.length > 1 && !args.quiet) {
       const line = summaryLine(summary);
       sink.err(summary.failed ? color.red(line) : color.green(line));
@@ -294,6 +324,7 @@ export async function runNodeCommand<A, R>(
     await showPins();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    slice?.done();
     // Nodes close their own sessions (ctx.defer); this catches any left by an unexpected exception
     // outside a node's operation. A no-op when the ledger is empty.
     const bmc = await import('../bmc/index.js');

@@ -60,6 +60,8 @@ export interface NodeDef {
   proxy?: string;
   /** Free attributes (rack, row, serial...), usable in noderange selectors and `nodels`. */
   attrs: Record<string, string>;
+  /** The service node that runs this node's commands (docs/hierarchy.md); absent: this host runs them. */
+  servicenode?: string;
   /** Where this node was defined, for error messages. */
   source?: SourceLocation;
 }
@@ -73,6 +75,8 @@ export interface NodeOk<T = unknown> {
   value: T;
   /** The vendor workarounds this node used (Redfish, src/executors/redfish/quirks.ts); absent when none apply. */
   quirks?: string[];
+  /** The service node that ran this node (docs/hierarchy.md); absent when it ran here. */
+  servicenode?: string;
   elapsedMs: number;
 }
 
@@ -81,6 +85,7 @@ export interface NodeFailed {
   ok: false;
   error: { kind: NodeErrorKind; message: string; status?: number };
   quirks?: string[];
+  servicenode?: string;
   elapsedMs: number;
 }
 

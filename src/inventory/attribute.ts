@@ -36,6 +36,8 @@ export function nodeAttribute(node: NodeDef, attr: string): string | undefined {
       return node.transport?.name ?? 'https';
     case 'proxy':
       return node.proxy;
+    case 'servicenode':
+      return node.servicenode;
     default:
       return Object.prototype.hasOwnProperty.call(node.attrs, attr) ? node.attrs[attr] : undefined;
   }

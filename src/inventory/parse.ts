@@ -17,6 +17,7 @@ import {
   type Layer,
   type LayerContext,
 } from './settings.js';
+import { checkServiceNodeReferences, parseServiceNodes, type ServiceNodeDef } from './servicenodes.js';
 import { Invalid, InvalidSeveral, YamlSource, type Entry } from './source.js';
 import { didYouMean } from './suggest.js';
 
@@ -29,6 +30,8 @@ export interface Inventory {
   groups: Map<string, string[]>;
   /** Executor modules to load, absolute paths. */
   plugins: string[];
+  /** How to reach each service node (docs/hierarchy.md); empty when the site has none. */
+  servicenodes: Map<string, ServiceNodeDef>;
   /** Non-fatal problems, each "file:line:col: message". For the CLI to print; never contain secrets. */
   warnings: string[];
 }
@@ -42,7 +45,7 @@ export interface ParsedInventory {
   pluginLocations: Map<string, SourceLocation>;
 }
 
-export const TOP_LEVEL_KEYS = ['version', 'defaults', 'groups', 'nodes', 'plugins'];
+export const TOP_LEVEL_KEYS = ['version', 'defaults', 'groups', 'nodes', 'plugins', 'servicenodes'];
 const MAX_REPORTED = 10;
 /** Nodes an inventory may define, all range keys together (each key alone is limited the same way). */
 export const MAX_INVENTORY_NODES = 1_000_000;
@@ -135,6 +138,9 @@ export function parseInventoryDetailed(text: string, file: string): ParsedInvent
   const baseDir = dirname(resolve(file));
   const pluginLocations =
     problems.attempt(() => parsePlugins(source, sections.get('plugins'), baseDir)) ?? new Map();
+  const servicenodes =
+    problems.attempt(() => parseServiceNodes(source, sections.get('servicenodes'), baseDir)) ??
+    new Map<string, ServiceNodeDef>();
   const ctx: LayerContext = {
     source,
     baseDir,
@@ -227,6 +233,7 @@ export function parseInventoryDetailed(text: string, file: string): ParsedInvent
       );
     }
   }
+  for (const problem of checkServiceNodeReferences(nodes.values(), servicenodes)) problems.add(problem);
   problems.throwIfAny();
 
   for (const [group, members] of groups) {
@@ -242,7 +249,7 @@ export function parseInventoryDetailed(text: string, file: string): ParsedInvent
   }
 
   return {
-    inventory: { file, nodes, groups, plugins: [...pluginLocations.keys()], warnings },
+    inventory: { file, nodes, groups, plugins: [...pluginLocations.keys()], servicenodes, warnings },
     inlinePasswords: ctx.inlinePasswords,
     pluginLocations,
   };

@@ -88,6 +88,7 @@ interface Plan {
   tls: TlsSettings;
   auth?: AuthMode;
   system?: Pick;
+  servicenode?: Pick;
   timeouts?: Readonly<TimeoutSettings>;
   /** Each attribute once, from the most specific layer that sets it. */
   attrs: Array<[string, Pick]>;
@@ -95,7 +96,10 @@ interface Plan {
   proxy?: Pick;
 }
 
-function pick(chain: readonly Layer[], key: 'bmc' | 'username' | 'system' | 'proxy'): Pick | undefined {
+function pick(
+  chain: readonly Layer[],
+  key: 'bmc' | 'username' | 'system' | 'proxy' | 'servicenode',
+): Pick | undefined {
   for (const layer of chain) {
     const field = layer[key];
     if (field) return { field, layer };
@@ -122,6 +126,7 @@ function makePlan(chain: readonly Layer[]): Plan {
     tls: Object.freeze(first('tls') ?? DEFAULT_TLS),
     auth: first('auth'),
     system: pick(chain, 'system'),
+    servicenode: pick(chain, 'servicenode'),
     timeouts: timeouts && Object.freeze(timeouts),
     attrs: [...attrs],
     ...transportPicks(chain),
@@ -188,6 +193,12 @@ export class EntryResolver {
         node.name,
       );
     if (plan.timeouts) def.timeouts = plan.timeouts;
+    if (plan.servicenode)
+      def.servicenode = checkServiceNode(
+        render(plan.servicenode.field, vars, plan.servicenode.layer),
+        plan.servicenode.field,
+        node.name,
+      );
     for (const [key, { field, layer }] of plan.attrs) def.attrs[key] = render(field, vars, layer);
     if (plan.transport) {
       const { value, layer } = plan.transport;
@@ -256,6 +267,18 @@ function checkSystem(value: string, field: TemplateField, node: string): string 
   if (value === '' || /[\s/?#]/.test(value)) {
     throw new Invalid(
       `node '${node}': system '${value}' must be a Redfish ComputerSystem id such as System.Embedded.1 (no '/', '?', '#' or spaces)`,
+      field.location,
+    );
+  }
+  return value;
+}
+
+/** A service node's name (a key of `servicenodes:`, docs/hierarchy.md); `''` means none (run here). */
+function checkServiceNode(value: string, field: TemplateField, node: string): string | undefined {
+  if (value === '') return undefined;
+  if (!GROUP_NAME.test(value)) {
+    throw new Invalid(
+      `node '${node}': servicenode '${value}' must contain only letters, digits, '.', '_' and '-' and not start with '-'`,
       field.location,
     );
   }

@@ -30,6 +30,7 @@ export const SETTING_KEYS = [
   'attrs',
   'transport',
   'proxy',
+  'servicenode',
 ];
 /** Keys of a node entry: the settings plus its group memberships. */
 export const NODE_KEYS = [...SETTING_KEYS, 'groups'];
@@ -50,6 +51,7 @@ export const BUILTIN_ATTRIBUTES = [
   'system',
   'transport',
   'proxy',
+  'servicenode',
 ];
 
 const ATTR_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -106,6 +108,8 @@ export interface Layer {
   attrs?: Array<[string, TemplateField]>;
   transport?: TransportLayer;
   proxy?: TemplateField;
+  /** The service node that runs the node's commands (docs/hierarchy.md). */
+  servicenode?: TemplateField;
   /** Only on node entries. */
   groups?: TemplateField[];
 }
@@ -161,6 +165,7 @@ function parseSetting(
     case 'bmc':
     case 'username':
     case 'system':
+    case 'servicenode':
       layer[key] = templateField(source, value, what, key);
       break;
     case 'mgt':

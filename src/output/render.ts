@@ -206,16 +206,19 @@ function errorWrapWidth(head: string[], rows: TableRow[], valueColumns: number, 
 export function resultJson<T>(r: NodeResult, view: ResultView<T>): Record<string, unknown> {
   // `quirks` (the vendor workarounds used) only where the node's executor consults them: Redfish.
   const quirks = r.quirks ? { quirks: r.quirks } : {};
+  // The service node that ran it (docs/hierarchy.md); absent for nodes run here.
+  const sn = r.servicenode !== undefined ? { servicenode: r.servicenode } : {};
   if (r.ok) {
     return {
       node: r.node,
+      ...sn,
       ok: true,
       value: view.json ? view.json(r.value as T) : r.value,
       ...quirks,
       elapsedMs: r.elapsedMs,
     };
   }
-  return { node: r.node, ok: false, error: r.error, ...quirks, elapsedMs: r.elapsedMs };
+  return { node: r.node, ...sn, ok: false, error: r.error, ...quirks, elapsedMs: r.elapsedMs };
 }
 
 function jsonRenderer<T>(o: RenderOptions<T>): Renderer {
@@ -261,6 +264,6 @@ function ndjsonRenderer<T>(o: RenderOptions<T>): Renderer {
 
 /** A collated group's shared part: what its nodes printed alike (quirks may differ between them). */
 function withoutNode(o: Record<string, unknown>): Record<string, unknown> {
-  const { node: _node, elapsedMs: _e, quirks: _q, ...rest } = o;
+  const { node: _node, elapsedMs: _e, quirks: _q, servicenode: _s, ...rest } = o;
   return rest;
 }

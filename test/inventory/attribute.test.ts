@@ -37,6 +37,7 @@ describe('nodeAttribute', () => {
       ['system', '1'],
       ['transport', 'https'],
       ['proxy', undefined],
+      ['servicenode', undefined],
     ]);
   });
 

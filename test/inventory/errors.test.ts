@@ -60,7 +60,7 @@ describe('document-level errors', () => {
 
   it('names unknown top-level keys and suggests the closest', () => {
     expect(firstProblem('node:\n  a: {bmc: x}\n')).toBe(
-      `${FILE}:1:1: unknown top-level key 'node'; expected one of version, defaults, groups, nodes, plugins; did you mean 'nodes'?`,
+      `${FILE}:1:1: unknown top-level key 'node'; expected one of version, defaults, groups, nodes, plugins, servicenodes; did you mean 'nodes'?`,
     );
     expect(firstProblem('nodes: {}\ndefualts: {}\n')).toContain("did you mean 'defaults'?");
     expect(firstProblem('nodes: {}\nfrobnicate: 1\n')).not.toContain('did you mean');
@@ -84,7 +84,7 @@ describe('document-level errors', () => {
         c: {}
     `);
     expect(e.message.split('\n')).toEqual([
-      `${FILE}:4:5: unknown key 'pasword' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, transport, proxy, groups; did you mean 'password'?`,
+      `${FILE}:4:5: unknown key 'pasword' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, transport, proxy, servicenode, groups; did you mean 'password'?`,
       `${FILE}:7:10: node 'b': mgt is 'redfsh'; expected redfish | openbmc | auto; did you mean 'redfish'?`,
       `${FILE}:8:3: node 'c' has no bmc; set bmc on the node, on one of its groups or in defaults`,
     ]);
@@ -102,10 +102,10 @@ describe('document-level errors', () => {
           usrname: y
     `);
     expect(e.message.split('\n')).toEqual([
-      `${FILE}:4:5: unknown key 'pasword' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, transport, proxy, groups; did you mean 'password'?`,
+      `${FILE}:4:5: unknown key 'pasword' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, transport, proxy, servicenode, groups; did you mean 'password'?`,
       `${FILE}:5:10: node 'a': mgt is 'foo'; expected redfish | openbmc | auto`,
       `${FILE}:6:17: node 'a': tls.mode is 'bogus'; expected verify | pin | insecure | plaintext`,
-      `${FILE}:7:5: unknown key 'usrname' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, transport, proxy, groups; did you mean 'username'?`,
+      `${FILE}:7:5: unknown key 'usrname' in node 'a'; expected one of bmc, mgt, username, password, tls, auth, system, timeouts, attrs, transport, proxy, servicenode, groups; did you mean 'username'?`,
     ]);
   });
 

@@ -100,7 +100,7 @@ describe('the registries', () => {
     expect(() => validateNodes([node(inv, 'ok')])).not.toThrow();
   });
 
-  it('servicenode is known (validates) but is never dialled by the BMC layer', () => {
+  it('servicenode is known (validates with a servicenode:, not without) but is never dialled by the BMC layer', () => {
     const n = {
       name: 'x',
       bmc: 'https://10.0.0.1',
@@ -108,7 +108,12 @@ describe('the registries', () => {
       transport: { name: 'servicenode', options: {} },
     };
     registerBuiltinExecutors();
-    expect(() => validateNodes([{ ...n, mgt: 'redfish', groups: [], attrs: {} }])).not.toThrow();
+    expect(() =>
+      validateNodes([{ ...n, mgt: 'redfish', groups: [], attrs: {}, servicenode: 'sn01' }]),
+    ).not.toThrow();
+    expect(() => validateNodes([{ ...n, mgt: 'redfish', groups: [], attrs: {} }])).toThrow(
+      /transport servicenode needs the node’s servicenode:/,
+    );
     expect(() => dialerFor(n, 1000)).toThrow(TransportNotHere);
     expect(dialerFor({ ...n, transport: { name: 'https', options: {} } }, 1000)).toBeUndefined();
   });

@@ -1,0 +1,106 @@
+/**
+ * The service node's command line: the user's words for the command, its nodes for the noderange, the
+ * global options as resolved here; never the inventory, the output form or a password.
+ */
+import { describe, expect, test } from '@jest/globals';
+import type { GlobalArgs } from '../../src/cli/global-options.js';
+import { remoteArgv, withoutGlobalOptions } from '../../src/hierarchy/argv.js';
+import { makeEnvelope } from '../../src/hierarchy/protocol.js';
+import { shellQuote, sshCommand } from '../../src/hierarchy/ssh.js';
+import type { NodeDef } from '../../src/core/types.js';
+
+const args = (o: Partial<GlobalArgs> = {}): GlobalArgs => ({
+  output: 'text',
+  fanout: 64,
+  collate: false,
+  quiet: false,
+  debug: false,
+  verbose: false,
+  passwordStdin: false,
+  insecure: false,
+  ...o,
+});
+const FIXED = ['-o', 'ndjson', '-q', '--yes', '--no-color', '--sn-stdin'];
+
+describe('withoutGlobalOptions', () => {
+  test("drops every spelling of a global option and its value, keeps the command's own", () => {
+    expect(
+      withoutGlobalOptions([
+        '-i', 'inv.yaml', 'rpower', '--output=json', 'rack1', '-qc', 'on', '--wait', '180', '--fanout', '8',
+        '--no-color', '--password-stdin', '--failedTo', 'f', '-t', '5', '--batch', '4',
+      ]),
+    ).toEqual(['rpower', 'rack1', 'on', '--wait', '180', '--batch', '4']); // prettier-ignore
+  });
+
+  test('after --, nothing is an option', () => {
+    expect(withoutGlobalOptions(['rinv', 'n1', '--', '-i'])).toEqual(['rinv', 'n1', '--', '-i']);
+  });
+});
+
+describe('remoteArgv', () => {
+  test('the noderange replaced, globals from their resolved values, the protocol flags last', () => {
+    const invoked = ['rpower', '-i', 'site.yaml', 'rack1,rack2', 'on', '--wait=60', '-k', '-o', 'table'];
+    expect(remoteArgv(invoked, 'rack1,rack2', 'a[001-003]', args({ insecure: true, timeout: 30, cache: false }))).toEqual([
+      'rpower', 'a[001-003]', 'on', '--wait=60',
+      '--fanout', '64', '--timeout', '30', '--insecure', '--no-cache', ...FIXED,
+    ]); // prettier-ignore
+  });
+
+  test('a very long node list becomes `all` (the slice holds exactly these nodes)', () => {
+    const many = Array.from({ length: 2000 }, (_, i) => `x${i * 7}y`).join(',');
+    expect(remoteArgv(['rpower', 'all', 'stat'], 'all', many, args())[1]).toBe('all');
+  });
+
+  test('no password on the command line, ever', () => {
+    const argv = remoteArgv(
+      ['rpower', '--password-stdin', 'n1', 'stat'],
+      'n1',
+      'n1',
+      args({ passwordStdin: true }),
+    );
+    expect(argv).not.toContain('--password-stdin');
+  });
+});
+
+test("ssh: the inventory's arguments first (ssh keeps the first value), the command one quoted string", () => {
+  const argv = sshCommand(
+    {
+      name: 'sn01',
+      host: 'sn01',
+      ssh: ['-o', 'ControlMaster=no'],
+      config: '/etc/hwctl/ssh_config',
+      hwctl: 'sudo -n hwctl',
+      location: { file: 'x' },
+    },
+    ['rpower', "n'1", 'stat'],
+    '/run/ctl',
+  );
+  expect(argv.slice(0, 4)).toEqual(['-o', 'ControlMaster=no', '-F', '/etc/hwctl/ssh_config']);
+  expect(argv).toContain('ControlMaster=auto'); // hwctl's default, after: the inventory's wins
+  expect(argv.slice(-3)).toEqual(['--', 'sn01', `sudo -n hwctl rpower 'n'\\''1' stat`]);
+  expect(shellQuote('a[001-003]')).toBe("'a[001-003]'");
+});
+
+test('envelope: each distinct password once, nodes point at it', () => {
+  const n = (name: string): NodeDef => ({
+    name,
+    bmc: `https://${name}`,
+    mgt: 'redfish',
+    groups: [],
+    tls: { mode: 'verify' },
+    attrs: {},
+  });
+  const e = makeEnvelope(
+    [n('a'), n('b'), n('c')],
+    new Map([
+      ['a', 'pw1'],
+      ['b', 'pw1'],
+      ['c', 'pw2'],
+    ]),
+    [],
+    'inv',
+    '0.1.0',
+  );
+  expect(e.secrets).toEqual(['pw1', 'pw2']);
+  expect(e.nodes.map((x) => x.secret)).toEqual([0, 0, 1]);
+});
