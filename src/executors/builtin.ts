@@ -29,6 +29,8 @@ const BUILTIN: Array<[Capability, string, () => Promise<ExecutorModule>]> = [
   ['accounts', 'openbmc', () => import('./openbmc/accounts.js')],
   ['dump', 'redfish', () => import('./redfish/dump.js')],
   ['dump', 'openbmc', () => import('./openbmc/dump.js')],
+  ['firmware', 'redfish', () => import('./redfish/firmware.js')],
+  ['firmware', 'openbmc', () => import('./openbmc/firmware.js')],
 ];
 
 let registered = false;
