@@ -280,8 +280,7 @@ export class BmcTransport {
     const url = this.origin + path;
     // An upload is an action whatever its method: never sent twice unless provably not sent at all.
     const policy =
-      req.retry ??
-      (!req.upload && (req.method === 'GET' || req.method === 'HEAD') ? 'idempotent' : 'unsent');
+      req.retry ?? (!req.upload && (req.method === 'GET' || req.method === 'HEAD') ? 'idempotent' : 'unsent');
     const timeoutMs = req.timeoutMs ?? this.settings.requestMs;
     const signal = req.signal === null ? undefined : (req.signal ?? this.signal);
     const headers: Record<string, string> = {
@@ -341,29 +340,31 @@ export class BmcTransport {
       let failure: unknown;
       try {
         const upload = req.upload?.open();
-        const r = await connectSignal.run(signal, () =>
-          exchange(
-            url,
-            {
-              method: req.method,
-              headers,
-              ...(body !== undefined ? { body } : {}),
-              ...(upload ? { body: upload } : {}),
-              agent: gotAgents(agent),
-              timeout: { request: timeoutMs },
-              retry: { limit: 0 },
-              throwHttpErrors: false,
-              followRedirect: false,
-              ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
-            },
-            {
-              maxBodyBytes: this.settings.maxBodyBytes,
-              ...(req.onHead ? { onHead: req.onHead } : {}),
-              ...(req.saveTo !== undefined ? { saveTo: req.saveTo } : {}),
-              ...(req.upload?.onProgress ? { onUpload: req.upload.onProgress } : {}),
-            },
-          ),
-        ).finally(() => upload?.destroy());
+        const r = await connectSignal
+          .run(signal, () =>
+            exchange(
+              url,
+              {
+                method: req.method,
+                headers,
+                ...(body !== undefined ? { body } : {}),
+                ...(upload ? { body: upload } : {}),
+                agent: gotAgents(agent),
+                timeout: { request: timeoutMs },
+                retry: { limit: 0 },
+                throwHttpErrors: false,
+                followRedirect: false,
+                ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
+              },
+              {
+                maxBodyBytes: this.settings.maxBodyBytes,
+                ...(req.onHead ? { onHead: req.onHead } : {}),
+                ...(req.saveTo !== undefined ? { saveTo: req.saveTo } : {}),
+                ...(req.upload?.onProgress ? { onUpload: req.upload.onProgress } : {}),
+              },
+            ),
+          )
+          .finally(() => upload?.destroy());
         res = { ...r, path, elapsedMs: Date.now() - started, tries: attempt };
       } catch (e) {
         failure = e;

@@ -223,7 +223,7 @@ export const flashView: ResultView<FlashResult> = {
     { header: 'OP', value: (r) => r.op },
     {
       header: 'RESULT',
-      value: (r) => r.lines.filter((l) => !/^(ID  |-{10})/.test(l) && l !== '').join('; '),
+      value: (r) => r.lines.filter((l) => !/^(ID {2}|-{10})/.test(l) && l !== '').join('; '),
     },
   ],
   json: (r) => {

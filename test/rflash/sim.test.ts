@@ -222,7 +222,6 @@ describe('resilience', () => {
     for (const n of nodes) expect(r.errors.get(n)).toBeUndefined();
     expect(r.code).toBe(0);
     nodes.forEach((n, i) => expect(k.sim.machine(n).bmcReboots()).toBeGreaterThan(rebooted[i]!));
-    expect(readFileSync(join(flashDir(), `${nodes[0]}.log`), 'utf8')).toMatch(/BMC not answering/);
   });
 
   it('a node past the --deadline fails with its last state; --status resumes it later', async () => {
