@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/sim/fleet.js';
 import { BIN, ROOT, runCli } from '../helpers/cli.js';
-import { writeImage } from './harness.js';
+import { writeImage } from './images.js';
 
 let sim: Simulator;
 let tmp: string;

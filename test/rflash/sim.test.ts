@@ -212,6 +212,25 @@ describe('-d DIR', () => {
   );
 });
 
+describe('safety', () => {
+  it('activation over more than --max-nodes nodes needs --yes; nothing is sent', async () => {
+    const img = writeImage(dir, 'bmc-many.tar', '1.1.1', 'BMC');
+    const before = k.all.map((n) => k.sim.machine(n).firmware.list().length);
+    await expect(
+      rflash(k.sim.inventory, k.all.join(','), { words: [img], activate: true }, { extra: { maxNodes: 2 } }),
+    ).rejects.toThrow(/would act on 5 nodes, more than --max-nodes 2: nothing was sent/);
+    expect(k.all.map((n) => k.sim.machine(n).firmware.list().length)).toEqual(before);
+    // -u stages an image: no --yes needed.
+    const up = await rflash(
+      k.sim.inventory,
+      k.all.join(','),
+      { words: [img], upload: true },
+      { extra: { maxNodes: 2 } },
+    );
+    expect(up.lines.get(k.node.generic)).toEqual(['Firmware upload successful. Use -l option to list.']);
+  });
+});
+
 describe('resilience', () => {
   it('survives a BMC that reboots mid-update (both flavors)', async () => {
     const nodes = [k.node['openbmc-rest'], k.node.idrac];
