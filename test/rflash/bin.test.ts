@@ -15,6 +15,9 @@ import { writeImage } from './images.js';
 let sim: Simulator;
 let tmp: string;
 
+/** A state directory of this file's own: other test files flash nodes of the same names meanwhile. */
+const stateEnv = () => ({ XDG_STATE_HOME: join(tmp, 'state') });
+
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'hwctl-rflash-bin-'));
   // A slow activation (3 s) leaves time to interrupt it.
@@ -47,7 +50,7 @@ describe('hwctl rflash (real executable)', () => {
       const child = spawn(
         process.execPath,
         [BIN, '-i', sim.inventory, 'rflash', node, '-a', img, '-o', 'ndjson', '--poll-interval', '0.1'],
-        { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', HWCTL_INVENTORY: '' } },
+        { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', HWCTL_INVENTORY: '', ...stateEnv() } },
       );
       let stdout = '';
       let stderr = '';
@@ -55,17 +58,23 @@ describe('hwctl rflash (real executable)', () => {
       child.stderr.on('data', (d) => (stderr += d));
       child.stdout.on('data', (d) => {
         stdout += d;
-        if (!sent && /"state":"activating \d+%"/.test(stdout)) {
+        if (!sent && /"state":"activating/.test(stdout)) {
           sent = true;
           child.kill('SIGINT');
         }
       });
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(sent).toBe(true);
+      expect({ sent, stdout: sent ? '' : stdout, stderr: sent ? '' : stderr }).toEqual({
+        sent: true,
+        stdout: '',
+        stderr: '',
+      });
       expect(code).toBe(130);
       expect(stdout).toMatch(/"type":"progress".*"state":"uploading/);
       expect(stderr).toMatch(new RegExp(`their BMCs carry on\\. Follow them with: rflash ${node} --status`));
-      const s = await runCli(['-i', sim.inventory, 'rflash', node, '--status', '--poll-interval', '0.1']);
+      const s = await runCli(['-i', sim.inventory, 'rflash', node, '--status', '--poll-interval', '0.1'], {
+        env: stateEnv(),
+      });
       expect(s.code).toBe(0);
       expect(s.stdout).toBe(`${node}: Firmware 2.2.${node.slice(-1)} activation successful.\n`);
     },
