@@ -245,7 +245,9 @@ class Flash {
       }
       // Shown in 10 % steps: a fleet's plain progress lines stay readable (the journal keeps the exact one).
       this.progress(
-        p.percent !== undefined ? `activating ${Math.floor(p.percent / 10) * 10}%` : `activating (${p.state})`,
+        p.percent !== undefined
+          ? `activating ${Math.floor(p.percent / 10) * 10}%`
+          : `activating (${p.state})`,
       );
       if (p.done) {
         if (p.failed) throw new NodeError('failed', p.failed);
