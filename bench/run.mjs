@@ -87,7 +87,30 @@ const COMMANDS = {
   rvitals: { line: ['rvitals', 'all', 'all'], power: 'On' },
   // rspconfig's cheapest read: the Manager's facing EthernetInterface (Redfish), network/enumerate (OpenBMC).
   'rspconfig-hostname': { line: ['rspconfig', 'all', 'hostname'], power: 'On' },
+  // rflash: the image list, and a 16 MB image streamed to every BMC (staged: -u, multipart OnReset);
+  // --upload-fanout 8 uploads at once. Peak RSS across sizes shows whether memory stays flat with the fleet.
+  'rflash-list': { line: ['rflash', 'all', '-l'], power: 'On' },
+  'rflash-upload': {
+    line: () => ['rflash', 'all', '-u', benchImage(), '--upload-fanout', '8'],
+    power: 'On',
+  },
 };
+
+let imageFile;
+/** A 16 MB image with a phosphor MANIFEST (the simulator reads its version), written once per bench run. */
+function benchImage() {
+  if (!imageFile) {
+    const dir = mkdtempSync(join(tmpdir(), 'hwctl-bench-image-'));
+    imageFile = join(dir, 'bmc-bench.tar');
+    const manifest = Buffer.from(
+      'MANIFEST\0purpose=xyz.openbmc_project.Software.Version.VersionPurpose.BMC\nversion=bench-9.9\n',
+    );
+    writeFileSync(imageFile, Buffer.concat([manifest, Buffer.alloc(16 * 2 ** 20, 0x5a)]));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return imageFile;
+}
+const lineOf = (c) => (typeof c.line === 'function' ? c.line() : c.line);
 
 const unknown = opt.commands.split(',').filter((name) => !Object.hasOwn(COMMANDS, name));
 if (unknown.length) {
@@ -333,7 +356,8 @@ async function measureOnce(sim, c, n, env, noderange = 'all') {
   sim.admin.resetStats();
   const rateSamples = [];
   const sampler = setInterval(() => rateSamples.push(sim.stats().requestRate), 500);
-  const line = [c.line[0], noderange, ...c.line.slice(2)]; // every line is `<command> all ...`
+  const full = lineOf(c);
+  const line = [full[0], noderange, ...full.slice(2)]; // every line is `<command> all ...`
   const r = await runHwctl([...line, '-o', 'json', '-q', '-f', String(fanout)], env);
   clearInterval(sampler);
   const st = sim.stats();
@@ -367,7 +391,7 @@ async function calibrateCriticalPath(sim, c, env) {
   const few = sim.nodes.slice(0, CALIBRATION_NODES).map((x) => x.name);
   const r = await measureOnce(sim, c, few.length, env, few.join(','));
   if (r.exit !== 0)
-    throw new Error(`calibration of ${c.line.join(' ')} on ${few.join(',')} failed:\n${r.stderrTail}`);
+    throw new Error(`calibration of ${lineOf(c).join(' ')} on ${few.join(',')} failed:\n${r.stderrTail}`);
   return r.criticalPathPerNode;
 }
 
@@ -384,7 +408,7 @@ function summarize(n, c, samples, criticalPathPerNode) {
   const rss = samples.map((x) => x.peakRssMB).filter((x) => x !== undefined);
   return {
     nodes: n,
-    command: c.line.join(' '),
+    command: lineOf(c).join(' '),
     exit: failed?.exit ?? 0,
     wallMs,
     wallsMs: samples.map((x) => x.wallMs),
@@ -438,7 +462,7 @@ for (const n of sizes) {
   try {
     for (const name of opt.commands.split(',')) {
       const c = COMMANDS[name];
-      if (c.prime) await runHwctl(c.line, env);
+      if (c.prime) await runHwctl(lineOf(c), env);
       const criticalPath = await calibrateCriticalPath(sim, c, env);
       const samples = [];
       for (let k = 0; k < repetitions; k++) samples.push(await measureOnce(sim, c, n, env));

@@ -7,6 +7,7 @@
 import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import got from 'got';
 import type { StreamOptions } from 'got';
@@ -67,6 +68,23 @@ export interface BmcRequest {
    * not sit in memory. `--max-body` does not apply to it; an error answer is read as usual.
    */
   saveTo?: string;
+  /**
+   * A request body streamed from its source (a firmware image, a multipart form built around it), never
+   * held in memory. `open` is called once per attempt: only a connection refused (nothing was sent) is
+   * tried again, or a 401 answered before the body was read; never after a timeout.
+   */
+  upload?: UploadBody;
+}
+
+/** A streamed request body (BmcRequest.upload). */
+export interface UploadBody {
+  /** A fresh stream of the whole body. */
+  open(): Readable;
+  /** Its length in bytes (sent as Content-Length: BMCs refuse chunked uploads). */
+  length: number;
+  contentType: string;
+  /** Bytes sent so far, as the body goes out. */
+  onProgress?(sent: number, total: number): void;
 }
 
 export type OnHead = (status: number, headers: IncomingHttpHeaders) => void;
@@ -263,13 +281,18 @@ export class BmcTransport {
   async request(req: BmcRequest): Promise<BmcResponse> {
     const path = this.toPath(req.path);
     const url = this.origin + path;
-    const policy = req.retry ?? (req.method === 'GET' || req.method === 'HEAD' ? 'idempotent' : 'unsent');
+    // An upload is an action whatever its method: never sent twice unless provably not sent at all.
+    const policy =
+      req.retry ?? (!req.upload && (req.method === 'GET' || req.method === 'HEAD') ? 'idempotent' : 'unsent');
     const timeoutMs = req.timeoutMs ?? this.settings.requestMs;
     const signal = req.signal === null ? undefined : (req.signal ?? this.signal);
     const headers: Record<string, string> = {
       accept: 'application/json',
       'user-agent': 'hwctl',
       ...(req.json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(req.upload
+        ? { 'content-type': req.upload.contentType, 'content-length': String(req.upload.length) }
+        : {}),
       ...req.headers,
     };
     if (req.basic) {
@@ -319,27 +342,32 @@ export class BmcTransport {
       let res: BmcResponse | undefined;
       let failure: unknown;
       try {
-        const r = await connectSignal.run(signal, () =>
-          exchange(
-            url,
-            {
-              method: req.method,
-              headers,
-              ...(body !== undefined ? { body } : {}),
-              agent: gotAgents(agent),
-              timeout: { request: timeoutMs },
-              retry: { limit: 0 },
-              throwHttpErrors: false,
-              followRedirect: false,
-              ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
-            },
-            {
-              maxBodyBytes: this.settings.maxBodyBytes,
-              ...(req.onHead ? { onHead: req.onHead } : {}),
-              ...(req.saveTo !== undefined ? { saveTo: req.saveTo } : {}),
-            },
-          ),
-        );
+        const upload = req.upload?.open();
+        const r = await connectSignal
+          .run(signal, () =>
+            exchange(
+              url,
+              {
+                method: req.method,
+                headers,
+                ...(body !== undefined ? { body } : {}),
+                ...(upload ? { body: upload } : {}),
+                agent: gotAgents(agent),
+                timeout: { request: timeoutMs },
+                retry: { limit: 0 },
+                throwHttpErrors: false,
+                followRedirect: false,
+                ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
+              },
+              {
+                maxBodyBytes: this.settings.maxBodyBytes,
+                ...(req.onHead ? { onHead: req.onHead } : {}),
+                ...(req.saveTo !== undefined ? { saveTo: req.saveTo } : {}),
+                ...(req.upload?.onProgress ? { onUpload: req.upload.onProgress } : {}),
+              },
+            ),
+          )
+          .finally(() => upload?.destroy());
         res = { ...r, path, elapsedMs: Date.now() - started, tries: attempt };
       } catch (e) {
         failure = e;
@@ -451,10 +479,21 @@ export class BmcTransport {
 export function exchange(
   url: string,
   options: StreamOptions,
-  limits: { maxBodyBytes?: number; onHead?: OnHead; saveTo?: string } = {},
+  limits: {
+    maxBodyBytes?: number;
+    onHead?: OnHead;
+    saveTo?: string;
+    onUpload?: (sent: number, total: number) => void;
+  } = {},
 ): Promise<Pick<BmcResponse, 'status' | 'statusText' | 'headers' | 'text' | 'savedBytes' | 'fingerprint'>> {
   return new Promise((resolve, reject) => {
     const stream = got.stream(url, options);
+    if (limits.onUpload) {
+      const onUpload = limits.onUpload;
+      stream.on('uploadProgress', (p: { transferred: number; total?: number }) =>
+        onUpload(p.transferred, p.total ?? 0),
+      );
+    }
     let file: FileSink | undefined;
     const chunks: Buffer[] = [];
     let head: { statusCode: number; statusMessage?: string; headers: IncomingHttpHeaders } | undefined;

@@ -7,7 +7,7 @@
 import { NodeError } from '../core/errors.js';
 import { isRecord, openbmcMessage, statusError, textMessage, wrongFormat } from './errors.js';
 import { missingCredentials } from './http.js';
-import type { BmcRequest, BmcResponse, BmcTransport } from './http.js';
+import type { BmcRequest, BmcResponse, BmcTransport, UploadBody } from './http.js';
 import { recordSession } from './ledger.js';
 import { sendLogout, sessionClosed, sessionExpiredAgain } from './session.js';
 import type { OpenBmcClient, RequestOptions } from './types.js';
@@ -200,6 +200,16 @@ export class OpenBmc implements OpenBmcClient {
     const res = await this.send(req);
     if (res.status !== 200) throw this.error(res, 'GET', path);
     return res.savedBytes ?? 0;
+  }
+
+  /** PUT a streamed body (the image of `/upload/image`); the unwrapped `data` of the answer. */
+  async upload(path: string, body: UploadBody, opts: RequestOptions = {}): Promise<unknown> {
+    const req: BmcRequest = { method: 'PUT', path, upload: body };
+    if (opts.timeoutMs !== undefined) req.timeoutMs = opts.timeoutMs;
+    if (opts.headers) req.headers = opts.headers;
+    const res = await this.send(req);
+    if (res.status !== 200) throw this.error(res, 'PUT', path);
+    return this.envelope(res, 'PUT');
   }
 
   get<T = unknown>(path: string, opts: RequestOptions = {}): Promise<T> {

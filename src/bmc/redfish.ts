@@ -11,7 +11,7 @@ import type { DiscoveryEntry } from './discovery-cache.js';
 import { isRecord, redfishMessage, statusError, textMessage } from './errors.js';
 import type { StatusContext } from './errors.js';
 import { missingCredentials, retryAfterMs, sleep } from './http.js';
-import type { BmcRequest, BmcResponse, BmcTransport } from './http.js';
+import type { BmcRequest, BmcResponse, BmcTransport, UploadBody } from './http.js';
 import { recordSession } from './ledger.js';
 import {
   chassisOfSystem,
@@ -568,6 +568,17 @@ export class Redfish implements RedfishClient {
     const res = await this.send(req, { method: 'GET', path });
     this.check(res, { method: 'GET', path });
     return res.savedBytes ?? 0;
+  }
+
+  async upload(
+    method: 'POST' | 'PUT',
+    path: string,
+    body: UploadBody,
+    opts: RequestOptions = {},
+  ): Promise<RedfishResponse> {
+    const res = await this.send({ method, path, upload: body, ...reqOpts(opts) }, { method, path });
+    this.checkWrite(res, method, path);
+    return this.response(res);
   }
 
   async get<T = RedfishResource>(path: string, opts: RequestOptions = {}): Promise<T> {

@@ -2,6 +2,9 @@
  * Public types of the BMC layer (src/bmc). Executors code against these; keep them stable.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { UploadBody } from './http.js';
+
+export type { UploadBody } from './http.js';
 
 /** Any Redfish resource as parsed JSON. `@odata.id` is an opaque path, never built from ids. */
 export interface RedfishResource {
@@ -62,6 +65,16 @@ export interface RedfishClient {
   get<T = RedfishResource>(path: string, opts?: RequestOptions): Promise<T>;
   /** GET a file (a dump, an attachment) into `file`, streamed; the bytes written. Non-2xx throws. */
   download(path: string, file: string, opts?: RequestOptions): Promise<number>;
+  /**
+   * Send a streamed body (a firmware image or a multipart form around one: UploadBody); 200/201/202/204
+   * accepted, anything else throws. Never re-sent once sent (only a refused connection is tried again).
+   */
+  upload(
+    method: 'POST' | 'PUT',
+    path: string,
+    body: UploadBody,
+    opts?: RequestOptions,
+  ): Promise<RedfishResponse>;
   /** GET with status and headers (e.g. the ETag header). Non-2xx statuses throw NodeError. */
   read(path: string, opts?: RequestOptions): Promise<RedfishResponse>;
   /** POST; 200/201/202/204 accepted, anything else throws NodeError. Never retried once sent. */
@@ -124,6 +137,8 @@ export interface OpenBmcClient {
   put(path: string, data: unknown, opts?: RequestOptions): Promise<unknown>;
   post(path: string, data: unknown, opts?: RequestOptions): Promise<unknown>;
   delete(path: string, opts?: RequestOptions): Promise<unknown>;
+  /** PUT a streamed body (`/upload/image`); the unwrapped `data` of a 200. Never re-sent once sent. */
+  upload(path: string, body: UploadBody, opts?: RequestOptions): Promise<unknown>;
   /** GET a file (a dump) into `file`, streamed; the bytes written. Non-200 throws. */
   download(path: string, file: string, opts?: RequestOptions): Promise<number>;
   /** POST /logout with a short timeout; never throws, never blocks the run. Registered with ctx.defer. */

@@ -47,6 +47,11 @@ export interface NodeCommandSpec<A, R> {
    * with 401 still falls back to a session. Absent: a session.
    */
   preferredAuth?: 'basic';
+  /**
+   * Progress states (services.progress) are printed as plain `node: state` lines on stderr when there is
+   * no live status line (not a terminal), not only with --verbose: a long rflash says what it is doing.
+   */
+  plainProgress?: boolean;
   /** Adjust results after the run (e.g. `--expect` turns a mismatch into a failure). */
   postProcess?(results: NodeResult<R>[]): NodeResult<R>[];
 }
@@ -192,8 +197,10 @@ export async function runNodeCommand<A, R>(
     options: { ...bmcOptionsFrom(args), ...(spec.preferredAuth === 'basic' ? { preferBasic: true } : {}) },
     pinned: (pin) => pins.add(pin),
     progress: (node, state) => {
+      progress?.state(node, state);
       if (renderer.progress) renderer.progress(node, state);
-      else if (args.verbose) sink.err(color.dim(`${node}: ${state}`));
+      else if (args.verbose || (spec.plainProgress && !progress && !args.quiet))
+        sink.err(color.dim(`${node}: ${state}`));
     },
   };
 

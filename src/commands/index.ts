@@ -12,6 +12,7 @@ import { reventlogCommand } from './reventlog.js';
 import { rinvCommand } from './rinv.js';
 import { rpowerCommand } from './rpower.js';
 import { rsetbootCommand } from './rsetboot.js';
+import { rflashCommand } from './rflash.js';
 import { rspconfigCommand } from './rspconfig.js';
 import { rvitalsCommand } from './rvitals.js';
 import { simCommand } from './sim.js';
@@ -40,6 +41,7 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   reventlogCommand,
   rbeaconCommand,
   rspconfigCommand,
+  rflashCommand,
   simCommand,
   configCommand,
   completionCommand,

@@ -21,6 +21,7 @@ const REDFISH: Modules = {
   accounts: () => import('./redfish/accounts.js'),
   dump: () => import('./redfish/dump.js'),
   sshcfg: () => import('./redfish/sshcfg.js'),
+  firmware: () => import('./redfish/firmware.js'),
 };
 
 const OPENBMC: Modules = {
@@ -35,6 +36,7 @@ const OPENBMC: Modules = {
   accounts: () => import('./openbmc/accounts.js'),
   dump: () => import('./openbmc/dump.js'),
   sshcfg: () => import('./openbmc/sshcfg.js'),
+  firmware: () => import('./openbmc/firmware.js'),
 };
 
 function executors(modules: Modules): Partial<Record<Capability, () => Promise<Executor>>> {

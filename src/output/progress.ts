@@ -38,6 +38,7 @@ function duration(ms: number): string {
 
 export class ProgressLine {
   private readonly inFlight = new Map<string, number>();
+  private readonly states = new Map<string, string>();
   private done = 0;
   private failed = 0;
   private shown = false;
@@ -69,8 +70,19 @@ export class ProgressLine {
     this.dirty = true;
   }
 
+  /**
+   * A node's progress state (`uploading 40%`, `activating 57%`, `rebooting-bmc`): the line then counts
+   * the in-flight nodes by their state's first word, with the mean percent of those that give one.
+   */
+  state(node: string, state: string): void {
+    if (!this.inFlight.has(node)) return;
+    this.states.set(node, state);
+    this.dirty = true;
+  }
+
   finished(node: string, ok: boolean): void {
     this.inFlight.delete(node);
+    this.states.delete(node);
     this.done++;
     if (!ok) this.failed++;
     this.dirty = true;
@@ -105,6 +117,21 @@ export class ProgressLine {
     parts.push(`${this.inFlight.size} in flight`);
     const oldest = [...this.inFlight].sort((a, b) => a[1] - b[1]).slice(0, SLOWEST_SHOWN);
     let text = parts.join(' ');
+    if (this.states.size > 0) {
+      const phases = new Map<string, { n: number; sum: number; with: number }>();
+      for (const s of this.states.values()) {
+        const word = s.split(/[\s:(]/)[0] || s;
+        const p = phases.get(word) ?? { n: 0, sum: 0, with: 0 };
+        p.n++;
+        const pct = /(\d+)%/.exec(s);
+        if (pct) {
+          p.sum += Number(pct[1]);
+          p.with++;
+        }
+        phases.set(word, p);
+      }
+      text += ` (${[...phases].map(([w, p]) => `${w} ${p.n}${p.with ? ` ~${Math.round(p.sum / p.with)}%` : ''}`).join(', ')})`;
+    }
     if (oldest.length) text += `, slowest: ${oldest.map(([n, t]) => `${n} ${duration(now - t)}`).join(', ')}`;
     if (this.done > 0 && this.done < this.total) {
       const eta = ((now - this.began) / this.done) * (this.total - this.done);

@@ -18,7 +18,9 @@ import type { SimClock, SimTimer } from './clock.js';
 
 export type FirmwarePurpose = 'BMC' | 'Host';
 export type ActivationState = 'Ready' | 'Activating' | 'Active' | 'Failed' | 'Invalid';
-export type JobState = 'New' | 'Running' | 'Completed' | 'Exception';
+/** `Pending`: staged with apply time OnReset, waiting for its component's restart. */
+export type JobState = 'New' | 'Pending' | 'Running' | 'Completed' | 'Exception';
+export type ApplyTime = 'Immediate' | 'OnReset';
 
 export interface FirmwareImage {
   /** First 8 hex digits of sha512(version), as phosphor-software-manager names images. */
@@ -119,6 +121,11 @@ export interface FirmwareStoreOptions {
   updateMs: number;
   /** Called when an image becomes functional (so the machine updates its identity). */
   onFunctional: (image: FirmwareImage) => void;
+  /**
+   * An update job (Redfish push or SimpleUpdate, not an OpenBMC REST activation) finished activating a
+   * BMC image: bmcweb reboots the BMC to run it, and so does the machine.
+   */
+  onJobActivated?: (image: FirmwareImage) => void;
   /** Called for log entries worth recording. */
   onEvent: (severity: 'OK' | 'Warning' | 'Critical', messageId: string, message: string) => void;
 }
@@ -136,6 +143,8 @@ export class FirmwareStore {
   private readonly jobs: UpdateJob[] = [];
   private readonly activations = new Map<string, Activation>();
   private readonly badImages = new Set<string>();
+  /** Jobs staged with apply time OnReset, by image id: applied when their component restarts. */
+  private readonly pending = new Map<string, UpdateJob>();
   private nextJobId = 1;
 
   constructor(
@@ -235,8 +244,12 @@ export class FirmwareStore {
     return { ...image };
   }
 
-  /** Upload + activate in one step, tracked by a job (Redfish SimpleUpdate / multipart push). */
-  startUpdate(content: Buffer | undefined, name?: string): UpdateJob {
+  /**
+   * Upload + activate in one step, tracked by a job (Redfish SimpleUpdate / multipart push). With apply
+   * time OnReset the image is only staged: the job stays Pending until its component restarts
+   * (applyPending), as bmcweb's `@Redfish.OperationApplyTime: OnReset`.
+   */
+  startUpdate(content: Buffer | undefined, name?: string, applyTime: ApplyTime = 'Immediate'): UpdateJob {
     const job: UpdateJob = {
       id: String(this.nextJobId++),
       name: `Firmware update ${name ?? ''}`.trim(),
@@ -249,7 +262,17 @@ export class FirmwareStore {
     let image: FirmwareImage;
     try {
       image = this.upload(content, name);
-      this.activate(image.id, job);
+      if (applyTime === 'OnReset') {
+        job.state = 'Pending';
+        job.imageId = image.id;
+        job.purpose = image.purpose;
+        job.messages.push({
+          messageId: 'Update.1.0.AwaitToActivate',
+          message: `Awaiting a ${image.purpose === 'BMC' ? 'BMC reset' : 'host restart'} to activate image ${image.version}.`,
+          severity: 'OK',
+        });
+        this.pending.set(image.id, job);
+      } else this.activate(image.id, job);
     } catch (e) {
       job.state = 'Exception';
       job.endTime = this.opts.clock.now();
@@ -298,7 +321,57 @@ export class FirmwareStore {
       act.timer.cancel();
       this.activations.delete(id);
     }
+    const staged = this.pending.get(id);
+    if (staged) {
+      this.pending.delete(id);
+      staged.state = 'Exception';
+      staged.endTime = this.opts.clock.now();
+      staged.messages.push({
+        messageId: 'Update.1.0.OperationTransitionedToJob',
+        message: `Image ${image.version} was deleted before it was applied.`,
+        severity: 'Warning',
+      });
+    }
     this.images.splice(this.images.indexOf(image), 1);
+  }
+
+  /**
+   * The component restarts: images staged for it (OnReset) are written now, so the restart that
+   * follows (componentRestarted) runs them. A bad image fails here, and the running one stays.
+   */
+  applyPending(purpose: FirmwarePurpose): void {
+    for (const [id, job] of [...this.pending]) {
+      if (job.purpose !== purpose) continue;
+      this.pending.delete(id);
+      const image = this.images.find((x) => x.id === id);
+      if (!image) continue; // deleted while staged (its job ended then)
+      const now = this.opts.clock.now();
+      if (this.badImages.has(id)) {
+        image.activation = 'Failed';
+        image.failure = 'image verification failed: bad signature';
+        job.state = 'Exception';
+        job.endTime = now;
+        job.messages.push({
+          messageId: 'Update.1.0.VerificationFailed',
+          message: `Verification of image ${image.version} failed.`,
+          severity: 'Critical',
+        });
+        continue;
+      }
+      image.activation = 'Active';
+      image.progress = 100;
+      for (const o of this.images)
+        if (o !== image && o.purpose === image.purpose) o.priority = Math.min(255, o.priority + 1);
+      image.priority = 0;
+      job.state = 'Completed';
+      job.percent = 100;
+      job.endTime = now;
+      job.messages.push({
+        messageId: 'Update.1.0.UpdateSuccessful',
+        message: `Device ${image.purpose} firmware updated to ${image.version}.`,
+        severity: 'OK',
+      });
+    }
   }
 
   /**
@@ -372,5 +445,6 @@ export class FirmwareStore {
       'HwctlSim.1.0.FirmwareActivated',
       `${image.purpose} firmware ${image.version} activated`,
     );
+    if (job && image.purpose === 'BMC') this.opts.onJobActivated?.(image);
   }
 }

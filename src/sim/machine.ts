@@ -322,6 +322,8 @@ export class SimMachine extends EventEmitter<MachineEvents> {
           else this.identity.biosVersion = img.version;
         },
         onEvent: (severity, messageId, message) => this.addLog(severity, messageId, message),
+        // bmcweb reboots the BMC once a pushed BMC image is written (after the answer: not re-entrant).
+        onJobActivated: () => void Promise.resolve().then(() => this.bmcReboot()),
       },
       this.identity.bmcFirmwareVersion,
       this.identity.biosVersion,
@@ -712,7 +714,10 @@ export class SimMachine extends EventEmitter<MachineEvents> {
     };
     this.lastBootRecord = record;
     if (this.boot.enabled === 'Once') this.boot = { ...this.boot, enabled: 'Disabled' };
-    if (this.lazyFirmware) this.lazyFirmware.componentRestarted('Host');
+    if (this.lazyFirmware) {
+      this.lazyFirmware.applyPending('Host');
+      this.lazyFirmware.componentRestarted('Host');
+    }
     this.addLog(
       'OK',
       'HwctlSim.1.0.HostBooted',
@@ -796,7 +801,10 @@ export class SimMachine extends EventEmitter<MachineEvents> {
       // monotonic clock): without this, bmcReady() was still false on 'up', the listener stayed closed
       // and the BMC refused connections for good (test/power/sim.test.ts bmcreboot --wait, ~1 run in 3).
       this.bmcDownUntil = Math.min(this.bmcDownUntil, this.clock.now());
-      if (this.lazyFirmware) this.lazyFirmware.componentRestarted('BMC');
+      if (this.lazyFirmware) {
+        this.lazyFirmware.applyPending('BMC');
+        this.lazyFirmware.componentRestarted('BMC');
+      }
       this.addLog('OK', 'HwctlSim.1.0.BMCReady', 'BMC is ready');
       this.emit('bmc', 'up');
     });

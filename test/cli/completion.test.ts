@@ -29,6 +29,7 @@ describe('completion candidates', () => {
       'reventlog',
       'rbeacon',
       'rspconfig',
+      'rflash',
     ]);
     expect(await complete('rspconfig', ['cn01', 'user'])).toEqual(['userls', 'useradd', 'userch', 'userrm']);
     expect(await complete('hwctl', ['rpower', 'cn0'], env)).toEqual(expect.arrayContaining(['cn01', 'cn02']));

@@ -24,7 +24,7 @@ describe('xCAT habits on the command line', () => {
     const r = await runCli(['foo', 'node01']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'Error: unknown command foo; commands: nodels, trust, rpower, rsetboot, rinv, rvitals, reventlog, rbeacon, rspconfig, sim, config, completion (hwctl --help)\n',
+      'Error: unknown command foo; commands: nodels, trust, rpower, rsetboot, rinv, rvitals, reventlog, rbeacon, rspconfig, rflash, sim, config, completion (hwctl --help)\n',
     );
     expect(r.stdout).toBe('');
   });

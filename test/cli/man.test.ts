@@ -29,6 +29,7 @@ const VERBS: Record<string, string[]> = {
     'reventlog',
     'rbeacon',
     'rspconfig',
+    'rflash',
     'sim',
     'trust',
     'nodels',
@@ -53,6 +54,18 @@ const VERBS: Record<string, string[]> = {
   reventlog: ['clear', 'resolved', 'all'],
   rbeacon: ['on', 'off', 'blink', 'stat'],
   rspconfig: ['ip', 'hostname', 'ntpservers', 'powerrestorepolicy', 'userls', 'useradd', 'dump', 'gard'],
+  rflash: [
+    '-l',
+    '-c',
+    '-u',
+    '-a',
+    '--delete',
+    '-d',
+    '--no-host-reboot',
+    '--status',
+    '--deadline',
+    '--upload-fanout',
+  ],
 };
 const SECTIONS = ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'OPTIONS', 'EXIT STATUS', 'SEE ALSO'];
 

@@ -2,7 +2,7 @@
  * UpdateService (FirmwareInventory, SimpleUpdate, multipart and raw pushes) and TaskService of a
  * generated BMC. Every update runs as a machine firmware job, shown as a Task with a task monitor.
  */
-import type { FirmwareImage, UpdateJob } from '../../firmware.js';
+import { FirmwareError, type ApplyTime, type FirmwareImage, type UpdateJob } from '../../firmware.js';
 import { isObject, isoTime, strings, type JsonObject } from '../json.js';
 import { multipartBoundary, parseMultipart } from '../multipart.js';
 import type { Router } from '../router.js';
@@ -161,7 +161,17 @@ function simpleUpdate(g: Gen, ctx: RequestContext): SimResponse {
   if (protocol !== undefined && !PROTOCOLS.includes(protocol))
     throw g.errors.error('ActionParameterValueNotInList', [protocol, 'TransferProtocol', action]);
   const name = imageName(g, uri, protocol);
-  return accepted(g, g.m.firmware.startUpdate(undefined, name));
+  return accepted(
+    g,
+    g.m.firmware.startUpdate(undefined, name, applyTimeOf(g, body['@Redfish.OperationApplyTime'])),
+  );
+}
+
+/** `@Redfish.OperationApplyTime`: Immediate (default) or OnReset (staged until the component restarts). */
+function applyTimeOf(g: Gen, v: unknown): ApplyTime {
+  if (v === undefined || v === 'Immediate') return 'Immediate';
+  if (v === 'OnReset') return 'OnReset';
+  throw g.errors.error('PropertyValueNotInList', [String(v), '@Redfish.OperationApplyTime']);
 }
 
 /** MultipartHttpPushUri (form parts `UpdateParameters` and `UpdateFile`) or a raw HttpPushUri body. */
@@ -183,6 +193,7 @@ function push(g: Gen, ctx: RequestContext): SimResponse {
     ]);
   }
   const params = parts.find((p) => p.name === 'UpdateParameters');
+  let applyTime: ApplyTime = 'Immediate';
   if (params) {
     let parsed: unknown;
     try {
@@ -197,13 +208,11 @@ function push(g: Gen, ctx: RequestContext): SimResponse {
       (!Array.isArray(targets) || strings(parsed, 'Targets')?.length !== targets.length)
     )
       throw g.errors.error('PropertyValueTypeError', [JSON.stringify(targets), 'Targets']);
-    const apply = parsed['@Redfish.OperationApplyTime'];
-    if (apply !== undefined && apply !== 'Immediate' && apply !== 'OnReset')
-      throw g.errors.error('PropertyValueNotInList', [String(apply), '@Redfish.OperationApplyTime']);
+    applyTime = applyTimeOf(g, parsed['@Redfish.OperationApplyTime']);
   }
   const file = parts.find((p) => p.name === 'UpdateFile');
   if (!file) throw g.errors.error('PropertyMissing', ['UpdateFile']);
-  return accepted(g, g.m.firmware.startUpdate(file.data, file.filename));
+  return accepted(g, g.m.firmware.startUpdate(file.data, file.filename, applyTime));
 }
 
 function taskServiceDoc(g: Gen): JsonObject {
@@ -238,7 +247,20 @@ export function addUpdateRoutes(r: Router, g: Gen): void {
   }));
   r.add(`${INVENTORY}/:id`, ({ id }) => {
     const img = fw().get(id ?? '');
-    return img ? { get: () => inventoryDoc(g, fw().get(img.id) ?? img) } : undefined;
+    if (!img) return undefined;
+    return {
+      get: () => inventoryDoc(g, fw().get(img.id) ?? img),
+      // A staged or spare image can be removed; the running one cannot (409, as bmcweb).
+      delete: () => {
+        try {
+          fw().delete(img.id);
+        } catch (e) {
+          if (e instanceof FirmwareError && e.kind === 'conflict') throw g.errors.error('ResourceInUse');
+          throw e;
+        }
+        return { status: 204 };
+      },
+    };
   });
   if (g.p.update.simpleUpdate) r.node(SIMPLE_UPDATE, () => ({ post: (ctx) => simpleUpdate(g, ctx) }));
   const pushUris = new Set([g.p.update.multipartUri, g.p.update.httpPushUri].filter((x): x is string => !!x));
@@ -268,7 +290,7 @@ export function addUpdateRoutes(r: Router, g: Gen): void {
     const current = () => fw().job(job.id) ?? job;
     return {
       get: () => taskDoc(g, current()),
-      getStatus: () => (current().state === 'New' || current().state === 'Running' ? 202 : 200),
+      getStatus: () => (['New', 'Pending', 'Running'].includes(current().state) ? 202 : 200),
     };
   });
 }
