@@ -97,6 +97,10 @@ function decode(store: Stored, e: StoredEntry): DiscoveryEntry | undefined {
 
 /** Only the roots some entry still uses, renumbered (entries dropped or evicted leave theirs behind). */
 function compact(store: Stored): FileShape {
+  const used = new Set<number>();
+  for (const e of Object.values(store.entries)) used.add(e.r);
+  if (used.size === store.roots.length)
+    return { version: VERSION, roots: store.roots, entries: store.entries };
   const out = emptyStore();
   const entries: Record<string, StoredEntry> = {};
   for (const [k, e] of Object.entries(store.entries)) {
@@ -159,8 +163,12 @@ function indexed(store: Stored): Stored {
 
 export class DiscoveryCache {
   private store: Stored | undefined;
-  /** This run's changes: a new entry, or undefined for a dropped one. */
-  private readonly changes = new Map<string, DiscoveryEntry | undefined>();
+  /**
+   * This run's changes: a new entry, or undefined for a dropped one. Kept stored (roots shared in
+   * `pending`): a first run over 10,000 BMCs holds 10,000 new entries until its end.
+   */
+  private changes = new Map<string, StoredEntry | undefined>();
+  private pending = emptyStore();
   private corrupt = false;
 
   constructor(
@@ -197,7 +205,10 @@ export class DiscoveryCache {
 
   /** The entry for `key` if it is fresh (the certificate is the client's to check). */
   get(key: string, now = Date.now()): DiscoveryEntry | undefined {
-    if (this.changes.has(key)) return this.changes.get(key);
+    if (this.changes.has(key)) {
+      const e = this.changes.get(key);
+      return e && decode(this.pending, e);
+    }
     this.store ??= this.read();
     const e = this.store.entries[key];
     if (!e || typeof e.at !== 'number' || now - e.at >= TTL_MS || now < e.at) return undefined;
@@ -205,7 +216,7 @@ export class DiscoveryCache {
   }
 
   set(key: string, entry: DiscoveryEntry): void {
-    this.changes.set(key, entry);
+    this.changes.set(key, encode(this.pending, entry));
   }
 
   drop(key: string): void {
@@ -215,8 +226,10 @@ export class DiscoveryCache {
   /** Write this run's changes: under the lock, merged into the file as it is now. */
   async flush(): Promise<void> {
     if (this.changes.size === 0 && !this.corrupt) return;
-    const changes = new Map(this.changes);
-    this.changes.clear();
+    const changes = this.changes;
+    const pending = this.pending;
+    this.changes = new Map();
+    this.pending = emptyStore();
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 }); // the lock file goes beside it
       await withFileLock(this.file, () => {
@@ -224,7 +237,8 @@ export class DiscoveryCache {
         const store = indexed(this.read());
         const now = store.entries;
         for (const [k, e] of changes) {
-          if (e) now[k] = encode(store, e);
+          const d = e && decode(pending, e);
+          if (d) now[k] = encode(store, d);
           else delete now[k];
         }
         const keys = Object.keys(now);

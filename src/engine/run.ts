@@ -65,26 +65,115 @@ export interface RunOptions {
   cleanupTimeoutMs?: number;
 }
 
-/** Per-node bookkeeping kept between phases (detection, then the operation). */
-interface NodeRun {
-  node: NodeDef;
+/** A signal that never aborts: what a released node's late readers get (they hold their own already). */
+const RELEASED_SIGNAL = new AbortController().signal;
+
+/**
+ * Per-node bookkeeping kept between phases (detection, then the operation).
+ *
+ * What a working node needs (its AbortController, deadline timer, listener on the run's signal, shared
+ * values and cleanups) exists only from its first step to its release: a 10,000-node run keeps 10,000 of
+ * these objects, and building all of that up front for nodes still queued behind the fan-out cost ~2 KB
+ * per node of live heap (docs/performance.md, peak RSS at 10,000 BMCs). Methods are on the prototype for
+ * the same reason (no closures per node).
+ */
+class NodeRun {
   flavor: string;
-  started: number;
-  signal: AbortSignal;
-  cleanups: Array<() => unknown>;
-  sharedValues: Map<string, unknown>;
+  started = Date.now();
   /** ctx.recordQuirks: undefined until the node's executor records any (even none). */
   quirks?: Set<string>;
-  /** Whether `result` keeps the value (RunOptions.retainValues, or a post hook still needs it). */
-  keepValue: boolean;
-  /** The node takes a step: it listens on the run's signal; its deadline starts (the first time). */
-  start(): void;
-  /** The node waits between phases (detected, not yet running): it stops listening on the run's signal. */
-  idle(): void;
-  /** Stop the deadline timer and detach from the run's signal (the node is done). */
-  release(): void;
   /** A NodeResult while `keepValue`, otherwise the outcome without its value. */
   result?: NodeResult | NodeOutcome;
+  private live?: {
+    controller: AbortController;
+    onRunAbort: () => void;
+    listening: boolean;
+    timer?: NodeJS.Timeout;
+    cleanups: Array<() => unknown>;
+    sharedValues: Map<string, unknown>;
+  };
+  private released = false;
+
+  constructor(
+    readonly node: NodeDef,
+    private readonly runSignal: AbortSignal,
+    /** Whether `result` keeps the value (RunOptions.retainValues, or a post hook still needs it). */
+    public keepValue: boolean,
+    private readonly timeoutMs?: number,
+  ) {
+    this.flavor = String(node.mgt || 'auto');
+  }
+
+  private get state(): NonNullable<NodeRun['live']> {
+    if (!this.live) {
+      // Our own controller and timer rather than AbortSignal.any + AbortSignal.timeout: on Node 20 the
+      // timeout signal is only weakly held by the combined one and can be garbage-collected before it
+      // fires, leaving a hung node without its deadline.
+      const controller = new AbortController();
+      // Every request of the node listens on this signal; a node reading many members at once is normal.
+      setMaxListeners(0, controller.signal);
+      this.live = {
+        controller,
+        onRunAbort: () => controller.abort(this.runSignal.reason),
+        listening: false,
+        cleanups: [],
+        sharedValues: new Map(),
+      };
+    }
+    return this.live;
+  }
+
+  get signal(): AbortSignal {
+    return this.released ? RELEASED_SIGNAL : this.state.controller.signal;
+  }
+
+  get cleanups(): Array<() => unknown> {
+    return this.released ? [] : this.state.cleanups;
+  }
+
+  get sharedValues(): Map<string, unknown> {
+    return this.released ? new Map() : this.state.sharedValues;
+  }
+
+  /** The node takes a step: it listens on the run's signal; its deadline starts (the first time). */
+  start(): void {
+    const live = this.state;
+    // Only a working node listens on the run's signal, so it never holds more than the fan-out's worth of
+    // listeners: adding one to an EventTarget scans those already there, and registering every node up
+    // front made a 50,000-node run spend 3.6 s on it (quadratic).
+    if (this.runSignal.aborted) live.onRunAbort();
+    else if (!live.listening) {
+      this.runSignal.addEventListener('abort', live.onRunAbort, { once: true });
+      live.listening = true;
+    }
+    const ms = this.timeoutMs;
+    // The deadline runs from the node's first step, not from the start of the command: a node queued
+    // behind the fan-out limit has not used any of its time yet.
+    if (live.timer || !ms || ms <= 0 || live.controller.signal.aborted) return;
+    this.started = Date.now();
+    live.timer = setTimeout(
+      () => live.controller.abort(new DOMException(`deadline of ${ms} ms passed`, 'TimeoutError')),
+      ms,
+    );
+  }
+
+  /** The node waits between phases (detected, not yet running): it stops listening on the run's signal. */
+  idle(): void {
+    const live = this.live;
+    if (live?.listening) this.runSignal.removeEventListener('abort', live.onRunAbort);
+    if (live) live.listening = false;
+  }
+
+  /** Stop the deadline timer and detach from the run's signal (the node is done); its state goes. */
+  release(): void {
+    const live = this.live;
+    this.released = true;
+    if (!live) return;
+    if (live.timer) clearTimeout(live.timer);
+    this.idle();
+    live.sharedValues.clear();
+    this.live = undefined;
+  }
 }
 
 const INTERRUPTED = 'interrupted before completion';
@@ -102,7 +191,7 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
   const retain = opts.retainValues ?? true;
   // Thousands of nodes each listen on the run's signal: that is by design, not a leak.
   setMaxListeners(0, runSignal);
-  const runs = req.nodes.map((node) => newRun(node, runSignal, retain, opts.timeoutMs));
+  const runs = req.nodes.map((node) => new NodeRun(node, runSignal, retain, opts.timeoutMs));
   const finish = (run: NodeRun, result: NodeResult) => {
     if (run.result) return; // exactly one result per node
     if (run.quirks) result.quirks = [...run.quirks];
@@ -243,58 +332,6 @@ function withoutValue(r: NodeResult | NodeOutcome): NodeOutcome {
   if (!r.ok) return r;
   const slim: NodeOkOutcome = { node: r.node, ok: true, elapsedMs: r.elapsedMs };
   return slim;
-}
-
-function newRun(node: NodeDef, runSignal: AbortSignal, keepValue: boolean, timeoutMs?: number): NodeRun {
-  // Our own controller and timer rather than AbortSignal.any + AbortSignal.timeout: on Node 20 the
-  // timeout signal is only weakly held by the combined one and can be garbage-collected before it
-  // fires, leaving a hung node without its deadline.
-  const controller = new AbortController();
-  // Every request of the node listens on this signal; a node reading many members at once is normal.
-  setMaxListeners(0, controller.signal);
-  const onRunAbort = () => controller.abort(runSignal.reason);
-  // Only a working node listens on the run's signal, so it never holds more than the fan-out's worth of
-  // listeners: adding one to an EventTarget scans those already there, and registering every node up
-  // front made a 50,000-node run spend 3.6 s on it (quadratic).
-  let listening = false;
-  const listen = () => {
-    if (runSignal.aborted) onRunAbort();
-    else if (!listening) {
-      runSignal.addEventListener('abort', onRunAbort, { once: true });
-      listening = true;
-    }
-  };
-  const unlisten = () => {
-    if (listening) runSignal.removeEventListener('abort', onRunAbort);
-    listening = false;
-  };
-  let timer: NodeJS.Timeout | undefined;
-  const run: NodeRun = {
-    node,
-    flavor: String(node.mgt || 'auto'),
-    started: Date.now(),
-    signal: controller.signal,
-    cleanups: [],
-    sharedValues: new Map(),
-    keepValue,
-    // The deadline runs from the node's first step, not from the start of the command: a node queued
-    // behind the fan-out limit has not used any of its time yet.
-    start: () => {
-      listen();
-      if (timer || !timeoutMs || timeoutMs <= 0 || controller.signal.aborted) return;
-      run.started = Date.now();
-      timer = setTimeout(
-        () => controller.abort(new DOMException(`deadline of ${timeoutMs} ms passed`, 'TimeoutError')),
-        timeoutMs,
-      );
-    },
-    idle: unlisten,
-    release: () => {
-      if (timer) clearTimeout(timer);
-      unlisten();
-    },
-  };
-  return run;
 }
 
 function nodeContext(run: NodeRun, opts: RunOptions): NodeContext {

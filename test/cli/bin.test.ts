@@ -155,7 +155,7 @@ describe('hwctl executable', () => {
       });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(expected);
-      expect(r.stderr).toMatch(/ARGV .*--max-semi-space-size=4/);
+      expect(r.stderr).toMatch(/ARGV .*--max-semi-space-size=2/);
       expect(r.stderr).toMatch(/ARGV .*--heap-growing-percent=75/);
     }
   });
