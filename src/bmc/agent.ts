@@ -117,7 +117,7 @@ function openSocket(
     if (under) t.once('close', () => under.destroy());
     t.once('secureConnect', () => {
       if (cfg.tlsMode !== 'pin') return finish(null, t);
-      const actual = t.getPeerCertificate()?.fingerprint256;
+      const actual = t.getPeerX509Certificate()?.fingerprint256;
       if (!actual) return finish(fail('ERR_TLS_NO_CERT', 'the BMC presented no certificate'));
       const store = knownBmcs(cfg.knownBmcs);
       const storeError = (e: unknown) =>
@@ -370,7 +370,7 @@ export function fetchFingerprint(
       });
       if (under) t.once('close', () => under.destroy());
       t.once('secureConnect', () => {
-        const fp = t!.getPeerCertificate()?.fingerprint256;
+        const fp = t!.getPeerX509Certificate()?.fingerprint256;
         if (fp) stop(null, fp);
         else stop(fail('ERR_TLS_NO_CERT', 'the BMC presented no certificate'));
       });

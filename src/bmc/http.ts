@@ -568,7 +568,9 @@ function peerFingerprint(socket: unknown): string | undefined {
   if (!(socket instanceof TLSSocket)) return undefined;
   let fp = fingerprints.get(socket);
   if (fp === undefined) {
-    fp = socket.getPeerCertificate()?.fingerprint256 ?? '';
+    // The X509Certificate form: its fingerprint is computed natively, without building the whole
+    // certificate object (getPeerCertificate showed as ~10 % of a warm 1,000-BMC `rpower stat` profile).
+    fp = socket.getPeerX509Certificate()?.fingerprint256 ?? '';
     fingerprints.set(socket, fp);
   }
   return fp || undefined;
