@@ -478,9 +478,7 @@ for (const n of sizes) {
         console.log(JSON.stringify(row));
       }
       const one = await floorStat(sim, n, 'got-stream', true);
-      const warm = results.runs.find(
-        (x) => x.nodes === n && x.command === COMMANDS.stat.line.join(' '),
-      );
+      const warm = results.runs.find((x) => x.nodes === n && x.command === COMMANDS.stat.line.join(' '));
       if (warm) one.warmBasicVsFloor = +(warm.wallMs / one.wallMs).toFixed(2);
       results.runs.push(one);
       console.log(JSON.stringify(one));
