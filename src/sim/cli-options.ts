@@ -35,6 +35,12 @@ export const simCommandOptions: Record<string, Options> = {
   },
   listen: { type: 'string', default: '127.0.0.1', describe: 'Listen address (loopback unless given)' },
   http: { type: 'boolean', default: false, describe: 'Plain HTTP instead of HTTPS' },
+  'update-push-only': {
+    type: 'boolean',
+    default: false,
+    describe:
+      'Redfish UpdateService with HttpPushUri only (no multipart), as older bmcweb and vendor firmware',
+  },
   ssh: {
     type: 'boolean',
     default: false,

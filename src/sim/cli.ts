@@ -25,6 +25,7 @@ export interface SimCliOptions {
   listen?: string;
   http?: boolean;
   ssh?: boolean;
+  updatePushOnly?: boolean;
   /** One TLS certificate per BMC instead of one shared. */
   certPerBmc?: boolean;
   /** Default `.hwctl-sim` in the current directory. */
@@ -164,6 +165,7 @@ export function simulatorOptionsFrom(o: SimCliOptions, log?: (line: string) => v
     listen: o.listen ?? '127.0.0.1',
     http: o.http ?? false,
     ...(o.ssh ? { ssh: true } : {}),
+    ...(o.updatePushOnly ? { updatePushOnly: true } : {}),
     certPerBmc: o.certPerBmc ?? false,
     stateDir: o.stateDir ?? '.hwctl-sim',
     ...(o.inventoryOut === undefined ? {} : { inventoryOut: o.inventoryOut }),

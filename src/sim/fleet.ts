@@ -103,6 +103,8 @@ export interface SimulatorOptions {
   frontends?: Partial<Record<SimFlavor, FrontendFactory>>;
   /** Serve a run recorded with `--record DIR` (replay.ts): one BMC per recorded node, named as it. */
   replay?: string;
+  /** Redfish UpdateServices with HttpPushUri only (no MultipartHttpPushUri): FrontendOptions.updatePushOnly. */
+  updatePushOnly?: boolean;
   /**
    * Give every BMC an SSH side too (ssh.ts: logins against its accounts, authorized_keys for
    * `rspconfig sshcfg`), on a port of its own written to the inventory as `attrs.sshport`.
@@ -353,6 +355,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         sessionsFull: () => mergeFaults(fleetFaults, nodeFaults.get(p.name)).sessionsFull === true,
         seed,
         scheme: options.http ? 'http' : 'https',
+        ...(options.updatePushOnly ? { updatePushOnly: true } : {}),
       },
       ca,
       listen,

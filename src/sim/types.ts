@@ -82,6 +82,12 @@ export interface FrontendOptions {
   scheme?: 'http' | 'https';
   /** Over HTTPS: the certificate the BMC serves, and how a client replaces it (Redfish ReplaceCertificate). */
   tls?: BmcTls;
+  /**
+   * Redfish: the UpdateService offers only HttpPushUri (raw image, applied at once) and SimpleUpdate where
+   * the personality has it, as bmcweb did before MultipartHttpPushUri (2022) and as several vendors' older
+   * firmware does: the push path of a client, end to end.
+   */
+  updatePushOnly?: boolean;
 }
 
 export interface BmcTls {

@@ -166,8 +166,18 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
     });
   }
 
-  const profile = PROFILES[opts.personality as GeneratedPersonality];
-  if (!profile) throw new Error(`unknown Redfish personality: ${String(opts.personality)}`);
+  const base = PROFILES[opts.personality as GeneratedPersonality];
+  if (!base) throw new Error(`unknown Redfish personality: ${String(opts.personality)}`);
+  const profile = opts.updatePushOnly
+    ? {
+        ...base,
+        update: {
+          simpleUpdate: base.update.simpleUpdate,
+          httpPushUri:
+            base.update.httpPushUri ?? base.update.multipartUri ?? '/redfish/v1/UpdateService/update',
+        },
+      }
+    : base;
   const config: ShellConfig = {
     errorStyle: profile.errorStyle,
     etag: profile.etag,
