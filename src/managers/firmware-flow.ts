@@ -391,6 +391,13 @@ function announceInterrupted(args: FlashArgs, ctx: NodeContext, record: FlashRec
   });
 }
 
+/** The BMC's firmware entry `id`, or the node fails with `invalid` (xCAT's message for the option). */
+async function entryById(f: Flash, id: string, invalid: string) {
+  const entry = (await f.ex.listFirmware(undefined, f.ctx)).find((e) => e.id === id);
+  if (!entry) throw new NodeError('failed', invalid);
+  return entry;
+}
+
 const flows = {
   upload: async (f: Flash): Promise<FlashResult> => {
     const t = await f.upload(f.args.image!, false);
@@ -417,13 +424,12 @@ const flows = {
 
   'activate-id': async (f: Flash): Promise<FlashResult> => {
     const id = f.args.id!;
-    const firmware = await f.ex.listFirmware(undefined, f.ctx);
-    const entry = firmware.find((e) => e.id === id);
-    if (!entry)
-      throw new NodeError(
-        'failed',
-        'Invalid ID provided to activate. Use the -l option to view valid firmware IDs.',
-      );
+    // xCAT's message, its spacing included.
+    const entry = await entryById(
+      f,
+      id,
+      'Invalid ID provided to activate. Use the -l option to view valid firmware IDs.',
+    );
     f.progress('activating');
     const started = await f.ex.activateImage({ id }, f.ctx);
     const target: FlashTarget = { id, version: entry.version, ...started };
@@ -441,13 +447,11 @@ const flows = {
 
   delete: async (f: Flash): Promise<FlashResult> => {
     const id = f.args.id!;
-    const firmware = await f.ex.listFirmware(undefined, f.ctx);
-    const entry = firmware.find((e) => e.id === id);
-    if (!entry)
-      throw new NodeError(
-        'failed',
-        'Invalid ID provided to delete.  Use the -l option to view valid firmware IDs.',
-      );
+    const entry = await entryById(
+      f,
+      id,
+      'Invalid ID provided to delete.  Use the -l option to view valid firmware IDs.',
+    );
     if (entry.functional && entry.purpose === 'BMC')
       throw new NodeError('failed', 'Deleting currently active BMC firmware is not supported');
     if (entry.functional) {

@@ -347,22 +347,10 @@ export class FirmwareStore {
       if (!image) continue; // deleted while staged (its job ended then)
       const now = this.opts.clock.now();
       if (this.badImages.has(id)) {
-        image.activation = 'Failed';
-        image.failure = 'image verification failed: bad signature';
-        job.state = 'Exception';
-        job.endTime = now;
-        job.messages.push({
-          messageId: 'Update.1.0.VerificationFailed',
-          message: `Verification of image ${image.version} failed.`,
-          severity: 'Critical',
-        });
+        this.markFailed(image, job, now);
         continue;
       }
-      image.activation = 'Active';
-      image.progress = 100;
-      for (const o of this.images)
-        if (o !== image && o.purpose === image.purpose) o.priority = Math.min(255, o.priority + 1);
-      image.priority = 0;
+      this.markActive(image);
       job.state = 'Completed';
       job.percent = 100;
       job.endTime = now;
@@ -390,6 +378,29 @@ export class FirmwareStore {
     return { ...next };
   }
 
+  /** A bad image: Failed, and its job (if any) ends in Exception with the verification message. */
+  private markFailed(image: FirmwareImage, job: UpdateJob | undefined, now: number): void {
+    image.activation = 'Failed';
+    image.failure = 'image verification failed: bad signature';
+    if (!job) return;
+    job.state = 'Exception';
+    job.endTime = now;
+    job.messages.push({
+      messageId: 'Update.1.0.VerificationFailed',
+      message: `Verification of image ${image.version} failed.`,
+      severity: 'Critical',
+    });
+  }
+
+  /** The image is Active and first in priority; the others of its purpose move down one. */
+  private markActive(image: FirmwareImage): void {
+    image.activation = 'Active';
+    image.progress = 100;
+    for (const o of this.images)
+      if (o !== image && o.purpose === image.purpose) o.priority = Math.min(255, o.priority + 1);
+    image.priority = 0;
+  }
+
   private refreshProgress(): void {
     const now = this.opts.clock.now();
     for (const a of this.activations.values()) {
@@ -407,17 +418,7 @@ export class FirmwareStore {
     const { image, job } = a;
     const now = this.opts.clock.now();
     if (a.bad) {
-      image.activation = 'Failed';
-      image.failure = 'image verification failed: bad signature';
-      if (job) {
-        job.state = 'Exception';
-        job.endTime = now;
-        job.messages.push({
-          messageId: 'Update.1.0.VerificationFailed',
-          message: `Verification of image ${image.version} failed.`,
-          severity: 'Critical',
-        });
-      }
+      this.markFailed(image, job, now);
       this.opts.onEvent(
         'Warning',
         'HwctlSim.1.0.FirmwareUpdateFailed',
@@ -425,11 +426,7 @@ export class FirmwareStore {
       );
       return;
     }
-    image.activation = 'Active';
-    image.progress = 100;
-    for (const o of this.images)
-      if (o !== image && o.purpose === image.purpose) o.priority = Math.min(255, o.priority + 1);
-    image.priority = 0;
+    this.markActive(image);
     if (job) {
       job.state = 'Completed';
       job.percent = 100;

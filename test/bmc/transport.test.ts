@@ -22,6 +22,7 @@ import { recordingServices, rejection, tempDir, testNode } from './helpers.js';
 // A nock suite that ran earlier in this jest worker may have left its interceptor in node:http.
 unpatchHttp();
 import type { RecordingServices } from './helpers.js';
+import { closer } from '../helpers/closer.js';
 
 interface TestServer {
   port: number;
@@ -37,21 +38,6 @@ const json: Handler = (_req, res) => {
 };
 
 const servers: Array<{ close(): Promise<void> }> = [];
-
-/** Close a server for good: its open sockets are destroyed so close() cannot wait on them. */
-function closer(server: net.Server): () => Promise<void> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (sock: net.Socket) => {
-    sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
-  });
-  return () =>
-    new Promise<void>((resolve) => {
-      for (const sock of sockets) sock.destroy();
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-    });
-}
 
 async function listen(server: net.Server, port = 0): Promise<number> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));

@@ -8,24 +8,10 @@ import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { KeyCert } from '../bmc/certs.js';
+import { closer } from '../helpers/closer.js';
 
 export interface Closable {
   close(): Promise<void>;
-}
-
-/** Close a server for good: open sockets are destroyed so close() cannot wait on them. */
-function closer(server: net.Server): () => Promise<void> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (sock: net.Socket) => {
-    sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
-  });
-  return () =>
-    new Promise<void>((resolve) => {
-      for (const sock of sockets) sock.destroy();
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-    });
 }
 
 async function listen(server: net.Server): Promise<number> {
