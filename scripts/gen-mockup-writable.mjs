@@ -6,8 +6,9 @@
  *
  *   node scripts/gen-mockup-writable.mjs <DSP8010 json-schema dir> [bundle name]
  *
- * The checked-in table was made from the DMTF Redfish schema bundle 2025.4 (DSP8010), the same bundle
- * test/fixtures/redfish/json-schema is a part of.
+ * The checked-in table was made from the whole DMTF Redfish schema bundle 2025.4 (DSP8010, 1,305 schemas).
+ * test/fixtures/redfish/json-schema holds only the ~220 schemas the tests load, not always the newest
+ * version of a type: run on it, the script gives a smaller, different table. Regenerate from the bundle.
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -24,7 +24,7 @@ export function pinnedMessage(p: PinNotice): string {
   return `Pinned the TLS certificate of ${p.hostport} (${p.node}) on first use: SHA256 ${p.fingerprint} (${p.file})`;
 }
 
-const HEADER =
+export const CERTIFICATE_PINS_HEADER =
   '# hwctl known BMC certificates (tls: pin). Format: <host:port> <SHA-256 fingerprint> [nodes]\n' +
   '# Managed by hwctl; `hwctl trust NODERANGE` adds or updates entries. Delete a line to forget a BMC.\n';
 
@@ -73,7 +73,11 @@ export class KnownBmcs {
   private pending: Pending[] = [];
   private flushing: Promise<void> | undefined;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    /** The comment a new file starts with (what the file is; its format). */
+    private readonly header = CERTIFICATE_PINS_HEADER,
+  ) {}
 
   /** The file now: its entries, and what appended lines need first (a header, or an unended line's end). */
   private read(): { entries: Map<string, Entry>; appendPrefix: string } {
@@ -83,7 +87,7 @@ export class KnownBmcs {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
-    const appendPrefix = text === '' ? HEADER : text.endsWith('\n') ? '' : '\n';
+    const appendPrefix = text === '' ? this.header : text.endsWith('\n') ? '' : '\n';
     return { entries: parseKnownBmcs(text), appendPrefix };
   }
 
@@ -179,7 +183,7 @@ export class KnownBmcs {
   private write(entries: Map<string, Entry>, changes: Changes, appendPrefix: string): void {
     if (changes.rewrite) {
       const lines = [...entries].map(([host, e]) => line(host, e));
-      writeFileAtomic(this.file, HEADER + lines.join('\n') + '\n');
+      writeFileAtomic(this.file, this.header + lines.join('\n') + '\n');
     } else if (changes.appended.length > 0) {
       const text = appendPrefix + changes.appended.join('\n') + '\n';
       appendFileSync(this.file, text, { mode: 0o600 });
@@ -199,10 +203,10 @@ export function normalizeFingerprint(fp: string): string {
 const stores = new Map<string, KnownBmcs>();
 
 /** The store for a file, shared by every node of the process (one load, one write queue). */
-export function knownBmcs(file: string): KnownBmcs {
+export function knownBmcs(file: string, header?: string): KnownBmcs {
   let s = stores.get(file);
   if (!s) {
-    s = new KnownBmcs(file);
+    s = new KnownBmcs(file, header);
     stores.set(file, s);
   }
   return s;

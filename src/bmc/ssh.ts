@@ -52,6 +52,10 @@ export function hostKeyFingerprint(key: Buffer): string {
   return createHash('sha256').update(key).digest('hex').toUpperCase().match(/.{2}/g)!.join(':');
 }
 
+const SSH_PINS_HEADER =
+  '# hwctl known BMC SSH host keys (rspconfig sshcfg). Format: <host:port> <SHA-256 of the host key> [nodes]\n' +
+  '# Pinned on first use; a changed key is refused. Delete a line to forget a BMC.\n';
+
 /** Output kept per stream: a BMC's answer to these commands is a few lines. */
 const MAX_OUTPUT = 256 * 1024;
 
@@ -66,7 +70,8 @@ export async function sshExec(ctx: NodeContext, command: string, stdin = ''): Pr
   const username = ctx.node.username ?? 'root';
   if (ctx.password === undefined)
     throw new NodeError('auth', 'no password for the BMC user (inventory password:)');
-  const pins = settings.tlsMode === 'insecure' ? undefined : knownBmcs(`${settings.knownBmcs}_ssh`);
+  const pins =
+    settings.tlsMode === 'insecure' ? undefined : knownBmcs(`${settings.knownBmcs}_ssh`, SSH_PINS_HEADER);
   let keyProblem: NodeError | undefined;
   ctx.signal.throwIfAborted();
 

@@ -13,10 +13,7 @@ import { COMMANDS, XCAT_COMMAND_NAMES } from '../commands/index.js';
 import { globalOptions } from './global-options.js';
 
 /** The names the script completes for (package.json `bin`): hwctl and the xCAT commands it serves. */
-export const COMPLETED_NAMES = [
-  'hwctl',
-  ...XCAT_COMMAND_NAMES.filter((n) => COMMANDS.some((c) => String(c.command).split(' ')[0] === n)),
-];
+export const COMPLETED_NAMES = ['hwctl', ...XCAT_COMMAND_NAMES];
 
 interface Shape {
   positionals: string[];

@@ -28,22 +28,6 @@ export function effectiveArgv(argv: string[], invokedAs: string): string[] {
   return (XCAT_COMMAND_NAMES as readonly string[]).includes(name) ? [name, ...argv] : argv;
 }
 
-/**
- * xCAT commands hwctl does not implement yet are named as such, rather than left to yargs' "Unknown
- * argument", which reads as a typo. package.json installs only the names hwctl serves, so that an xCAT
- * installation's own rflash or rspconfig is never shadowed by one that cannot do the job.
- */
-function rejectUnimplemented(argv: readonly string[]): void {
-  const word = argv[0];
-  if (word === undefined || !(XCAT_COMMAND_NAMES as readonly string[]).includes(word)) return;
-  const implemented = commandNames();
-  if (implemented.includes(word)) return;
-  const served = XCAT_COMMAND_NAMES.filter((n) => implemented.includes(n));
-  throw new HwctlUsageError(
-    `${word} is not implemented by hwctl ${version}; it implements ${served.join(', ')} (hwctl --help)`,
-  );
-}
-
 /** The first word of each command's yargs definition (`rpower <noderange> [action]` → `rpower`). */
 export function commandNames(): string[] {
   return COMMANDS.map((c) => String(Array.isArray(c.command) ? c.command[0] : c.command).split(' ')[0]!);
@@ -175,7 +159,6 @@ export async function main(
       process.stdout.write(`${version}\n`);
       return;
     }
-    rejectUnimplemented(args);
     rejectUnknownCommand(args);
     // A service node is handed the command as typed (src/hierarchy/argv.ts).
     rememberInvocation(args);

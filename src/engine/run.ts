@@ -299,9 +299,8 @@ export async function runOperation<A, R>(req: RunRequest<A, R>, opts: RunOptions
       finish(run, failureFrom(run, e, opts.timeoutMs));
     } finally {
       await runCleanups(run, opts.cleanupTimeoutMs ?? DEFAULT_CLEANUP_TIMEOUT_MS, opts.services);
-      // The node is done: drop its clients and the documents they cached, so memory stays flat with
-      // the fleet size (5,000 nodes each keeping their BMC's documents cost ~100 MB).
-      run.sharedValues.clear();
+      // The node is done: release drops its clients and the documents they cached, so memory stays flat
+      // with the fleet size (5,000 nodes each keeping their BMC's documents cost ~100 MB).
       run.release();
     }
   }

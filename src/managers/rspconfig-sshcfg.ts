@@ -14,9 +14,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { HwctlUsageError } from '../core/errors.js';
-import { PUBLIC_KEY_LINE } from '../core/ssh-authorized-keys.js';
+import { PUBLIC_KEY_LINE, sshKeyFingerprint } from '../core/ssh-authorized-keys.js';
 import { clip } from '../core/text.js';
 import type { RspconfigGroupModule } from '../commands/rspconfig-groups.js';
 import type { NodeDef } from '../core/types.js';
@@ -84,9 +83,8 @@ export function loadPublicKey(file: string | undefined, home = process.env.HOME 
   const line = lines[0]!.trim();
   if (!PUBLIC_KEY_LINE.test(line))
     usage(`sshcfg: ${path} is not an OpenSSH public key (${clip(line.split(' ')[0] ?? '', 30)}...)`);
-  const [type, b64] = line.split(' ') as [string, string];
-  const fingerprint = `SHA256:${createHash('sha256').update(Buffer.from(b64, 'base64')).digest('base64').replace(/=+$/, '')}`;
-  return { line, type, fingerprint, file: path };
+  const type = line.split(' ')[0]!;
+  return { line, type, fingerprint: sshKeyFingerprint(line), file: path };
 }
 
 export function parseSshcfgArgs(words: readonly string[], options: { sshKey?: string } = {}): SshcfgArgs {

@@ -542,11 +542,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       // Loaded only here: ssh2 is not worth its load time to a fleet without SSH.
       const { SimSshServer, generateHostKey } = await import('./ssh.js');
       const hostKey = generateHostKey();
-      for (const b of all) {
-        const server = new SimSshServer({ machine: b.machine, hostKey, listen, nextPort });
-        sshServers.set(b.name, server);
-        await server.start();
-      }
+      await pMap(
+        all,
+        async (b) => {
+          const server = new SimSshServer({ machine: b.machine, hostKey, listen, nextPort });
+          sshServers.set(b.name, server);
+          await server.start();
+        },
+        { concurrency: 256 },
+      );
     }
   } catch (e) {
     await Promise.all([...all.map((b) => b.stop()), ...[...sshServers.values()].map((s) => s.stop())]);

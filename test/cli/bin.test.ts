@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../src/sim/fleet.js';
 import { BIN, HEAVY, ROOT, loadedSources, runCli } from '../helpers/cli.js';
+import { COMMANDS, XCAT_COMMAND_NAMES } from '../../src/commands/index.js';
 
 const EXAMPLE = join(ROOT, 'examples', 'hwctl.yaml');
 const FLEET = join(ROOT, 'examples', 'fleet-10k.yaml');
@@ -93,6 +94,8 @@ describe('hwctl executable', () => {
 
   it('serves every xCAT name it knows, as a command and under its own name (rflash was the last)', async () => {
     // With rflash, no xCAT name of XCAT_COMMAND_NAMES is left unimplemented: each is a command of its own.
+    const commands = COMMANDS.map((c) => String(c.command).split(' ')[0]);
+    for (const name of XCAT_COMMAND_NAMES) expect(commands).toContain(name);
     const a = await runCli(['rflash', 'node01', '-l', '-u']);
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/Multiple options are not supported\. Options specified: -l -u/);

@@ -173,6 +173,7 @@ describe('rspconfig sshcfg against simulated BMCs with SSH', () => {
     }
     // the host keys were pinned on first use, one line per BMC
     const pinned = readFileSync(`${pins}_ssh`, 'utf8');
+    expect(pinned).toMatch(/^# hwctl known BMC SSH host keys \(rspconfig sshcfg\)/);
     for (const n of ok) expect(pinned).toContain(`127.0.0.1:${sshPort(n)} `);
   });
 

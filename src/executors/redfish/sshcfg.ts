@@ -8,13 +8,11 @@ import { redfishClient, isRecord, type RedfishClient, type RedfishResource } fro
 import { odataIdOf } from '../../bmc/redfish-topology.js';
 import { sshAuthorizeKey } from '../../bmc/ssh.js';
 import { NodeError } from '../../core/errors.js';
+import { sshKeyIdentity } from '../../core/ssh-authorized-keys.js';
 import type { NodeContext } from '../../engine/executor.js';
 import type { SshcfgArgs, SshcfgExecutor } from '../../managers/rspconfig-sshcfg.js';
 import { findAccount } from './accounts.js';
 import { vendorOfManager, vendorOfRoot } from './quirks.js';
-
-/** `<type> <base64>`: a key's identity (its comment may differ or be dropped by the BMC). */
-const keyId = (line: string): string => line.trim().split(/\s+/).slice(0, 2).join(' ');
 
 async function keyStrings(client: RedfishClient, keysPath: string): Promise<string[]> {
   const coll = await client.get(keysPath);
@@ -44,10 +42,10 @@ class RedfishSshcfgExecutor implements SshcfgExecutor {
     const account = await findAccount(client, user);
     const keysPath = odataIdOf(account.doc.Keys);
     if (keysPath) {
-      const want = keyId(args.key.line);
-      if (!(await keyStrings(client, keysPath)).some((k) => keyId(k) === want)) {
+      const want = sshKeyIdentity(args.key.line);
+      if (!(await keyStrings(client, keysPath)).some((k) => sshKeyIdentity(k) === want)) {
         await client.post(keysPath, { KeyType: 'SSH', KeyString: args.key.line });
-        if (!(await keyStrings(client, keysPath)).some((k) => keyId(k) === want))
+        if (!(await keyStrings(client, keysPath)).some((k) => sshKeyIdentity(k) === want))
           throw new NodeError('failed', `the BMC accepted the key but ${keysPath} does not list it`);
       }
       return { via: 'redfish-keys' };

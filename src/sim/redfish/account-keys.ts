@@ -8,15 +8,11 @@
  * GET the collection and each Key; POST `{KeyType: "SSH", KeyString}` (201 with Location); DELETE a Key.
  * An Administrator may change any account's keys, any other user only its own.
  */
-import { createHash } from 'node:crypto';
+import { PUBLIC_KEY_LINE, sshKeyFingerprint, sshKeyIdentity } from '../../core/ssh-authorized-keys.js';
 import { MachineError, type SimMachine } from '../machine.js';
 import type { ErrorFactory } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
 import { parseJsonBody, type RequestContext, type ResourceNode } from './tree.js';
-
-/** `<type> <base64> [comment]`, as OpenSSH writes a public key. */
-const SSH_PUBLIC_KEY =
-  /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-[a-z0-9@.-]+) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/;
 
 export interface AccountKeysOptions {
   machine: SimMachine;
@@ -62,11 +58,7 @@ export class AccountKeys {
   }
 
   private keyDoc(path: string, id: number, line: string): JsonObject {
-    const [, b64, ...comment] = line.split(' ');
-    const digest = createHash('sha256')
-      .update(Buffer.from(b64 ?? '', 'base64'))
-      .digest('base64')
-      .replace(/=+$/, '');
+    const comment = line.split(' ').slice(2);
     return {
       '@odata.id': this.o.url(`${path}/${id}`),
       '@odata.type': '#Key.v1_4_0.Key',
@@ -74,7 +66,10 @@ export class AccountKeys {
       Name: 'SSH Key',
       KeyType: 'SSH',
       KeyString: line,
-      SSH: { Fingerprint: `SHA256:${digest}`, ...(comment.length ? { Comment: comment.join(' ') } : {}) },
+      SSH: {
+        Fingerprint: sshKeyFingerprint(line),
+        ...(comment.length ? { Comment: comment.join(' ') } : {}),
+      },
     };
   }
 
@@ -96,13 +91,12 @@ export class AccountKeys {
         related: ['#/KeyType'],
       });
     const line = typeof body.KeyString === 'string' ? body.KeyString.trim() : '';
-    if (!SSH_PUBLIC_KEY.test(line))
+    if (!PUBLIC_KEY_LINE.test(line))
       throw this.o.errors.error('PropertyValueFormatError', ['(the key)', 'KeyString'], {
         related: ['#/KeyString'],
       });
-    const [type, b64] = line.split(' ');
-    const keys = this.o.machine.authorizedKeys(user);
-    if (keys.some((k) => k.split(' ').slice(0, 2).join(' ') === `${type} ${b64}`))
+    const identity = sshKeyIdentity(line);
+    if (this.o.machine.authorizedKeys(user).some((k) => sshKeyIdentity(k) === identity))
       throw this.o.errors.error('ResourceAlreadyExists', ['Key', 'KeyString', '(the key)']);
     try {
       this.o.machine.authorizeKey(user, line);

@@ -17,6 +17,32 @@ const MACHINE_RESETS = new Set<string>(RESET_TYPES);
 /** Non-standard values seen in real allowable lists, mapped to what they do. */
 const ALIASES: Record<string, ResetType> = { Off: 'ForceOff', FullPowerCycle: 'PowerCycle' };
 
+/**
+ * Reads and validates an action body of one enumerated parameter (`{"ResetType": X}`,
+ * `{"ResetKeysType": X}`) against the action's allowable values.
+ */
+export function readEnumParam(
+  body: unknown,
+  param: string,
+  allowed: readonly string[],
+  action: string,
+  errors: ErrorFactory,
+  opts: { required: boolean } = { required: true },
+): string {
+  if (!isObject(body)) throw errors.error('MalformedJSON');
+  for (const k of Object.keys(body))
+    if (k !== param) throw errors.error('ActionParameterUnknown', [action, k]);
+  const v = body[param];
+  if (v === undefined) {
+    if (opts.required || allowed.length === 0) throw errors.error('ActionParameterMissing', [action, param]);
+    return allowed[0] as string;
+  }
+  if (typeof v !== 'string')
+    throw errors.error('ActionParameterValueTypeError', [JSON.stringify(v), param, action]);
+  if (!allowed.includes(v)) throw errors.error('ActionParameterValueNotInList', [v, param, action]);
+  return v;
+}
+
 /** Reads and validates `{"ResetType": X}` against the allowable values of the action. */
 export function readResetType(
   body: unknown,
@@ -25,19 +51,7 @@ export function readResetType(
   errors: ErrorFactory,
   opts: { required: boolean } = { required: true },
 ): string {
-  if (!isObject(body)) throw errors.error('MalformedJSON');
-  for (const k of Object.keys(body))
-    if (k !== 'ResetType') throw errors.error('ActionParameterUnknown', [action, k]);
-  const v = body.ResetType;
-  if (v === undefined) {
-    if (opts.required || allowed.length === 0)
-      throw errors.error('ActionParameterMissing', [action, 'ResetType']);
-    return allowed[0] as string;
-  }
-  if (typeof v !== 'string')
-    throw errors.error('ActionParameterValueTypeError', [JSON.stringify(v), 'ResetType', action]);
-  if (!allowed.includes(v)) throw errors.error('ActionParameterValueNotInList', [v, 'ResetType', action]);
-  return v;
+  return readEnumParam(body, 'ResetType', allowed, action, errors, opts);
 }
 
 /**

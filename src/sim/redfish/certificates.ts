@@ -48,14 +48,13 @@ function identifier(dn: string): JsonObject {
 }
 
 export class CertificateService {
-  constructor(private readonly o: CertificateServiceOptions) {}
+  /** Fixed once the service exists: owns() runs on every request that gets this far. */
+  private readonly collectionPath: string | undefined;
+  private readonly certPath: string | undefined;
 
-  private get collectionPath(): string | undefined {
-    return this.o.managerPath && `${this.o.managerPath}/NetworkProtocol/HTTPS/Certificates`;
-  }
-
-  private get certPath(): string | undefined {
-    return this.collectionPath && `${this.collectionPath}/1`;
+  constructor(private readonly o: CertificateServiceOptions) {
+    this.collectionPath = o.managerPath && `${o.managerPath}/NetworkProtocol/HTTPS/Certificates`;
+    this.certPath = this.collectionPath && `${this.collectionPath}/1`;
   }
 
   owns(path: string): boolean {

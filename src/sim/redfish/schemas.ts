@@ -38,12 +38,15 @@ export interface JsonSchemaOptions {
 export class JsonSchemas {
   constructor(private readonly o: JsonSchemaOptions) {}
 
+  private sorted: string[] | undefined;
+
   owns(path: string): boolean {
     return path === JSON_SCHEMAS_PATH || path.startsWith(`${JSON_SCHEMAS_PATH}/`);
   }
 
   resolve(path: string): ResourceNode | undefined {
-    const types = [...new Set(this.o.types())].sort();
+    // The served types do not change while the service runs: sorted once.
+    const types = (this.sorted ??= [...new Set(this.o.types())].sort());
     if (path === JSON_SCHEMAS_PATH)
       return {
         get: () => ({

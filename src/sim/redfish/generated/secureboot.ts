@@ -5,7 +5,8 @@
  * KEK, db and dbx with a key count and the ResetKeys actions, no certificate bodies.
  */
 import type { BootRecord } from '../../machine.js';
-import { isObject, type JsonObject } from '../json.js';
+import { readEnumParam } from '../actions.js';
+import type { JsonObject } from '../json.js';
 import type { Router } from '../router.js';
 import { parseJsonBody, type RequestContext } from '../tree.js';
 import { collection, rejectProperty, type Gen } from './context.js';
@@ -77,17 +78,7 @@ function databaseDoc(g: Gen, db: Database): JsonObject {
 }
 
 function readResetKeys(g: Gen, ctx: RequestContext, action: string, allowed: string[]): string {
-  const body = parseJsonBody(ctx);
-  if (!isObject(body)) throw g.errors.error('MalformedJSON');
-  for (const k of Object.keys(body))
-    if (k !== 'ResetKeysType') throw g.errors.error('ActionParameterUnknown', [action, k]);
-  const v = body.ResetKeysType;
-  if (v === undefined) throw g.errors.error('ActionParameterMissing', [action, 'ResetKeysType']);
-  if (typeof v !== 'string')
-    throw g.errors.error('ActionParameterValueTypeError', [JSON.stringify(v), 'ResetKeysType', action]);
-  if (!allowed.includes(v))
-    throw g.errors.error('ActionParameterValueNotInList', [v, 'ResetKeysType', action]);
-  return v;
+  return readEnumParam(parseJsonBody(ctx), 'ResetKeysType', allowed, action, g.errors);
 }
 
 export function addSecureBootRoutes(r: Router, g: Gen): void {
