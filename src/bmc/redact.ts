@@ -7,6 +7,7 @@
  * answer, debug lines), in case a BMC echoes one back.
  */
 import { isRecord } from './errors.js';
+import { shellQuote } from '../core/text.js';
 
 export const MASK = 'xxxxxx';
 
@@ -93,10 +94,6 @@ export function maskHeaders(
     else out[name] = Array.isArray(value) ? value.map(String) : String(value);
   }
   return out;
-}
-
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** An equivalent curl command with every secret masked, as xCAT's debug mode prints it. */

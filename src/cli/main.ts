@@ -4,7 +4,6 @@
  * and completion load no BMC or simulator code), and dispatches on the name it was invoked as:
  * `rpower node01 stat` is `hwctl rpower node01 stat`.
  */
-import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import yargs, { type Argv, type CommandModule, type Options } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -13,14 +12,8 @@ import { EXIT } from './exit-codes.js';
 import { resolveDefaults, type Setting } from './defaults.js';
 import { globalOptions, type GlobalArgs } from './global-options.js';
 import { COMMANDS, XCAT_COMMAND_NAMES } from '../commands/index.js';
-import { rememberInvocation } from '../hierarchy/argv.js';
-
-/** Set by the bundler (scripts/bundle.mjs); absent when running the plain tsc output. */
-declare const __HWCTL_VERSION__: string | undefined;
-const version =
-  typeof __HWCTL_VERSION__ === 'string'
-    ? __HWCTL_VERSION__
-    : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+import { HWCTL_VERSION as version } from '../core/version.js';
+import { rememberInvocation } from './invocation.js';
 
 /** argv as hwctl sees it: when invoked as `rpower`, the command name is put in front. */
 export function effectiveArgv(argv: string[], invokedAs: string): string[] {

@@ -17,6 +17,7 @@ interface RflashArgs extends GlobalArgs {
   directory?: boolean;
   'host-reboot'?: boolean;
   status?: boolean;
+  check?: boolean;
   deadline?: number;
   'upload-fanout'?: number;
   'poll-interval'?: number;
@@ -39,6 +40,11 @@ export const rflashCommand: CommandModule<GlobalArgs, RflashArgs> = {
         alias: 'a',
         type: 'boolean',
         describe: 'Upload and activate FILE (or URL), or activate image ID',
+      })
+      // -c is hwctl's --collate (a global option): the handler takes it back (below).
+      .option('check', {
+        type: 'boolean',
+        describe: 'Show the version in FILE and the running firmware (xCAT -c)',
       })
       .option('delete', { type: 'boolean', describe: 'Delete image ID' })
       .option('directory', {
@@ -79,8 +85,10 @@ export const rflashCommand: CommandModule<GlobalArgs, RflashArgs> = {
   handler: async (argv) => {
     // `-c` is hwctl's --collate; typed after rflash it is xCAT's --check (as rspconfig's `dump -c`).
     const raw = process.argv.slice(2);
-    const check = argv.collate === true && (raw.includes('-c') || raw.includes('--check'));
-    if (check) argv.collate = false;
+    const at = raw.indexOf('rflash'); // absent when invoked as `rflash`
+    const bareC = argv.collate === true && raw.slice(at + 1).includes('-c');
+    if (bareC) argv.collate = false;
+    const check = argv.check === true || bareC;
     const { parseFlashArgs, flashRequest, flashView, flashTimeoutMs, flashEffect } =
       await import('../managers/firmware.js');
     const words = (argv.words ?? []).map(String);

@@ -45,3 +45,8 @@ export function wrapText(text: string, width: number): string[] {
   if (line !== '' || lines.length === 0) lines.push(line);
   return lines;
 }
+
+/** POSIX shell quoting of one word: as is when it is safe, else in single quotes. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+}

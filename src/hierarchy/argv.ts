@@ -8,17 +8,6 @@
 import type { Options } from 'yargs';
 import { globalOptions, type GlobalArgs } from '../cli/global-options.js';
 
-let invocation: readonly string[] | undefined;
-
-/** main() records the command line as it parsed it (`rpower …` put in front when invoked as rpower). */
-export function rememberInvocation(argv: readonly string[]): void {
-  invocation = [...argv];
-}
-
-export function recordedInvocation(): readonly string[] | undefined {
-  return invocation;
-}
-
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** Every spelling of every global option → whether it takes a value. */

@@ -13,10 +13,12 @@ import type { RunServices } from '../engine/executor.js';
 import type { ServiceNodeDef } from '../inventory/servicenodes.js';
 import { foldNodes } from '../noderange/nodeset.js';
 import type { Sink } from '../output/render.js';
-import { recordedInvocation, remoteArgv } from './argv.js';
+import { recordedInvocation } from '../cli/invocation.js';
+import { remoteArgv } from './argv.js';
 import { makeEnvelope, PROTOCOL, type Hello, type ResultEvent } from './protocol.js';
-import { controlDir, shellQuote, sshCommand } from './ssh.js';
-import { HWCTL_VERSION } from './version.js';
+import { shellQuote } from '../core/text.js';
+import { controlDir, sshCommand } from './ssh.js';
+import { HWCTL_VERSION } from '../core/version.js';
 
 export interface DispatchOptions {
   args: GlobalArgs;
@@ -36,11 +38,6 @@ export interface DispatchOptions {
   retainValues: boolean;
   /** After an interrupt, how long a service node has to log out and answer before its ssh is killed. */
   graceMs?: number;
-}
-
-/** Whether any of `nodes` runs on a service node. */
-export function usesServiceNodes(nodes: readonly NodeDef[]): boolean {
-  return nodes.some((n) => n.servicenode !== undefined);
 }
 
 /**

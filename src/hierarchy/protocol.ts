@@ -15,7 +15,7 @@
  * what a local run prints. Secrets travel only in the envelope, never on argv, in a file or in a log.
  */
 import type { NodeErrorKind } from '../core/errors.js';
-import type { NodeDef, TimeoutSettings, TlsSettings } from '../core/types.js';
+import type { NodeDef } from '../core/types.js';
 
 /** Bumped when either side could misread the other. */
 export const PROTOCOL = 1;
@@ -28,21 +28,15 @@ export interface Hello {
   node: string;
 }
 
-/** A node as it travels: its settings, and which of the envelope's secrets is its password. */
-export interface SliceNode {
-  name: string;
-  bmc: string;
-  mgt: string;
-  groups: string[];
-  username?: string;
-  tls: TlsSettings;
-  auth?: NodeDef['auth'];
-  system?: string;
-  timeouts?: TimeoutSettings;
-  attrs: Record<string, string>;
+/**
+ * A node as it travels: every setting of its NodeDef (transport, proxy... any added later travel too), but
+ * not its password reference (the value goes in `secrets`), its service node (it runs there) or where it
+ * was defined; and which of the envelope's secrets is its password.
+ */
+export type SliceNode = Omit<NodeDef, 'password' | 'servicenode' | 'source'> & {
   /** Index into `secrets`. */
   secret?: number;
-}
+};
 
 export interface Envelope {
   type: 'envelope';
@@ -81,18 +75,10 @@ export function makeEnvelope(
   const secrets: string[] = [];
   const index = new Map<string, number>();
   const slice = nodes.map((n): SliceNode => {
-    const s: SliceNode = {
-      name: n.name,
-      bmc: n.bmc,
-      mgt: n.mgt,
-      groups: n.groups,
-      tls: n.tls,
-      attrs: n.attrs,
-    };
-    if (n.username !== undefined) s.username = n.username;
-    if (n.auth !== undefined) s.auth = n.auth;
-    if (n.system !== undefined) s.system = n.system;
-    if (n.timeouts !== undefined) s.timeouts = n.timeouts;
+    const { password: _ref, servicenode: _sn, source: _src, ...rest } = n;
+    const s: SliceNode = rest;
+    // On its service node the node is local: `transport: servicenode` (saying so explicitly) stays here.
+    if (s.transport?.name === 'servicenode') delete s.transport;
     const password = passwords.get(n.name);
     if (password !== undefined) {
       let i = index.get(password);

@@ -10,7 +10,7 @@ import type { Inventory } from '../inventory/index.js';
 import { JSON_SCHEMA_ID, resultJson, type Renderer } from '../output/render.js';
 import type { ResultView } from '../output/view.js';
 import { PROTOCOL, type Envelope, type Hello, type SliceNode } from './protocol.js';
-import { HWCTL_VERSION } from './version.js';
+import { HWCTL_VERSION } from '../core/version.js';
 
 export interface Slice {
   inventory: Inventory;
@@ -112,18 +112,8 @@ function sliceFrom(envelope: Envelope): Slice {
     if (typeof s?.name !== 'string' || typeof s.bmc !== 'string') {
       throw new HwctlUsageError('--sn-stdin: a node of the inventory slice has no name or bmc');
     }
-    const node: NodeDef = {
-      name: s.name,
-      bmc: s.bmc,
-      mgt: s.mgt,
-      groups: s.groups ?? [],
-      tls: s.tls,
-      attrs: s.attrs ?? {},
-    };
-    if (s.username !== undefined) node.username = s.username;
-    if (s.auth !== undefined) node.auth = s.auth;
-    if (s.system !== undefined) node.system = s.system;
-    if (s.timeouts !== undefined) node.timeouts = s.timeouts;
+    const { secret: _secret, ...settings } = s;
+    const node: NodeDef = { ...settings, groups: s.groups ?? [], attrs: s.attrs ?? {} };
     nodes.set(node.name, node);
     for (const g of node.groups) {
       const members = groups.get(g) ?? [];

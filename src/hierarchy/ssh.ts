@@ -8,12 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stateDir } from '../core/state.js';
+import { shellQuote } from '../core/text.js';
 import type { ServiceNodeDef } from '../inventory/servicenodes.js';
-
-/** POSIX shell quoting: ssh hands the remote shell one string, so every word is quoted. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
 
 /**
  * Where the ControlMaster sockets live: hwctl's state directory. A Unix socket path has at most 107

@@ -554,9 +554,10 @@ async function status(ex: FirmwareExecutor, args: FlashArgs, ctx: NodeContext): 
     if (record.phase === 'failed') throw new NodeError('failed', lines.join('; '));
     return { op: 'status', lines, targets: record.targets };
   }
-  // Resume: follow the open targets, recording as the first run did (a new journal over the same record).
+  // Resume: follow the open targets, recording as the first run did (a new journal over the same record),
+  // under the node's lock: a flash still running elsewhere, or a second --status, must not write it too.
+  ctx.defer(lockNode(ctx.node.name));
   const journal = new FlashJournal(ctx.node.name, { ...record }, (m) => ctx.services.warn(m));
-  journal.record = { ...record, pid: process.pid };
   const f = new Flash(ex, args, ctx, journal);
   f.log(`--status: resuming from phase ${record.phase} (process ${record.pid})`);
   try {

@@ -234,8 +234,6 @@ export const flashView: ResultView<FlashResult> = {
   },
 };
 
-export { listLines } from './firmware-flow.js';
-
 export function flashEffect(a: FlashArgs): 'change' | 'destructive' | undefined {
   if (a.op === 'list' || a.op === 'check' || a.op === 'status') return undefined;
   // Activation restarts BMCs or hosts: fleet-wide it needs --yes above --max-nodes (src/cli/safety.ts).

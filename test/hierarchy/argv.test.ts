@@ -6,7 +6,8 @@ import { describe, expect, test } from '@jest/globals';
 import type { GlobalArgs } from '../../src/cli/global-options.js';
 import { remoteArgv, withoutGlobalOptions } from '../../src/hierarchy/argv.js';
 import { makeEnvelope } from '../../src/hierarchy/protocol.js';
-import { shellQuote, sshCommand } from '../../src/hierarchy/ssh.js';
+import { shellQuote } from '../../src/core/text.js';
+import { sshCommand } from '../../src/hierarchy/ssh.js';
 import type { NodeDef } from '../../src/core/types.js';
 
 const args = (o: Partial<GlobalArgs> = {}): GlobalArgs => ({
@@ -103,4 +104,40 @@ test('envelope: each distinct password once, nodes point at it', () => {
   );
   expect(e.secrets).toEqual(['pw1', 'pw2']);
   expect(e.nodes.map((x) => x.secret)).toEqual([0, 0, 1]);
+});
+
+test('envelope: a node travels with all its settings (transport, proxy...), not its password reference, service node or source', () => {
+  const node: NodeDef = {
+    name: 'p1',
+    bmc: 'https://10.1.0.1',
+    mgt: 'redfish',
+    groups: ['rack1'],
+    tls: { mode: 'pin' },
+    auth: 'basic',
+    attrs: { rack: '1' },
+    username: 'admin',
+    password: { kind: 'file', path: '/etc/hwctl/pw' },
+    transport: { name: 'proxy', options: {} },
+    proxy: 'http://squid:3128',
+    servicenode: 'sn01',
+    source: { file: 'hwctl.yaml', line: 3, col: 5 },
+  };
+  const local: NodeDef = { ...node, name: 'p2', transport: { name: 'servicenode', options: {} } };
+  const e = makeEnvelope([node, local], new Map([['p1', 'pw']]), [], 'inv', '0.1.0');
+  expect(e.nodes[0]).toEqual({
+    name: 'p1',
+    bmc: 'https://10.1.0.1',
+    mgt: 'redfish',
+    groups: ['rack1'],
+    tls: { mode: 'pin' },
+    auth: 'basic',
+    attrs: { rack: '1' },
+    username: 'admin',
+    transport: { name: 'proxy', options: {} },
+    proxy: 'http://squid:3128',
+    secret: 0,
+  });
+  // on its service node the node runs there: `transport: servicenode` does not travel
+  expect(e.nodes[1]!.transport).toBeUndefined();
+  expect(JSON.stringify(e.nodes)).not.toContain('/etc/hwctl/pw');
 });

@@ -41,6 +41,12 @@ describe('hwctl rflash (real executable)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^sim001: TAR BMC Firmware Product Version: 2\.0\.1$/m);
+    // spelt out, and -c before the command is the global --collate again
+    const long = await runCli(['-i', sim.inventory, 'rflash', 'sim001', '--check', img]);
+    expect({ code: long.code, stdout: long.stdout }).toEqual({ code: 0, stdout: r.stdout });
+    const collate = await runCli(['-c', '-i', sim.inventory, 'rflash', 'sim001', '-l']);
+    expect(collate.code).toBe(0);
+    expect(collate.stdout).toMatch(/^=+\nsim001 \(1\)\n=+\n/);
   });
 
   it.each(['sim001', 'sim002'])(

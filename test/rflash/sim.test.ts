@@ -253,6 +253,16 @@ describe('resilience', () => {
       /did not finish within the --deadline .*last state: .*rflash .* --status/,
     );
     expect(readRecord(node)).toMatchObject({ phase: expect.stringMatching(/uploaded|activating/) });
+    // Resuming writes the record: not while another process holds the node (its record stays as it is).
+    const lock = join(flashDir(), `${node}.lock`);
+    writeFileSync(lock, `${process.ppid} ${(await import('node:os')).hostname()} now\n`);
+    try {
+      const held = await rflash(k.sim.inventory, node, { words: [], status: true });
+      expect(held.errors.get(node)).toMatch(/Another process is already flashing this node/);
+      expect(readRecord(node)).toMatchObject({ phase: expect.stringMatching(/uploaded|activating/) });
+    } finally {
+      rmSync(lock, { force: true });
+    }
     const s = await rflash(k.sim.inventory, node, { words: [], status: true });
     expect(s.errors.get(node)).toBeUndefined();
     expect(s.lines.get(node)).toEqual(['Firmware 5.5.5 activation successful.']);

@@ -9,6 +9,7 @@ import { NodeError, isNodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
 import { openbmcClient, isRecord } from '../../bmc/index.js';
 import { rawBody } from '../../managers/firmware-image.js';
+import { sleep } from '../../managers/poll.js';
 import type {
   FirmwareEntry,
   FirmwareExecutor,
@@ -81,7 +82,7 @@ class OpenBmcFirmwareExecutor implements FirmwareExecutor {
     if (img.purpose) started.purpose = img.purpose;
     if (typeof data === 'string' && /^[0-9a-f]{8}$/i.test(data)) started.id = data;
     else {
-      // The answer names no id: find the image by the MANIFEST's version (xCAT: 6 tries × 10 s).
+      // The answer names no id: find the image by the MANIFEST's version (6 tries, 1 s apart).
       if (!img.version)
         throw new NodeError(
           'protocol',
@@ -90,7 +91,7 @@ class OpenBmcFirmwareExecutor implements FirmwareExecutor {
       for (let i = 0; i < 6 && !started.id; i++) {
         const found = (await this.listFirmware(undefined, ctx)).find((e) => e.version === img.version);
         if (found) started.id = found.id;
-        else await new Promise((r) => setTimeout(r, 1000));
+        else if (i < 5) await sleep(1000, ctx.signal);
       }
       if (!started.id)
         throw new NodeError(

@@ -1,6 +1,6 @@
 /**
- * This hwctl's version, as `hwctl --version` prints it (src/cli/main.ts reads it the same way): the
- * service-node handshake compares it on both ends.
+ * This hwctl's version: what `hwctl --version` prints, and what the service-node handshake compares on
+ * both ends.
  */
 import { createRequire } from 'node:module';
 
