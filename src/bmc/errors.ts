@@ -2,7 +2,7 @@
  * Turning what went wrong on the wire into a node's NodeError: a kind scripts can match, xCAT's
  * wording where xCAT has one, and always what to do next. The renderer prefixes the node name.
  */
-import { NodeError } from '../core/errors.js';
+import { NodeError, isNodeError } from '../core/errors.js';
 import type { NodeErrorKind } from '../core/errors.js';
 import { clip } from '../core/text.js';
 
@@ -332,4 +332,17 @@ export function wrongFormat(text: string, what: string): NodeError {
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A failure of the BMC-reboot request that means the BMC went down while (or before) answering: the
+ * connection reset or timed out after the request was sent, or a 502/504 from a front end whose
+ * backend left. A refused connection is not one: the request never arrived.
+ */
+export function droppedByReboot(e: unknown): boolean {
+  if (!isNodeError(e)) return false;
+  if (e.status === 502 || e.status === 504) return true;
+  if (e.kind !== 'unreachable' && e.kind !== 'timeout') return false;
+  // Never connected (refused, no route, DNS, connect timeout): the BMC did not get the request.
+  return !/refused|no route|no connection|resolve|DNS|ENOTFOUND|EAI_AGAIN/i.test(e.message);
 }

@@ -26,6 +26,7 @@ import type {
   FlashResult,
   FlashStarted,
 } from './firmware.js';
+import { droppedByReboot } from '../bmc/errors.js';
 
 /** xCAT's `-l` table. */
 export function listLines(entries: readonly FirmwareEntry[]): string[] {
@@ -490,7 +491,10 @@ const flows = {
     if (running?.version !== bmc.version) {
       f.progress('rebooting-bmc');
       f.log('BMC reboot');
-      await power.rebootBmc(undefined, f.ctx);
+      // The BMC often goes down before it answers: that is the reboot happening (as rpower bmcreboot).
+      await power.rebootBmc(undefined, f.ctx).catch((e: unknown) => {
+        if (!droppedByReboot(e)) throw e;
+      });
       freshLogin(f.ctx);
       await f.waitBmcReady(power);
     }

@@ -22,6 +22,7 @@ import type { ResultView } from '../output/view.js';
 import { formatSeconds, pollUntil, type PollOutcome } from './poll.js';
 import { RenewableContext } from './renewable-context.js';
 import { requireOps } from './executor-ops.js';
+import { droppedByReboot } from '../bmc/errors.js';
 
 // ------------------------------------------------------------------------------------------ verbs
 
@@ -284,19 +285,6 @@ function transientDuringPoll(e: unknown): boolean {
   if (!isNodeError(e)) return false;
   if (e.kind === 'unreachable' || e.kind === 'timeout') return true;
   return e.kind === 'http' && e.status !== undefined && e.status >= 500;
-}
-
-/**
- * A failure of the BMC-reboot request that means the BMC went down while (or before) answering: the
- * connection reset or timed out after the request was sent, or a 502/504 from a front end whose
- * backend left. A refused connection is not one: the request never arrived.
- */
-export function droppedByReboot(e: unknown): boolean {
-  if (!isNodeError(e)) return false;
-  if (e.status === 502 || e.status === 504) return true;
-  if (e.kind !== 'unreachable' && e.kind !== 'timeout') return false;
-  // Never connected (refused, no route, DNS, connect timeout): the BMC did not get the request.
-  return !/refused|no route|no connection|resolve|DNS|ENOTFOUND|EAI_AGAIN/i.test(e.message);
 }
 
 class PowerFlow {

@@ -6,7 +6,6 @@ import { describe, it, expect } from '@jest/globals';
 import { HwctlUsageError, NodeError } from '../../src/core/errors.js';
 import {
   defaultPowerTimeoutMs,
-  droppedByReboot,
   parsePowerArgs,
   powerView,
   runPower,
@@ -18,6 +17,7 @@ import {
   type PowerStatus,
   type PowerTarget,
 } from '../../src/managers/power.js';
+import { droppedByReboot } from '../../src/bmc/errors.js';
 import { fakeContext } from './fake-context.js';
 
 const DISPLAY: Partial<Record<PowerPhase, string>> = { partial: 'on (Chassis)', other: 'quiesced' };

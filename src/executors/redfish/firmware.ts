@@ -20,6 +20,7 @@ import type {
   UploadArgs,
 } from '../../managers/firmware.js';
 import power from './power.js';
+import { droppedByReboot } from '../../bmc/errors.js';
 
 const TASK_RUNNING = new Set(['New', 'Pending', 'Running', 'Starting', 'Stopping', 'Suspended', 'Service']);
 const TASK_FAILED = new Set(['Exception', 'Killed', 'Cancelled', 'Interrupted']);
@@ -143,7 +144,10 @@ class RedfishFirmwareExecutor implements FirmwareExecutor {
     if (e.functional) return target;
     // Redfish has no "activate image": a staged image applies when its component restarts.
     if (e.purpose === 'BMC') {
-      await power.rebootBmc(undefined, ctx);
+      // A BMC that goes down before it answers is rebooting, as asked (rpower bmcreboot takes it so too).
+      await power.rebootBmc(undefined, ctx).catch((err: unknown) => {
+        if (!droppedByReboot(err)) throw err;
+      });
       return { ...target, purpose: 'BMC', reset: 'BMC' };
     }
     if (e.purpose === 'Host') {
