@@ -7,7 +7,6 @@
  *  - check a pinned certificate (tls: pin) BEFORE the socket is handed to HTTP: nothing, not even
  *    the request line, let alone credentials, is written to a BMC whose certificate does not match.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
@@ -59,12 +58,36 @@ function secureContextFor(caPem: string | undefined): tls.SecureContext {
 }
 
 /**
- * The signal of the request a connection is opened for (BmcTransport runs each exchange in it). The agent
- * opens connections on its own, out of reach of got's abort: without it, a node whose deadline passed
- * while connecting to a dead BMC left that connect running for the whole connect timeout, and the process
- * with it (3 nodes on a silent address with -t 3 answered at 3 s but exited at 8 s).
+ * The signal of the request a connection is opened for. The agent opens connections on its own, out of
+ * reach of got's abort: without it, a node whose deadline passed while connecting to a dead BMC left that
+ * connect running for the whole connect timeout, and the process with it (3 nodes on a silent address
+ * with -t 3 answered at 3 s but exited at 8 s).
+ *
+ * Node's request function asks the agent for a socket synchronously (ClientRequest → addRequest →
+ * createSocket → createConnection), so the signal is set for exactly that call (requestFunction below).
+ * An AsyncLocalStorage did the same job, but once used it puts a hook on every promise of the process:
+ * 4 % of the CPU of a 1,000-BMC `rpower stat` (docs/performance.md).
  */
-export const connectSignal = new AsyncLocalStorage<AbortSignal | undefined>();
+let connectingFor: AbortSignal | undefined;
+
+type RequestFunction = (
+  url: URL,
+  options: https.RequestOptions,
+  callback?: (res: http.IncomingMessage) => void,
+) => http.ClientRequest;
+
+/** got's `request` option: Node's own request function, with `signal` seen by a connect it opens. */
+export function requestFunction(signal: AbortSignal | undefined): RequestFunction {
+  return (url, options, callback) => {
+    const request = url.protocol === 'https:' ? https.request : http.request;
+    connectingFor = signal;
+    try {
+      return request(url, options, callback);
+    } finally {
+      connectingFor = undefined;
+    }
+  };
+}
 
 /** Open a socket, call back once it is usable (connected, handshaken, pin checked) or failed. */
 function openSocket(
@@ -76,7 +99,7 @@ function openSocket(
   const host = String(opts.hostname ?? opts.host ?? 'localhost').replace(/^\[|\]$/g, '');
   const port = Number(opts.port);
   let done = false;
-  const signal = connectSignal.getStore();
+  const signal = connectingFor;
   const onAbort = () => finish(fail('ABORT_ERR', 'the request was aborted while connecting'));
   /** The socket handed to HTTP, and (with a transport's dialer) the stream under it. */
   let sock: Duplex | undefined;

@@ -14,7 +14,7 @@ import type { StreamOptions } from 'got';
 import { NodeError } from '../core/errors.js';
 import type { NodeDef } from '../core/types.js';
 import type { RunServices } from '../engine/executor.js';
-import { agentFor, connectSignal, gotAgents, releaseAgent, retainAgent } from './agent.js';
+import { agentFor, gotAgents, releaseAgent, requestFunction, retainAgent } from './agent.js';
 import type { AgentConfig, BmcAgent } from './agent.js';
 import { CONNECT_TIMEOUT, bodyTooLarge, errorCode, transportError, wrongFormat } from './errors.js';
 import type { ErrorContext } from './errors.js';
@@ -343,31 +343,28 @@ export class BmcTransport {
       let failure: unknown;
       try {
         const upload = req.upload?.open();
-        const r = await connectSignal
-          .run(signal, () =>
-            exchange(
-              url,
-              {
-                method: req.method,
-                headers,
-                ...(body !== undefined ? { body } : {}),
-                ...(upload ? { body: upload } : {}),
-                agent: gotAgents(agent),
-                timeout: { request: timeoutMs },
-                retry: { limit: 0 },
-                throwHttpErrors: false,
-                followRedirect: false,
-                ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
-              },
-              {
-                maxBodyBytes: this.settings.maxBodyBytes,
-                ...(req.onHead ? { onHead: req.onHead } : {}),
-                ...(req.saveTo !== undefined ? { saveTo: req.saveTo } : {}),
-                ...(req.upload?.onProgress ? { onUpload: req.upload.onProgress } : {}),
-              },
-            ),
-          )
-          .finally(() => upload?.destroy());
+        const r = await exchange(
+          url,
+          {
+            method: req.method,
+            headers,
+            ...(body !== undefined ? { body } : {}),
+            ...(upload ? { body: upload } : {}),
+            agent: gotAgents(agent),
+            request: requestFunction(signal),
+            timeout: { request: timeoutMs },
+            retry: { limit: 0 },
+            throwHttpErrors: false,
+            followRedirect: false,
+            ...(sendSignal ? { signal: sendSignal.signal } : signal ? { signal } : {}),
+          },
+          {
+            maxBodyBytes: this.settings.maxBodyBytes,
+            ...(req.onHead ? { onHead: req.onHead } : {}),
+            ...(req.saveTo !== undefined ? { saveTo: req.saveTo } : {}),
+            ...(req.upload?.onProgress ? { onUpload: req.upload.onProgress } : {}),
+          },
+        ).finally(() => upload?.destroy());
         res = { ...r, path, elapsedMs: Date.now() - started, tries: attempt };
       } catch (e) {
         failure = e;
