@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import type { TlsMode } from '../core/types.js';
 import { CONNECT_TIMEOUT, PIN_MISMATCH } from './errors.js';
 import { knownBmcs } from './known-bmcs.js';
+import { connectTls, peerCertificate } from './tls-peer.js';
 import type { Dialer } from './transport.js';
 
 export interface AgentConfig {
@@ -128,7 +129,7 @@ function openSocket(
   };
   /** TLS to the BMC, straight over TCP or over a transport's stream: verified or pinned either way. */
   const secure = (under?: Duplex) => {
-    const t = tls.connect({
+    const t = connectTls({
       // With a transport's stream, `host` is still given: the certificate is checked against it.
       ...(under ? { socket: under, host } : { host, port }),
       // SNI must not be an IP address (RFC 6066).
@@ -140,7 +141,7 @@ function openSocket(
     if (under) t.once('close', () => under.destroy());
     t.once('secureConnect', () => {
       if (cfg.tlsMode !== 'pin') return finish(null, t);
-      const actual = t.getPeerX509Certificate()?.fingerprint256;
+      const actual = peerCertificate(t)?.fingerprint256;
       if (!actual) return finish(fail('ERR_TLS_NO_CERT', 'the BMC presented no certificate'));
       const store = knownBmcs(cfg.knownBmcs);
       const storeError = (e: unknown) =>
@@ -393,7 +394,7 @@ export function fetchFingerprint(
       });
       if (under) t.once('close', () => under.destroy());
       t.once('secureConnect', () => {
-        const fp = t!.getPeerX509Certificate()?.fingerprint256;
+        const fp = peerCertificate(t!)?.fingerprint256;
         if (fp) stop(null, fp);
         else stop(fail('ERR_TLS_NO_CERT', 'the BMC presented no certificate'));
       });

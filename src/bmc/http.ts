@@ -20,6 +20,7 @@ import { CONNECT_TIMEOUT, bodyTooLarge, errorCode, transportError, wrongFormat }
 import type { ErrorContext } from './errors.js';
 import { pinnedMessage } from './known-bmcs.js';
 import { limiterFor } from './limiter.js';
+import { peerCertificate } from './tls-peer.js';
 import type { Limiter } from './limiter.js';
 import { DEFAULTS } from './options.js';
 import type { NodeTransportSettings } from './options.js';
@@ -554,23 +555,14 @@ export function exchange(
   });
 }
 
-/** Fingerprints by connection: computed once per TLS connection, not per request. */
-const fingerprints = new WeakMap<object, string>();
-
 /**
  * The certificate fingerprint of a TLS connection (the discovery cache is keyed by it: a BMC replaced or
- * re-keyed at the same address is rediscovered). undefined over plain HTTP.
+ * re-keyed at the same address is rediscovered). undefined over plain HTTP. The certificate is read once
+ * per connection (tls-peer.ts) and X509Certificate keeps its fingerprint once computed.
  */
 function peerFingerprint(socket: unknown): string | undefined {
   if (!(socket instanceof TLSSocket)) return undefined;
-  let fp = fingerprints.get(socket);
-  if (fp === undefined) {
-    // The X509Certificate form: its fingerprint is computed natively, without building the whole
-    // certificate object (getPeerCertificate showed as ~10 % of a warm 1,000-BMC `rpower stat` profile).
-    fp = socket.getPeerX509Certificate()?.fingerprint256 ?? '';
-    fingerprints.set(socket, fp);
-  }
-  return fp || undefined;
+  return peerCertificate(socket)?.fingerprint256 || undefined;
 }
 
 /**

@@ -53,12 +53,13 @@ export class TestCa {
     return new TestCa(c.toString('pem'), c, k);
   }
 
-  async leaf(sans: string[], opts: { expired?: boolean } = {}): Promise<KeyCert> {
+  /** A leaf for `sans` (none: no SAN extension at all); its subject is `CN=<first name>` unless given. */
+  async leaf(sans: string[], opts: { expired?: boolean; subject?: string } = {}): Promise<KeyCert> {
     const k = await keys();
     const now = Date.now();
     const c = await x509.X509CertificateGenerator.create({
       serialNumber: String(serial++).padStart(2, '0'),
-      subject: `CN=${sans[0]}`,
+      subject: opts.subject ?? `CN=${sans[0]}`,
       issuer: this.caCert.subject,
       notBefore: new Date(now - 10 * DAY),
       notAfter: new Date(opts.expired ? now - DAY : now + 30 * DAY),
@@ -66,7 +67,7 @@ export class TestCa {
       publicKey: k.publicKey,
       signingAlgorithm: ALG,
       extensions: [
-        new x509.SubjectAlternativeNameExtension(names(sans)),
+        ...(sans.length ? [new x509.SubjectAlternativeNameExtension(names(sans))] : []),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       ],
     });
