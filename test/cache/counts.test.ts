@@ -27,7 +27,7 @@ const NODE = 'sim001';
 /** One BMC on `port` (0: any), its certificate from `stateDir`, with an inventory reaching it over `tls`. */
 async function start(
   personality: Personality,
-  o: { port?: number; stateDir?: string; tls?: 'verify' | 'insecure' } = {},
+  o: { port?: number; stateDir?: string; tls?: 'verify' | 'insecure' | 'pin' } = {},
 ): Promise<void> {
   sim = await startSimulator({
     nodes: 1,
@@ -39,7 +39,8 @@ async function start(
     stateDir: o.stateDir ?? join(dir, 'sim-a'),
   });
   const n = sim.nodes[0]!;
-  const tls = o.tls === 'insecure' ? 'insecure' : `{mode: verify, ca: ${JSON.stringify(sim.caFile)}}`;
+  const tls =
+    o.tls === 'insecure' || o.tls === 'pin' ? o.tls : `{mode: verify, ca: ${JSON.stringify(sim.caFile)}}`;
   inventory = join(dir, 'inventory.yaml');
   writeFileSync(
     inventory,
@@ -177,6 +178,22 @@ describe('self-healing: the cached facts are no longer the BMC’s', () => {
       .entries;
     expect(Object.values(fp)[0]!.fp).toMatch(/^[0-9A-F:]{95}$/);
     expect((await stat('session')).ep).toEqual({ [LOGIN]: 1, [SYSTEM]: 1, [LOGOUT]: 1 });
+    await sim.stop();
+  });
+
+  it('pinned (tls: pin): the fingerprint kept is the BMC certificate’s, the one pinned', async () => {
+    // Node 20's getPeerX509Certificate() takes the leaf out of the chain: read twice (pin check, then
+    // the cache), the second read was empty for a BMC that sends its leaf alone (src/bmc/tls-peer.ts).
+    rmSync(file, { force: true });
+    await start('generic', { tls: 'pin' });
+    await stat('basic');
+    const entries = (JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, { fp: string }> })
+      .entries;
+    const pinned = readFileSync(join(dir, 'state', 'hwctl', 'known_bmcs'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`127.0.0.1:${sim.nodes[0]!.port} `));
+    expect(Object.values(entries)[0]!.fp).toMatch(/^[0-9A-F:]{95}$/);
+    expect(pinned?.split(' ')[1]).toBe(Object.values(entries)[0]!.fp);
     await sim.stop();
   });
 });
