@@ -15,7 +15,8 @@ import { findExecutor } from '../executors/registry.js';
 import type { Executor, NodeContext } from '../engine/executor.js';
 import { requireOps } from './executor-ops.js';
 import { sleep } from './poll.js';
-import type { PowerExecutor } from './power.js';
+import { runPower, type PowerArgs, type PowerExecutor } from './power.js';
+import { RenewableContext } from './renewable-context.js';
 import { imageLabel, type FirmwareImageSource, type LocalImage } from './firmware-image.js';
 import { FlashJournal, lockNode, readRecord, type FlashRecord, type FlashTarget } from './firmware-state.js';
 import type {
@@ -26,7 +27,6 @@ import type {
   FlashResult,
   FlashStarted,
 } from './firmware.js';
-import { droppedByReboot } from '../bmc/errors.js';
 
 /** xCAT's `-l` table. */
 export function listLines(entries: readonly FirmwareEntry[]): string[] {
@@ -125,25 +125,30 @@ function transient(e: unknown, ctx: NodeContext): boolean {
   return e.kind === 'auth' && /expired|session/i.test(e.message);
 }
 
-/** Drop the node's clients: the next request logs in afresh (a BMC reboot ended the sessions). */
-function freshLogin(ctx: NodeContext): void {
-  ctx.forget('bmc:redfish');
-  ctx.forget('bmc:openbmc');
-}
-
 const seconds = (ms: number) => Math.max(0, Math.round(ms / 1000));
 
 class Flash {
   readonly journal: FlashJournal | undefined;
   private lastProgress = '';
 
+  /** What executors are handed: its BMC clients are made again (a new login) after a BMC reboot. */
+  readonly ctx: NodeContext;
+  private readonly client: RenewableContext;
+
   constructor(
     readonly ex: FirmwareExecutor,
     readonly args: FlashArgs,
-    readonly ctx: NodeContext,
+    node: NodeContext,
     journal?: FlashJournal,
   ) {
     this.journal = journal;
+    this.client = new RenewableContext(node);
+    this.ctx = this.client.ctx;
+  }
+
+  /** The next request logs in afresh (a rebooting BMC ended the sessions, or refuses the old one). */
+  renew(): void {
+    this.client.renew();
   }
 
   get node(): string {
@@ -231,7 +236,7 @@ class Flash {
         last = `BMC not answering (${e instanceof Error ? e.message : String(e)})`;
         this.log(`poll: ${last}`);
         this.progress('activating: BMC not answering');
-        freshLogin(this.ctx);
+        this.renew();
         await sleep(Math.min(this.args.pollMs, Math.max(1, this.remaining())), this.ctx.signal);
         continue;
       }
@@ -258,45 +263,46 @@ class Flash {
     }
   }
 
-  /** Wait until the BMC answers and says Ready (after a reboot), within the deadline. */
-  async waitBmcReady(power: PowerExecutor): Promise<void> {
-    let last = 'BMC NotReady';
-    // A reboot takes the BMC away a moment after it was asked: do not take the old BMC's "Ready".
-    await sleep(Math.min(this.args.pollMs, 1000), this.ctx.signal);
-    for (;;) {
-      if (this.remaining() <= 0)
-        throw new NodeError(
-          'timeout',
-          `Sent bmcreboot but state did not change to BMC Ready after waiting ${seconds(this.args.deadlineMs)} seconds. (State=${last}).`,
-        );
-      try {
-        const s = await power.getBmcState(undefined, this.ctx);
-        last = s.display;
-        if (s.ready) return;
-      } catch (e) {
-        if (!transient(e, this.ctx)) throw e;
-        last = 'BMC NotReady';
-        freshLogin(this.ctx);
-      }
-      this.progress('rebooting-bmc');
-      await sleep(Math.min(this.args.pollMs, Math.max(1, this.remaining())), this.ctx.signal);
+  /**
+   * A power verb within the deadline, as rpower runs it (src/managers/power.ts: transient errors ridden
+   * out with a fresh login, a rebooted BMC's Ready counted only once it was seen down). Its own time limit
+   * is what is left of --deadline; reaching that is rflash's deadline error, with the --status hint.
+   */
+  private async power(power: PowerExecutor, args: PowerArgs, what: string): Promise<void> {
+    try {
+      await runPower(power, { pollIntervalMs: this.args.pollMs, ...args }, this.ctx);
+    } catch (e) {
+      if (this.remaining() <= 0 && isNodeError(e) && e.kind === 'failed')
+        throw this.deadlineError(what, e.message);
+      throw e;
+    } finally {
+      // rpower's own fresh logins were on its clients: rflash's next request logs in afresh as well.
+      this.renew();
     }
   }
 
-  /** Host off, wait until off, on (xCAT's `-d` end). */
+  /**
+   * Wait until the BMC is Ready, within the deadline. `reboot`: ask for the reboot first and count Ready
+   * only once the BMC was seen down, as `rpower bmcreboot --wait` does. Without: the BMC may be rebooting
+   * on its own (an activation that resets it, bmcweb after a new BMC image) or not at all (OpenBMC REST
+   * waits to be told), so Ready is taken as it comes, after a moment for a reboot to begin.
+   */
+  async bmcReady(power: PowerExecutor, reboot: boolean): Promise<void> {
+    this.progress('rebooting-bmc');
+    if (reboot) this.log('BMC reboot');
+    else await sleep(Math.min(this.args.pollMs, 1000), this.ctx.signal);
+    const waitMs = Math.max(1, this.remaining());
+    await this.power(power, { verb: reboot ? 'bmcreboot' : 'bmcstate', waitMs }, 'The BMC reboot');
+  }
+
+  /** Host off, wait until off, on (xCAT's `-d` end), as `rpower off --wait` then `rpower on`. */
   async restartHost(power: PowerExecutor): Promise<void> {
     this.journal?.save({ phase: 'restarting-host' });
     this.progress('restarting-host');
     this.log('host: off');
-    await power.setState({ target: 'off' }, this.ctx);
-    for (;;) {
-      if (this.remaining() <= 0) throw this.deadlineError('Powering the host off', 'not off');
-      const s = await power.getState(undefined, this.ctx);
-      if (s.phase === 'off') break;
-      await sleep(Math.min(this.args.pollMs, 2000), this.ctx.signal);
-    }
+    await this.power(power, { verb: 'off', waitMs: Math.max(1, this.remaining()) }, 'Powering the host off');
     this.log('host: on');
-    await power.setState({ target: 'on' }, this.ctx);
+    await this.power(power, { verb: 'on' }, 'Powering the host on');
   }
 }
 
@@ -436,7 +442,7 @@ const flows = {
     const target: FlashTarget = { id, version: entry.version, ...started };
     if (entry.purpose === 'BMC' || entry.purpose === 'Host') target.purpose = entry.purpose;
     f.journal?.save({ phase: 'activating', targets: [target] });
-    if (started.reset === 'BMC') await f.waitBmcReady(await powerOps(f.ctx));
+    if (started.reset === 'BMC') await f.bmcReady(await powerOps(f.ctx), false);
     await f.follow(target, `Firmware ${entry.version}`);
     return {
       op: 'activate-id',
@@ -484,20 +490,11 @@ const flows = {
     // A Redfish BMC may already be rebooting on its own (bmcweb does after a BMC image): wait for it,
     // then reboot it ourselves unless the new BMC image already runs.
     f.journal?.save({ phase: 'rebooting-bmc' });
-    await f.waitBmcReady(power);
+    await f.bmcReady(power, false);
     const running = (await f.ex.listFirmware(undefined, f.ctx)).find(
       (e) => e.purpose === 'BMC' && e.functional,
     );
-    if (running?.version !== bmc.version) {
-      f.progress('rebooting-bmc');
-      f.log('BMC reboot');
-      // The BMC often goes down before it answers: that is the reboot happening (as rpower bmcreboot).
-      await power.rebootBmc(undefined, f.ctx).catch((e: unknown) => {
-        if (!droppedByReboot(e)) throw e;
-      });
-      freshLogin(f.ctx);
-      await f.waitBmcReady(power);
-    }
+    if (running?.version !== bmc.version) await f.bmcReady(power, true);
     lines.push('BMC Ready');
     if (f.args.hostReboot) {
       await f.restartHost(power);

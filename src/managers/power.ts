@@ -258,7 +258,7 @@ function asPowerExecutor(executor: Executor): PowerExecutor {
   return requireOps<PowerExecutor>(executor, 'power', REQUIRED_OPS);
 }
 
-/** One node's power verb. Exported for tests; the engine calls it through powerRequest. */
+/** One node's power verb (also rflash's BMC reboot and host restart). The engine calls it through powerRequest. */
 export async function runPower(ex: PowerExecutor, args: PowerArgs, ctx: NodeContext): Promise<PowerResult> {
   const p = new PowerFlow(ex, args, ctx);
   switch (args.verb) {

@@ -14,7 +14,9 @@ import { startKindFleet, useFleet } from '../helpers/sim-harness.js';
 import { usage } from '../helpers/usage.js';
 import { rflash, writeImage } from './harness.js';
 
-const k = useFleet(() => startKindFleet({ updateMs: 400, bmcRebootMs: 300 }));
+// A BMC reboot long enough to be seen (the transport retries a refused connection for ~1.4 s), as real ones are:
+// rflash -d waits for the reboot as rpower bmcreboot --wait does, Ready counting once the BMC was seen down.
+const k = useFleet(() => startKindFleet({ updateMs: 400, bmcRebootMs: 2000 }));
 const dir = mkdtempSync(join(tmpdir(), 'hwctl-rflash-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -210,6 +212,28 @@ describe('-d DIR', () => {
       await waitFor(() => m.firmware.functional('Host').version === `d-host-${kind}`);
     },
   );
+  it('host already off: the restart powers it on, sends no power-off, waits for nothing (as rpower off)', async () => {
+    const node = k.node.generic;
+    const d = mkdtempSync(join(dir, 'd-off-'));
+    writeImage(d, 'obmc-phosphor-image.tar', 'd-bmc-off', 'BMC');
+    writeImage(d, 'witherspoon.pnor.squashfs.tar', 'd-host-off', 'Host');
+    k.sim.admin.power(node, 'ForceOff');
+    const m = k.sim.machine(node);
+    await waitFor(() => m.powerState() === 'Off');
+    const states: string[] = [];
+    const onPower = (s: string) => states.push(s);
+    m.on('power', onPower);
+    try {
+      const r = await rflash(k.sim.inventory, node, { words: [d], directory: true }, { timeout: 60 });
+      expect(r.errors.get(node)).toBeUndefined();
+      expect(r.lines.get(node)?.slice(-2)).toEqual(['BMC Ready', 'Host restarted']);
+      await waitFor(() => m.powerState() === 'On');
+      expect(states).not.toContain('PoweringOff');
+      expect(states).toContain('PoweringOn');
+    } finally {
+      m.off('power', onPower);
+    }
+  });
 });
 
 describe('safety', () => {
