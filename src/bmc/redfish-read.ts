@@ -370,7 +370,7 @@ export class RedfishReader {
   async membersOf(
     parent: RedfishResource,
     prop: string,
-    opts: Omit<MembersOptions, 'required'> = {},
+    opts: MembersOptions = {},
   ): Promise<RedfishResource[]> {
     const v = parent[prop];
     const what = opts.what ?? prop;
@@ -438,6 +438,32 @@ export async function nodeReader(ctx: NodeContext): Promise<RedfishReader> {
 
 // ---------------------------------------------------------------------------------------------
 // Systems and Managers without the client's extra reads
+
+/**
+ * UpdateService's FirmwareInventory members: UpdateService and its members in one read where `$expand`
+ * allows (rinv's firmware, rflash's list). Soft (rinv): what is missing or unreadable becomes a note.
+ * `required` (rflash): no UpdateService is `unsupported`, an unreadable member fails the node (a list
+ * that silently lacked an image would mislead -a ID and --delete).
+ */
+export async function readFirmwareInventory(
+  reader: RedfishReader,
+  required = false,
+): Promise<RedfishResource[]> {
+  const updatePath = odataIdOf(reader.client.root.UpdateService);
+  if (!updatePath) {
+    if (required)
+      throw new NodeError('unsupported', 'This Redfish service has no UpdateService: no firmware update');
+    reader.note('this service has no UpdateService: firmware inventory not available');
+    return [];
+  }
+  const update = await reader.fetch(updatePath, { levels: 2, what: 'UpdateService', required });
+  if (!update) return [];
+  if (update.FirmwareInventory === undefined) {
+    reader.note(`${updatePath} has no FirmwareInventory`);
+    return [];
+  }
+  return reader.membersOf(update, 'FirmwareInventory', { what: 'FirmwareInventory', required });
+}
 
 /** The Systems collection path from the service root. */
 export function collectionPath(root: RedfishResource, name: 'Systems' | 'Chassis' | 'Managers'): string {

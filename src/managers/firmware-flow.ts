@@ -438,7 +438,7 @@ const flows = {
       'Invalid ID provided to activate. Use the -l option to view valid firmware IDs.',
     );
     f.progress('activating');
-    const started = await f.ex.activateImage({ id }, f.ctx);
+    const started = await f.ex.activateImage({ id, entry }, f.ctx);
     const target: FlashTarget = { id, version: entry.version, ...started };
     if (entry.purpose === 'BMC' || entry.purpose === 'Host') target.purpose = entry.purpose;
     f.journal?.save({ phase: 'activating', targets: [target] });
@@ -470,7 +470,7 @@ const flows = {
         );
     }
     f.log(`deleting ${id}`);
-    await f.ex.deleteImage({ id }, f.ctx);
+    await f.ex.deleteImage({ id, entry }, f.ctx);
     return {
       op: 'delete',
       changed: true,

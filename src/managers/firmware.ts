@@ -31,6 +31,8 @@ export interface FirmwareEntry {
   /** Will run after the next restart of its component (priority 0 / staged), not running yet. */
   pending: boolean;
   progress?: number;
+  /** Where the BMC keeps the entry (Redfish: its FirmwareInventory member), for the calls that act on it. */
+  path?: string;
 }
 
 /** What was started on the BMC: the image id and/or the task monitor to follow. */
@@ -64,11 +66,17 @@ export interface FirmwareExecutor extends Executor {
   listFirmware(args: undefined, ctx: NodeContext): Promise<FirmwareEntry[]>;
   /** Send the image (streamed). Redfish with activate: the update starts (a task); OpenBMC: stored. */
   uploadImage(args: UploadArgs, ctx: NodeContext): Promise<FlashStarted>;
-  /** Start activating an image already on the BMC. `reset`: the BMC was asked to restart to apply it. */
-  activateImage(args: { id: string }, ctx: NodeContext): Promise<FlashStarted & { reset?: 'BMC' | 'Host' }>;
+  /**
+   * Start activating an image already on the BMC. `reset`: the BMC was asked to restart to apply it.
+   * `entry`: the image as listed just before (the flow checked the id against it), so it is not listed again.
+   */
+  activateImage(
+    args: { id: string; entry?: FirmwareEntry },
+    ctx: NodeContext,
+  ): Promise<FlashStarted & { reset?: 'BMC' | 'Host' }>;
   /** One poll of a started flash (a task monitor, or the image's activation). */
   pollFlash(args: { target: FlashStarted }, ctx: NodeContext): Promise<FlashPoll>;
-  deleteImage(args: { id: string }, ctx: NodeContext): Promise<void>;
+  deleteImage(args: { id: string; entry?: FirmwareEntry }, ctx: NodeContext): Promise<void>;
 }
 
 // ------------------------------------------------------------------------------------------- arguments

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseFlashArgs } from '../../src/managers/firmware.js';
 import { flashDir, readRecord } from '../../src/managers/firmware-state.js';
 import { imageIdOf } from '../../src/sim/firmware.js';
-import { startKindFleet, useFleet } from '../helpers/sim-harness.js';
+import { endpoints, startKindFleet, useFleet } from '../helpers/sim-harness.js';
 import { usage } from '../helpers/usage.js';
 import { rflash, writeImage } from './harness.js';
 
@@ -171,8 +171,19 @@ describe('-u, -a ID, --delete', () => {
     const spare = writeImage(dir, `bmc-spare-${kind}.tar`, `sp-${kind}-1.0`, 'BMC');
     await rflash(k.sim.inventory, node, { words: [spare], upload: true });
     const spareId = imageIdOf(`sp-${kind}-1.0`);
+    k.sim.admin.resetStats();
     const del = await rflash(k.sim.inventory, node, { words: [spareId], delete: true });
     expect(del.lines.get(node)).toEqual(['Firmware removed']);
+    // The list is read once (the flow hands the entry it checked to the delete), in one request.
+    const reads = Object.entries(endpoints(k.sim, node)).filter(
+      ([ep]) => ep.startsWith('GET') && /UpdateService|software/.test(ep),
+    );
+    expect(reads).toEqual([
+      [
+        kind === 'bmcweb' ? 'GET /redfish/v1/UpdateService' : 'GET /xyz/openbmc_project/software/enumerate',
+        1,
+      ],
+    ]);
     expect(k.sim.machine(node).firmware.get(spareId)).toBeUndefined();
     const running = k.sim.machine(node).firmware.functional('BMC').id;
     const refused = await rflash(k.sim.inventory, node, { words: [running], delete: true });

@@ -10,6 +10,7 @@
 import { NodeError, isNodeError } from '../../core/errors.js';
 import type { NodeContext } from '../../engine/executor.js';
 import { redfishClient, isRecord, type RedfishClient, type RedfishResource } from '../../bmc/index.js';
+import { nodeReader, readFirmwareInventory } from '../../bmc/redfish-read.js';
 import { odataIdOf } from '../../bmc/redfish-topology.js';
 import { multipartBody, rawBody } from '../../managers/firmware-image.js';
 import type {
@@ -60,22 +61,32 @@ function entryOf(doc: RedfishResource): FirmwareEntry {
           : health === 'Warning'
             ? 'Invalid'
             : 'Ready';
+  const path = odataIdOf(doc);
   return {
-    id: typeof doc.Id === 'string' ? doc.Id : ((odataIdOf(doc) ?? '').split('/').pop() ?? ''),
+    id: typeof doc.Id === 'string' ? doc.Id : ((path ?? '').split('/').pop() ?? ''),
     purpose: purposeOf(doc),
     version: typeof doc.Version === 'string' ? doc.Version : '',
     activation,
     functional,
     pending: state === 'StandbySpare',
+    ...(path ? { path } : {}),
   };
 }
 
-async function inventory(client: RedfishClient): Promise<RedfishResource[]> {
-  const svc = await updateService(client);
-  const path = odataIdOf(svc.FirmwareInventory);
-  if (!path) return [];
-  const members = await client.members(path);
-  return Promise.all(members.map((m) => client.get(m)));
+/** The node's firmware entries, in one read where the service expands (bmc/redfish-read.ts). */
+async function inventory(ctx: NodeContext): Promise<FirmwareEntry[]> {
+  return (await readFirmwareInventory(await nodeReader(ctx), true)).map(entryOf);
+}
+
+/** The entry `id` as the flow listed it, else as listed now; the calls act on its inventory member. */
+async function entryFor(
+  args: { id: string; entry?: FirmwareEntry },
+  ctx: NodeContext,
+  invalid: string,
+): Promise<FirmwareEntry & { path: string }> {
+  const e = args.entry?.id === args.id ? args.entry : (await inventory(ctx)).find((x) => x.id === args.id);
+  if (!e?.path) throw new NodeError('failed', invalid);
+  return { ...e, path: e.path };
 }
 
 class RedfishFirmwareExecutor implements FirmwareExecutor {
@@ -83,8 +94,7 @@ class RedfishFirmwareExecutor implements FirmwareExecutor {
   readonly flavor = 'redfish';
 
   async listFirmware(_args: undefined, ctx: NodeContext): Promise<FirmwareEntry[]> {
-    const client = await redfishClient(ctx);
-    return (await inventory(client)).map(entryOf);
+    return inventory(ctx);
   }
 
   async uploadImage(args: UploadArgs, ctx: NodeContext): Promise<FlashStarted> {
@@ -127,20 +137,16 @@ class RedfishFirmwareExecutor implements FirmwareExecutor {
   }
 
   async activateImage(
-    args: { id: string },
+    args: { id: string; entry?: FirmwareEntry },
     ctx: NodeContext,
   ): Promise<FlashStarted & { reset?: 'BMC' | 'Host' }> {
-    const client = await redfishClient(ctx);
-    const doc = (await inventory(client)).find((d) => entryOf(d).id === args.id);
-    if (!doc)
-      throw new NodeError(
-        'failed',
-        'Invalid ID provided to activate. Use the -l option to view valid firmware IDs.',
-      );
-    const e = entryOf(doc);
-    const path = odataIdOf(doc);
-    const target: FlashStarted = { id: args.id, version: e.version };
-    if (path) target.monitor = path; // followed through its inventory entry
+    const e = await entryFor(
+      args,
+      ctx,
+      'Invalid ID provided to activate. Use the -l option to view valid firmware IDs.',
+    );
+    // followed through its inventory entry
+    const target: FlashStarted = { id: args.id, version: e.version, monitor: e.path };
     if (e.functional) return target;
     // Redfish has no "activate image": a staged image applies when its component restarts.
     if (e.purpose === 'BMC') {
@@ -201,15 +207,13 @@ class RedfishFirmwareExecutor implements FirmwareExecutor {
     return out;
   }
 
-  async deleteImage(args: { id: string }, ctx: NodeContext): Promise<void> {
+  async deleteImage(args: { id: string; entry?: FirmwareEntry }, ctx: NodeContext): Promise<void> {
+    const { path } = await entryFor(
+      args,
+      ctx,
+      'Invalid ID provided to delete.  Use the -l option to view valid firmware IDs.',
+    );
     const client = await redfishClient(ctx);
-    const doc = (await inventory(client)).find((d) => entryOf(d).id === args.id);
-    const path = doc && odataIdOf(doc);
-    if (!path)
-      throw new NodeError(
-        'failed',
-        'Invalid ID provided to delete.  Use the -l option to view valid firmware IDs.',
-      );
     try {
       await client.delete(path);
     } catch (e) {

@@ -11,7 +11,14 @@
 import { append } from '../../core/arrays.js';
 import type { NodeContext } from '../../engine/executor.js';
 import { isRecord } from '../../bmc/index.js';
-import { RedfishReader, nodeReader, isResolved, readManager, readSystem } from '../../bmc/redfish-read.js';
+import {
+  RedfishReader,
+  nodeReader,
+  isResolved,
+  readFirmwareInventory,
+  readManager,
+  readSystem,
+} from '../../bmc/redfish-read.js';
 import { lastSegment, odataIdOf, samePath } from '../../bmc/redfish-topology.js';
 import type { RedfishResource } from '../../bmc/types.js';
 import type {
@@ -362,7 +369,7 @@ class RedfishInventoryExecutor implements InventoryExecutor {
   ): Promise<FirmwareImage[]> {
     const [manager, images] = await Promise.all([
       readManager(reader, system, 'FirmwareVersion'),
-      this.firmwareInventory(reader),
+      readFirmwareInventory(reader),
     ]);
     const managerPath = manager ? odataIdOf(manager) : undefined;
     const systemPath = odataIdOf(system);
@@ -438,22 +445,6 @@ class RedfishInventoryExecutor implements InventoryExecutor {
         reader.note(`the Manager ${managerPath ?? ''} has no FirmwareVersion`);
     }
     return out;
-  }
-
-  private async firmwareInventory(reader: RedfishReader): Promise<Resource[]> {
-    const updatePath = odataIdOf(reader.client.root.UpdateService);
-    if (!updatePath) {
-      reader.note('this service has no UpdateService: firmware inventory not available');
-      return [];
-    }
-    // UpdateService → FirmwareInventory → members: two levels in one read where $expand allows.
-    const update = await reader.fetch(updatePath, { levels: 2, what: 'UpdateService' });
-    if (!update) return [];
-    if (update.FirmwareInventory === undefined) {
-      reader.note(`${updatePath} has no FirmwareInventory`);
-      return [];
-    }
-    return reader.membersOf(update, 'FirmwareInventory', { what: 'FirmwareInventory' });
   }
 }
 
