@@ -13,5 +13,7 @@ export default {
   // Each run gets its own TMPDIR and fails if a test leaves something in it.
   globalSetup: '<rootDir>/test/helpers/tmpdir-setup.mjs',
   globalTeardown: '<rootDir>/test/helpers/tmpdir-teardown.mjs',
+  // Each worker gets its own hwctl state directory (test files share simulated node names).
+  setupFiles: ['<rootDir>/test/helpers/state-per-worker.mjs'],
   maxWorkers: 2,
 };

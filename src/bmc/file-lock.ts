@@ -1,7 +1,8 @@
 /**
  * A lock between processes on one file (no native dependency): `<file>.lock`, created with O_EXCL and
- * holding `<pid> <host>`. It is meant for critical sections of milliseconds (read, merge, write, rename);
- * waiters poll with a short jittered backoff.
+ * holding `<pid> <host>`. withFileLock is meant for critical sections of milliseconds (read, merge, write,
+ * rename): waiters poll with a short jittered backoff. holdFileLock takes it for as long as an operation
+ * runs, or says who has it.
  *
  * A lock left by a process that died is broken: at once when its holder ran on this host and its pid is
  * gone, otherwise once the lock is older than `staleMs` (another host sharing the file over NFS, a holder
@@ -109,6 +110,31 @@ function holderOf(lock: string): string {
   }
 }
 
+/** Remove the lock we took (inode `ino`), not one another process took after ours was broken. */
+function releaseOwn(lock: string, ino: number): void {
+  try {
+    if (statSync(lock).ino === ino) unlinkSync(lock);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Hold the lock on `file` until the returned release is called, without waiting: for a long operation
+ * that must not run twice at once (rflash on one node). A lock whose holder died on this host is broken
+ * (under the same guard); one held by a live process, or by another host, is not, however old: then
+ * `holder` says who ("process 123", "process 123 on host2") and nothing is held.
+ */
+export function holdFileLock(file: string): { release: () => void } | { holder: string } {
+  const lock = `${file}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const ino = tryCreate(lock);
+    if (ino !== undefined) return { release: () => releaseOwn(lock, ino) };
+    breakIfStale(lock, Infinity);
+  }
+  return { holder: holderOf(lock) };
+}
+
 /** Run `fn` (synchronous: the lock is held for as short a time as possible) holding the lock on `file`. */
 export async function withFileLock<T>(file: string, fn: () => T, o: FileLockOptions = {}): Promise<T> {
   const lock = `${file}.lock`;
@@ -128,10 +154,6 @@ export async function withFileLock<T>(file: string, fn: () => T, o: FileLockOpti
     return fn();
   } finally {
     // Only our own lock: had we been taken for dead and our lock broken, the file is another's now.
-    try {
-      if (statSync(lock).ino === ino) unlinkSync(lock);
-    } catch {
-      // already gone
-    }
+    releaseOwn(lock, ino);
   }
 }

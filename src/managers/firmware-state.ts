@@ -9,11 +9,11 @@
  *   <node>.lock   held while a process flashes the node: `<pid> <host> <iso time>`. A second rflash is
  *                 refused; a lock whose process died on this host is taken over.
  */
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeError } from '../core/errors.js';
 import { stateDir, writeFileAtomic } from '../core/state.js';
+import { holdFileLock } from '../bmc/file-lock.js';
 
 export function flashDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(env), 'rflash');
@@ -118,17 +118,6 @@ export class FlashJournal {
   }
 }
 
-const HOST = hostname();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
-
 /**
  * Take the node's flash lock for this process, or throw xCAT's refusal. Returns the release. A lock
  * left by a dead process of this host is taken over; one from another host is honoured (remove it by
@@ -136,42 +125,11 @@ function alive(pid: number): boolean {
  */
 export function lockNode(node: string, dir = flashDir()): () => void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const lock = join(dir, `${fileBase(node)}.lock`);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(lock, 'wx', 0o600);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      let holder = '';
-      try {
-        holder = readFileSync(lock, 'utf8').trim();
-      } catch {
-        continue; // released meanwhile
-      }
-      const [pid, host] = holder.split(/\s+/);
-      if (host === HOST && Number(pid) > 0 && !alive(Number(pid))) {
-        try {
-          unlinkSync(lock);
-        } catch {
-          // another taker won
-        }
-        continue;
-      }
-      throw new NodeError(
-        'failed',
-        `Unable to rflash ${node}. Another process is already flashing this node. (process ${pid ?? '?'}${host && host !== HOST ? ` on ${host}` : ''}; lock ${lock})`,
-      );
-    }
-    writeSync(fd, `${process.pid} ${HOST} ${new Date().toISOString()}\n`);
-    closeSync(fd);
-    return () => {
-      try {
-        if (readFileSync(lock, 'utf8').startsWith(`${process.pid} ${HOST} `)) unlinkSync(lock);
-      } catch {
-        // gone already
-      }
-    };
-  }
-  throw new NodeError('failed', `Unable to rflash ${node}: cannot take the lock ${lock}`);
+  const file = join(dir, fileBase(node));
+  const held = holdFileLock(file);
+  if ('release' in held) return held.release;
+  throw new NodeError(
+    'failed',
+    `Unable to rflash ${node}. Another process is already flashing this node. (${held.holder}; lock ${file}.lock)`,
+  );
 }

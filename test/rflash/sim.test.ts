@@ -4,7 +4,7 @@
  * the deadline and --status resume, the node lock; xCAT's validation messages before any BMC is touched.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFlashArgs } from '../../src/managers/firmware.js';
@@ -308,6 +308,7 @@ describe('resilience', () => {
 
   it('refuses a node another process is flashing', async () => {
     const node = k.node.generic;
+    mkdirSync(flashDir(), { recursive: true });
     const lock = join(flashDir(), `${node}.lock`);
     writeFileSync(lock, `${process.ppid} ${(await import('node:os')).hostname()} now\n`);
     try {
@@ -317,6 +318,17 @@ describe('resilience', () => {
         new RegExp(`^Error: Unable to rflash ${node}\\. Another process is already flashing this node\\.`),
       );
       expect(k.sim.machine(node).firmware.get(imageIdOf('8.8.8'))).toBeUndefined();
+    } finally {
+      rmSync(lock, { force: true });
+    }
+    // Another host's lock is honoured however its pid looks here (remove it by hand: the message says whose).
+    writeFileSync(lock, `999999 some-other-host\n`);
+    try {
+      const img = writeImage(dir, 'bmc-remote.tar', '8.8.7', 'BMC');
+      const r = await rflash(k.sim.inventory, node, { words: [img], upload: true });
+      expect(r.errors.get(node)).toMatch(
+        /Another process is already flashing this node\. \(process 999999 on some-other-host; lock /,
+      );
     } finally {
       rmSync(lock, { force: true });
     }
