@@ -5,7 +5,12 @@
  */
 import type { SourceLocation } from '../core/errors.js';
 import type { AuthMode, Flavor, NodeDef, SecretRef, TimeoutSettings, TlsSettings } from '../core/types.js';
-import { checkProxyUrl, renderTransportOptions, type TransportLayer } from './transport.js';
+import {
+  builtinIgnoresProxy,
+  checkProxyUrl,
+  renderTransportOptions,
+  type TransportLayer,
+} from './transport.js';
 import { BmcAddressError, normalizeBmcAddress } from './address.js';
 import { plaintextProblem, type Layer, type TemplateField } from './settings.js';
 import { Invalid } from './source.js';
@@ -13,8 +18,6 @@ import { TemplateError, type TemplateVars } from './template.js';
 
 const GROUP_NAME = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
 const DEFAULT_TLS: TlsSettings = { mode: 'verify' };
-/** Built-in transports that never read `proxy:`. */
-const DIRECT_TRANSPORTS = new Set(['https', 'unix', 'servicenode']);
 
 export interface NodeToResolve {
   name: string;
@@ -210,7 +213,7 @@ export class EntryResolver {
     // `proxy:` is for the transports that read it: a site-wide `defaults: {proxy: ...}` does not touch nodes
     // whose transport is explicitly another built-in. (With no transport at all it is kept, and refused
     // as a likely mistake once the registry checks the node: docs/plugins.md.)
-    if (plan.proxy && !DIRECT_TRANSPORTS.has(def.transport?.name ?? '')) {
+    if (plan.proxy && !builtinIgnoresProxy(def.transport?.name ?? '')) {
       const { field, layer } = plan.proxy;
       try {
         def.proxy = checkProxyUrl(render(field, vars, layer));

@@ -16,8 +16,18 @@ import { didYouMean } from './suggest.js';
 import { templateField, type LayerContext, type TemplateField } from './settings.js';
 import type { TemplateVars } from './template.js';
 
-/** The built-in transports (src/bmc/transport.ts registers them; test/plugins checks the two lists agree). */
-export const BUILTIN_TRANSPORTS = ['https', 'proxy', 'unix', 'servicenode'] as const;
+/**
+ * The built-in transports and whether each reads the node's `proxy:` (src/bmc/transport.ts defines them;
+ * test/plugins checks that its registry agrees on both). Kept here, not read from the registry: the
+ * inventory is parsed without loading any BMC code.
+ */
+const BUILTINS = { https: false, proxy: true, unix: false, servicenode: false } as const;
+export const BUILTIN_TRANSPORTS = Object.keys(BUILTINS) as ReadonlyArray<keyof typeof BUILTINS>;
+
+/** A built-in transport that never reads `proxy:` (plugins' transports may). */
+export function builtinIgnoresProxy(name: string): boolean {
+  return Object.hasOwn(BUILTINS, name) && !BUILTINS[name as keyof typeof BUILTINS];
+}
 
 const NAME = /^[a-z][a-z0-9_-]*$/;
 

@@ -4,11 +4,11 @@
  * lists in step, servicenode known but not dialled).
  */
 import { describe, it, expect } from '@jest/globals';
-import { dialerFor, transportNames, TransportNotHere } from '../../src/bmc/transport.js';
+import { dialerFor, findTransport, transportNames, TransportNotHere } from '../../src/bmc/transport.js';
 import { registerBuiltinExecutors } from '../../src/executors/builtin.js';
 import { protocolNames, validateNodes } from '../../src/executors/registry.js';
 import { nodeAttribute } from '../../src/inventory/index.js';
-import { BUILTIN_TRANSPORTS } from '../../src/inventory/transport.js';
+import { BUILTIN_TRANSPORTS, builtinIgnoresProxy } from '../../src/inventory/transport.js';
 import { node, parse, parseError, yaml } from '../inventory/helpers.js';
 
 describe('transport: and proxy: in the inventory', () => {
@@ -76,8 +76,11 @@ describe('transport: and proxy: in the inventory', () => {
 });
 
 describe('the registries', () => {
-  it('the inventory’s built-in transport names are the registry’s', () => {
+  it('the inventory’s built-in transport names are the registry’s, and so is which of them read proxy:', () => {
     expect(transportNames().slice(0, BUILTIN_TRANSPORTS.length)).toEqual([...BUILTIN_TRANSPORTS]);
+    for (const name of BUILTIN_TRANSPORTS)
+      expect([name, builtinIgnoresProxy(name)]).toEqual([name, findTransport(name)?.usesProxy !== true]);
+    expect(builtinIgnoresProxy('socks5')).toBe(false); // a plugin's transport may read it
   });
 
   it('built-in protocols are registered through registerProtocol', () => {
