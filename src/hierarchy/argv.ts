@@ -54,29 +54,62 @@ export function withoutGlobalOptions(argv: readonly string[]): string[] {
   return out;
 }
 
+type Forward = (args: GlobalArgs) => string[];
+const valued =
+  (flag: string, pick: (a: GlobalArgs) => string | number | undefined): Forward =>
+  (a) => {
+    const v = pick(a);
+    return v === undefined ? [] : [flag, String(v)];
+  };
+const when =
+  (flag: string, on: (a: GlobalArgs) => boolean): Forward =>
+  (a) =>
+    on(a) ? [flag] : [];
+
+/**
+ * Every global option is either handed on (FORWARDED: how, from the value this run resolved) or not
+ * (NOT_FORWARDED: why); test/hierarchy/argv.test.ts checks that each one of src/cli/global-options.ts is in
+ * exactly one of the two, so a new option cannot be forgotten here.
+ */
+const FORWARDED: Record<string, Forward> = {
+  fanout: (a) => ['--fanout', String(a.fanout)],
+  timeout: valued('--timeout', (a) => a.timeout),
+  debug: when('--debug', (a) => a.debug === true),
+  verbose: when('--verbose', (a) => a.verbose === true),
+  insecure: when('--insecure', (a) => a.insecure === true),
+  ca: valued('--ca', (a) => a.ca),
+  tls: valued('--tls', (a) => a.tls),
+  'known-bmcs': valued('--known-bmcs', (a) => a.knownBmcs),
+  auth: valued('--auth', (a) => a.auth),
+  'connect-timeout': valued('--connect-timeout', (a) => a.connectTimeout),
+  'request-timeout': valued('--request-timeout', (a) => a.requestTimeout),
+  'login-timeout': valued('--login-timeout', (a) => a.loginTimeout),
+  'per-bmc': valued('--per-bmc', (a) => a.perBmc),
+  'max-body': valued('--max-body', (a) => a.maxBody),
+  record: valued('--record', (a) => a.record),
+  quirks: when('--no-quirks', (a) => a.quirks === false),
+  cache: when('--no-cache', (a) => a.cache === false),
+};
+
+export const NOT_FORWARDED: Readonly<Record<string, string>> = {
+  inventory: 'the service node gets its nodes, resolved here, on standard input (--sn-stdin)',
+  output: 'the service node answers in the protocol (-o ndjson); the output form is rendered here',
+  collate: 'nodes are grouped here, across every service node',
+  quiet: 'the service node runs with -q: the run’s summary is made here',
+  'max-nodes': 'applied here to the whole run; the service node, which sees only its share, gets --yes',
+  yes: 'the service node always gets --yes (see max-nodes)',
+  'failed-to': 'written here, from every service node’s results',
+  color: 'the service node runs with --no-color: colour is applied here',
+  'password-stdin': 'passwords travel in the --sn-stdin document',
+  'sn-stdin': 'set by this host for the service node',
+};
+
+/** Names of the global options handed on (for the test that every option is accounted for). */
+export const FORWARDED_OPTIONS: readonly string[] = Object.keys(FORWARDED);
+
 /** The global options to hand on, from the values this run resolved. */
 export function forwardedGlobals(args: GlobalArgs): string[] {
-  const out: string[] = ['--fanout', String(args.fanout)];
-  const value = (flag: string, v: string | number | undefined) => {
-    if (v !== undefined) out.push(flag, String(v));
-  };
-  value('--timeout', args.timeout);
-  if (args.debug) out.push('--debug');
-  if (args.verbose) out.push('--verbose');
-  if (args.insecure) out.push('--insecure');
-  value('--ca', args.ca);
-  value('--tls', args.tls);
-  value('--known-bmcs', args.knownBmcs);
-  value('--auth', args.auth);
-  value('--connect-timeout', args.connectTimeout);
-  value('--request-timeout', args.requestTimeout);
-  value('--login-timeout', args.loginTimeout);
-  value('--per-bmc', args.perBmc);
-  value('--max-body', args.maxBody);
-  value('--record', args.record);
-  if (args.quirks === false) out.push('--no-quirks');
-  if (args.cache === false) out.push('--no-cache');
-  return out;
+  return Object.values(FORWARDED).flatMap((forward) => forward(args));
 }
 
 /** Beyond this length the service node is given `all` (its slice holds exactly its nodes anyway). */

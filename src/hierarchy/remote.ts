@@ -5,9 +5,9 @@
  * run stops as on Ctrl-C, so every node's BMC session is logged out.
  */
 import { HwctlUsageError } from '../core/errors.js';
-import type { NodeDef, NodeResult } from '../core/types.js';
+import type { NodeDef } from '../core/types.js';
 import type { Inventory } from '../inventory/index.js';
-import { JSON_SCHEMA_ID, resultJson, type Renderer } from '../output/render.js';
+import { ndjsonLines, type Renderer } from '../output/render.js';
 import type { ResultView } from '../output/view.js';
 import { PROTOCOL, type Envelope, type Hello, type SliceNode } from './protocol.js';
 import { HWCTL_VERSION } from '../core/version.js';
@@ -156,21 +156,5 @@ export function protocolRenderer<T>(
   command: string,
   out: (line: string) => void,
 ): Renderer {
-  return {
-    result(r: NodeResult) {
-      const line: Record<string, unknown> = {
-        type: 'result',
-        schema: JSON_SCHEMA_ID,
-        ...resultJson(r, view),
-      };
-      if (r.ok && view.json) line.raw = r.value;
-      out(JSON.stringify(line));
-    },
-    progress(node, state) {
-      out(JSON.stringify({ type: 'progress', schema: JSON_SCHEMA_ID, node, state }));
-    },
-    end(summary) {
-      out(JSON.stringify({ type: 'summary', schema: JSON_SCHEMA_ID, command, summary }));
-    },
-  };
+  return ndjsonLines(view, command, out, true);
 }

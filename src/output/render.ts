@@ -249,15 +249,35 @@ function ndjsonRenderer<T>(o: RenderOptions<T>): Renderer {
   // ndjson streams each node as it finishes: there is nothing to group. Said once, on stderr.
   if (o.collate)
     o.sink.err('Warning: -c/--collate is ignored with -o ndjson (each node is written as it finishes)');
+  return ndjsonLines(o.view, o.command, (line) => o.sink.out(line));
+}
+
+/**
+ * The ndjson lines: a `result` per node as it finishes, `progress` events, the `summary`. `withRaw` (the
+ * service-node protocol, src/hierarchy/remote.ts): each result also carries `raw`, the value as the
+ * command made it, when the view's JSON form differs from it, for the control host to render itself.
+ */
+export function ndjsonLines<T>(
+  view: ResultView<T>,
+  command: string,
+  out: (line: string) => void,
+  withRaw = false,
+): Renderer {
   return {
     result(r) {
-      o.sink.out(JSON.stringify({ type: 'result', schema: JSON_SCHEMA_ID, ...resultJson(r, o.view) }));
+      const line: Record<string, unknown> = {
+        type: 'result',
+        schema: JSON_SCHEMA_ID,
+        ...resultJson(r, view),
+      };
+      if (withRaw && r.ok && view.json) line.raw = r.value;
+      out(JSON.stringify(line));
     },
     progress(node, state) {
-      o.sink.out(JSON.stringify({ type: 'progress', schema: JSON_SCHEMA_ID, node, state }));
+      out(JSON.stringify({ type: 'progress', schema: JSON_SCHEMA_ID, node, state }));
     },
     end(summary) {
-      o.sink.out(JSON.stringify({ type: 'summary', schema: JSON_SCHEMA_ID, command: o.command, summary }));
+      out(JSON.stringify({ type: 'summary', schema: JSON_SCHEMA_ID, command, summary }));
     },
   };
 }

@@ -3,8 +3,13 @@
  * global options as resolved here; never the inventory, the output form or a password.
  */
 import { describe, expect, test } from '@jest/globals';
-import type { GlobalArgs } from '../../src/cli/global-options.js';
-import { remoteArgv, withoutGlobalOptions } from '../../src/hierarchy/argv.js';
+import { globalOptions, type GlobalArgs } from '../../src/cli/global-options.js';
+import {
+  FORWARDED_OPTIONS,
+  NOT_FORWARDED,
+  remoteArgv,
+  withoutGlobalOptions,
+} from '../../src/hierarchy/argv.js';
 import { makeEnvelope } from '../../src/hierarchy/protocol.js';
 import { shellQuote } from '../../src/core/text.js';
 import { sshCommand } from '../../src/hierarchy/ssh.js';
@@ -50,6 +55,27 @@ describe('remoteArgv', () => {
   test('a very long node list becomes `all` (the slice holds exactly these nodes)', () => {
     const many = Array.from({ length: 2000 }, (_, i) => `x${i * 7}y`).join(',');
     expect(remoteArgv(['rpower', 'all', 'stat'], 'all', many, args())[1]).toBe('all');
+  });
+
+  test('every global option is handed on or deliberately not (a new option cannot be forgotten)', () => {
+    const all = Object.keys(globalOptions).sort();
+    const accounted = [...FORWARDED_OPTIONS, ...Object.keys(NOT_FORWARDED)].sort();
+    expect(accounted).toEqual(all);
+    expect(FORWARDED_OPTIONS.filter((o) => o in NOT_FORWARDED)).toEqual([]);
+  });
+
+  test('every forwarded option, set, reaches the service node’s command line', () => {
+    const set = args({
+      fanout: 8, timeout: 30, debug: true, verbose: true, insecure: true, ca: '/ca.pem', tls: 'pin',
+      knownBmcs: '/kb', auth: 'basic', connectTimeout: 3, requestTimeout: 9, loginTimeout: 7, perBmc: 1,
+      maxBody: 4, record: '/rec', quirks: false, cache: false,
+    }); // prettier-ignore
+    expect(remoteArgv(['rpower', 'n1', 'stat'], 'n1', 'n1', set)).toEqual([
+      'rpower', 'n1', 'stat', '--fanout', '8', '--timeout', '30', '--debug', '--verbose', '--insecure',
+      '--ca', '/ca.pem', '--tls', 'pin', '--known-bmcs', '/kb', '--auth', 'basic', '--connect-timeout', '3',
+      '--request-timeout', '9', '--login-timeout', '7', '--per-bmc', '1', '--max-body', '4',
+      '--record', '/rec', '--no-quirks', '--no-cache', ...FIXED,
+    ]); // prettier-ignore
   });
 
   test('no password on the command line, ever', () => {
