@@ -292,7 +292,11 @@ class Flash {
     if (reboot) this.log('BMC reboot');
     else await sleep(Math.min(this.args.pollMs, 1000), this.ctx.signal);
     const waitMs = Math.max(1, this.remaining());
-    await this.power(power, { verb: reboot ? 'bmcreboot' : 'bmcstate', waitMs }, 'The BMC reboot');
+    await this.power(
+      power,
+      reboot ? { verb: 'bmcreboot', waitMs } : { verb: 'bmcstate', waitMs, bmcMayRestart: true },
+      'The BMC reboot',
+    );
   }
 
   /** Host off, wait until off, on (xCAT's `-d` end), as `rpower off --wait` then `rpower on`. */

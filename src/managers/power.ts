@@ -85,6 +85,12 @@ export interface PowerArgs {
   pollIntervalMs?: number;
   /** Limit of the wait for `off` inside a composed restart. */
   offWaitMs?: number;
+  /**
+   * `bmcstate` with a wait on a BMC that may be restarting on its own (rflash, after an image that resets
+   * it): an authentication failure is ridden out as after `bmcreboot` (its sessions died with it, its
+   * login may not work yet), but Ready counts at once (it may not restart at all).
+   */
+  bmcMayRestart?: boolean;
 }
 
 // ------------------------------------------------------------------------------- executor contract
@@ -439,7 +445,7 @@ class PowerFlow {
       const b = await this.ex.getBmcState(undefined, this.ctx);
       return this.result(b.display, false);
     }
-    const w = await this.waitBmcReady(false);
+    const w = await this.waitBmcReady(false, this.args.bmcMayRestart === true);
     return this.result(w.display, false, { waitedMs: w.elapsedMs });
   }
 
@@ -465,7 +471,10 @@ class PowerFlow {
    * been seen down (or not ready), or after a grace period: a BMC takes a moment to go down, and the
    * old firmware answering Ready is not the reboot being over.
    */
-  private async waitBmcReady(afterReboot: boolean): Promise<BmcStatus & { elapsedMs: number }> {
+  private async waitBmcReady(
+    afterReboot: boolean,
+    mayRestart = afterReboot,
+  ): Promise<BmcStatus & { elapsedMs: number }> {
     let seenDown = !afterReboot;
     const limit = this.args.waitMs ?? DEFAULT_WAIT_SECONDS * 1000;
     const outcome = await pollUntil<BmcStatus>({
@@ -481,7 +490,7 @@ class PowerFlow {
       },
       tolerate: (e) => {
         // A rebooting BMC refuses or drops connections: keep polling.
-        const transient = transientDuringPoll(e) || (isNodeError(e) && e.kind === 'auth' && afterReboot);
+        const transient = transientDuringPoll(e) || (isNodeError(e) && e.kind === 'auth' && mayRestart);
         if (transient) {
           this.client.renew();
           seenDown = true;

@@ -288,6 +288,25 @@ describe('bmcstate and bmcreboot', () => {
     expect(ex.calls.filter((c) => c === 'getBmcState')).toHaveLength(3);
   });
 
+  it('bmcstate --wait on a BMC that may restart on its own (rflash): an auth failure is ridden out, Ready counts at once', async () => {
+    const login = () => new NodeError('auth', '[401] Invalid username or password', 401);
+    const ex = new ScriptedPower('on');
+    ex.bmc = [login(), { ready: true, display: 'BMC Ready' }];
+    const r = await runPower(
+      ex,
+      fast({ verb: 'bmcstate', waitMs: 5000, bmcMayRestart: true }),
+      fakeContext(),
+    );
+    expect(r.state).toBe('BMC Ready');
+    expect(ex.calls.filter((c) => c === 'getBmcState')).toHaveLength(2);
+    // Without it (rpower bmcstate --wait), a refused login is the node's answer.
+    const plain = new ScriptedPower('on');
+    plain.bmc = [login(), { ready: true, display: 'BMC Ready' }];
+    await expect(runPower(plain, fast({ verb: 'bmcstate', waitMs: 5000 }), fakeContext())).rejects.toThrow(
+      'Invalid username or password',
+    );
+  });
+
   it('bmcreboot: a dropped connection or 504 after the request is success; a refused connection is not', async () => {
     for (const e of [
       new NodeError(
