@@ -13,13 +13,13 @@
 // Reported: median wall time over --runs, the control host hwctl's CPU time and peak RSS (bench/rusage.mjs).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { startSimulator } from '../dist/sim/fleet.js';
+import { startSshd } from '../scripts/loopback-sshd.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'bin', 'hwctl');
@@ -37,58 +37,6 @@ const fanout = Number(opt.fanout);
 const runs = Number(opt.runs);
 
 const dir = mkdtempSync(join(tmpdir(), 'hwctl-bench-hier-'));
-const freePort = () =>
-  new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-
-async function startSshd() {
-  const keygen = (f) => execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, f)]);
-  keygen('host_key');
-  keygen('id');
-  writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'id.pub')));
-  mkdirSync('/run/sshd', { recursive: true });
-  const port = await freePort();
-  writeFileSync(
-    join(dir, 'sshd_config'),
-    [
-      'ListenAddress 127.0.0.1',
-      `HostKey ${join(dir, 'host_key')}`,
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      'StrictModes no',
-      'UsePAM no',
-      'PermitRootLogin prohibit-password',
-      'PasswordAuthentication no',
-      'LogLevel ERROR',
-    ].join('\n') + '\n',
-  );
-  const hostKey = readFileSync(join(dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
-  writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostKey}\n`);
-  const config = join(dir, 'ssh_config');
-  writeFileSync(
-    config,
-    `Host sn01 sn02\n  HostName 127.0.0.1\n  Port ${port}\n  User root\n  IdentityFile ${join(dir, 'id')}\n` +
-      `  IdentitiesOnly yes\n  UserKnownHostsFile ${join(dir, 'known_hosts')}\n  StrictHostKeyChecking yes\n`,
-  );
-  const sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config'), '-p', String(port)], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; ; i++) {
-    try {
-      execFileSync('ssh', ['-F', config, '-o', 'BatchMode=yes', 'sn01', 'true'], { stdio: 'pipe' });
-      break;
-    } catch (e) {
-      if (i > 100) throw e;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return { sshd, config };
-}
-
 // Asynchronous: the simulators live in this process, and a blocking call would stop them answering.
 async function run(args, state) {
   const rusage = join(dir, 'rusage.json');
@@ -117,7 +65,8 @@ async function run(args, state) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const { sshd, config } = await startSshd();
+const sshd = await startSshd(['sn01', 'sn02']);
+const { config } = sshd;
 const sims = [];
 try {
   const base = {
@@ -183,6 +132,6 @@ try {
     }
   }
   await Promise.all(sims.map((s) => s.stop()));
-  sshd.kill('SIGTERM');
+  await sshd.stop();
   rmSync(dir, { recursive: true, force: true });
 }
