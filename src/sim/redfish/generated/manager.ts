@@ -20,7 +20,7 @@ export function managerDoc(g: Gen): JsonObject {
     '@odata.id': g.u(g.mgr),
     '@odata.type': '#Manager.v1_14_0.Manager',
     Id: g.p.ids.manager,
-    Name: g.p.name === 'openbmc' ? 'OpenBmc Manager' : 'Manager',
+    Name: g.p.names.manager,
     Description: 'Baseboard Management Controller',
     ManagerType: 'BMC',
     Model: id.bmcModel,

@@ -50,7 +50,7 @@ export function serviceRootDoc(g: Gen): JsonObject {
     doc.Oem = oem;
   }
   // iLO's root Oem.Hpe in the shape ilorest reads (generated/ilo.ts).
-  if (g.p.name === 'ilo') doc.Oem = hpeRootOem(g);
+  if (g.p.hpeRest) doc.Oem = hpeRootOem(g);
   return doc;
 }
 
