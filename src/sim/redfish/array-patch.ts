@@ -5,7 +5,11 @@
  *  - `null` removes the element at that index,
  *  - `{}` leaves the element at that index as it is,
  * and elements past the end of the request's array are removed.
+ *
+ * Every array the simulator lets a client PATCH goes through here (generated personalities and served
+ * captures alike), so a client sees one semantics and one error answer for all of them.
  */
+import type { ErrorFactory } from './errors.js';
 import { isObject, type Json } from './json.js';
 
 export class ArrayPatchError extends Error {
@@ -30,3 +34,29 @@ export function patchArray<T extends Json>(
   });
   return out;
 }
+
+/**
+ * `patchArray` of the property `name` (at JSON pointer `pointer` of the document) as a PATCH handler
+ * needs it: a value that is not an array, or an element of the wrong type, is the 400
+ * PropertyValueTypeError naming the property and pointing at it.
+ */
+export function patchArrayProperty<T extends Json>(
+  errors: ErrorFactory,
+  name: string,
+  pointer: string,
+  current: readonly T[],
+  patch: Json | undefined,
+  accept: (v: Json) => v is T,
+): T[] {
+  const typeError = () =>
+    errors.error('PropertyValueTypeError', [JSON.stringify(patch), name], { related: [pointer] });
+  if (!Array.isArray(patch)) throw typeError();
+  try {
+    return patchArray(current, patch, accept);
+  } catch (e) {
+    if (e instanceof ArrayPatchError) throw typeError();
+    throw e;
+  }
+}
+
+export const isString = (v: Json): v is string => typeof v === 'string';

@@ -260,21 +260,39 @@ export interface RegistryMessage {
   Resolution: string;
 }
 
-/** The Base messages the simulator sends, as registry entries. */
+/**
+ * One registry entry: the arguments are counted from the text's `%N` placeholders (all strings), and
+ * the deprecated `Severity` repeats `MessageSeverity`. The one builder of both registries the
+ * simulator serves (Base here, ResourceEvent in registries.ts).
+ */
+export function registryMessage(m: {
+  message: string;
+  severity: Severity;
+  description: string;
+  resolution: string;
+}): RegistryMessage {
+  const args = new Set(m.message.match(/%\d+/g) ?? []).size;
+  return {
+    Description: m.description,
+    Message: m.message,
+    Severity: m.severity,
+    MessageSeverity: m.severity,
+    NumberOfArgs: args,
+    ...(args ? { ParamTypes: Array.from({ length: args }, () => 'string') } : {}),
+    Resolution: m.resolution,
+  };
+}
+
+/** The Base messages the simulator sends, as registry entries (the description is the message text). */
 export function baseRegistryMessages(): Record<string, RegistryMessage> {
   const out: Record<string, RegistryMessage> = {};
-  for (const [key, d] of Object.entries(BASE) as [string, BaseDef][]) {
-    const args = new Set(d.text.match(/%\d+/g) ?? []).size;
-    out[key] = {
-      Description: d.text,
-      Message: d.text,
-      Severity: d.severity,
-      MessageSeverity: d.severity,
-      NumberOfArgs: args,
-      ...(args ? { ParamTypes: Array.from({ length: args }, () => 'string') } : {}),
-      Resolution: d.resolution,
-    };
-  }
+  for (const [key, d] of Object.entries(BASE) as [string, BaseDef][])
+    out[key] = registryMessage({
+      message: d.text,
+      severity: d.severity,
+      description: d.text,
+      resolution: d.resolution,
+    });
   return out;
 }
 

@@ -40,15 +40,6 @@ export interface RedfishFrontendOptions extends Partial<Omit<FrontendOptions, 'p
 const DEFAULT_SESSION_TIMEOUT_MS = 30 * 60 * 1000;
 const MOCKUP_SESSION_LIMIT = 32;
 
-/**
- * Where a personality streams Server-Sent Events: bmcweb and the DMTF-style service under the
- * EventService, iDRAC 9 at `/redfish/v1/SSE`; iLO 5 has no SSE.
- */
-const SSE_URIS: Partial<Record<GeneratedPersonality, string>> = {
-  generic: '/redfish/v1/EventService/SSE',
-  openbmc: '/redfish/v1/EventService/SSE',
-  idrac: '/redfish/v1/SSE',
-};
 const MOCKUP_SSE_URI = '/redfish/v1/EventService/SSE';
 
 function credentialCheck(
@@ -182,13 +173,13 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
     errorStyle: profile.errorStyle,
     etag: profile.etag,
     ifMatchRequired: profile.ifMatchRequired,
-    ifMatchOnActionFails: profile.name === 'idrac',
+    ifMatchOnActionFails: profile.ifMatchOnActionFails,
     success: profile.success,
     expand: profile.expand,
     queries: 'full',
     sessionLimitStyle: profile.sessionLimitStyle,
     trailingSlash: profile.trailingSlash,
-    accountKeys: profile.name === 'generic',
+    accountKeys: profile.accountKeys,
   };
   const errors = new ErrorFactory(config.errorStyle);
   const { tree, gen } = generatedTree(machine, profile, errors);
@@ -206,7 +197,7 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
     checkCredentials: check,
     sessionServiceDoc: sessionServiceDoc(gen),
     events: {
-      ...(SSE_URIS[profile.name] ? { sseUri: SSE_URIS[profile.name] } : {}),
+      ...(profile.sseUri ? { sseUri: profile.sseUri } : {}),
       systemPath: gen.sys,
       logEntryPath: (id) => `${logPaths(gen).entries}/${id}`,
     },
@@ -214,7 +205,7 @@ export function createRedfishFrontend(machine: SimMachine, opts: RedfishFrontend
     treeTypes: servedTypes,
     treeRegistries: () => featureRegistryPaths(gen),
   });
-  return new RedfishFrontend(shell, errors, () => shell.dispose(), profile.name === 'ilo');
+  return new RedfishFrontend(shell, errors, () => shell.dispose(), profile.hpeRest);
 }
 
 export { RedfishError };

@@ -24,6 +24,8 @@ export interface LogServiceProfile {
   /** Members per page; more entries give `Members@odata.nextLink`. */
   pageSize: number;
   entryType: 'SEL' | 'Event' | 'Oem';
+  /** `OemRecordFormat` of an `Oem` entry (iLO's IML: `Hpe-IML`); default `Hwctl`. */
+  oemRecordFormat?: string;
   /**
    * Clients may PATCH an entry's `Resolved` (bmcweb's EventLog does; iDRAC's SEL and iLO's IML answer 405:
    * they show the property but keep it to themselves).
@@ -43,6 +45,21 @@ export interface Profile {
   product: string;
   /** Root `Oem` block used for vendor detection (`Oem.Dell`, `Oem.Hpe`). */
   rootOem?: Record<string, Record<string, string>>;
+  /**
+   * HPE's RESTful API as ilorest reads it (generated/ilo.ts): the root's `Oem.Hpe` (replacing `rootOem`),
+   * `ResourceDirectory`, and `/rest/v1/...` served as `/redfish/v1/...`.
+   */
+  hpeRest: boolean;
+  /** `Name` of the System, Manager and Chassis (bmcweb's are its own lower-case ones). */
+  names: { system: string; manager: string; chassis: string };
+  /** `Status.State` of a System that is powered off (bmcweb: Disabled). */
+  systemOffState: 'Enabled' | 'Disabled';
+  /** Where Server-Sent Events stream (`ServerSentEventUri`); absent: no SSE (iLO 5). */
+  sseUri?: string;
+  /** `ManagerAccount.Keys` (Redfish 2023.1) on every account: the standard as written, no vendor has it yet. */
+  accountKeys: boolean;
+  /** An action POST carrying If-Match fails with 412 (iDRAC; clients must not send it). */
+  ifMatchOnActionFails: boolean;
   errorStyle: ErrorStyle;
   resetValues: readonly ResetType[];
   /** Inline `ResetType@Redfish.AllowableValues` or only `@Redfish.ActionInfo` (bmcweb). */
@@ -151,6 +168,12 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     redfishVersion: '1.15.0',
     vendor: 'Contoso',
     product: 'hwctl simulated server',
+    hpeRest: false,
+    names: { system: 'System', manager: 'Manager', chassis: 'Computer System Chassis' },
+    systemOffState: 'Enabled',
+    sseUri: '/redfish/v1/EventService/SSE',
+    accountKeys: true,
+    ifMatchOnActionFails: false,
     errorStyle: { basePrefix: 'Base.1.16' },
     resetValues: ALL_RESET,
     resetVia: 'inline',
@@ -219,6 +242,12 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     redfishVersion: '1.17.0',
     vendor: 'OpenBMC',
     product: 'OpenBMC bmcweb',
+    hpeRest: false,
+    names: { system: 'system', manager: 'OpenBmc Manager', chassis: 'chassis' },
+    systemOffState: 'Disabled',
+    sseUri: '/redfish/v1/EventService/SSE',
+    accountKeys: false,
+    ifMatchOnActionFails: false,
     errorStyle: {
       basePrefix: 'Base.1.16.0',
       envelope: {
@@ -292,6 +321,12 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     redfishVersion: '1.17.0',
     vendor: 'Dell',
     product: 'Integrated Dell Remote Access Controller',
+    hpeRest: false,
+    names: { system: 'System', manager: 'Manager', chassis: 'Computer System Chassis' },
+    systemOffState: 'Enabled',
+    sseUri: '/redfish/v1/SSE',
+    accountKeys: false,
+    ifMatchOnActionFails: true,
     rootOem: {
       Dell: {
         '@odata.type': '#DellServiceRoot.v1_0_0.DellServiceRoot',
@@ -381,6 +416,11 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
     redfishVersion: '1.13.0',
     vendor: 'HPE',
     product: 'ProLiant',
+    hpeRest: true,
+    names: { system: 'System', manager: 'Manager', chassis: 'Computer System Chassis' },
+    systemOffState: 'Enabled',
+    accountKeys: false,
+    ifMatchOnActionFails: false,
     // The root's Oem.Hpe is generated (generated/ilo.ts): ilorest needs live values in it.
     errorStyle: {
       basePrefix: 'Base.1.4',
@@ -433,6 +473,7 @@ export const PROFILES: Readonly<Record<GeneratedPersonality, Profile>> = {
       description: 'Integrated Management Log',
       pageSize: 40,
       entryType: 'Oem',
+      oemRecordFormat: 'Hpe-IML',
       resolvable: false,
     },
     ifaceId: (_id, i) => String(i + 1),

@@ -4,22 +4,15 @@
  * MessageRegistryFile whose `Location` points at the registry served by the BMC itself, as bmcweb does
  * (`/redfish/v1/Registries/Base/Base`), and at its DMTF publication.
  */
-import { baseRegistryMessages, type RegistryMessage, type Severity } from './errors.js';
+import { baseRegistryMessages, registryMessage, type RegistryMessage } from './errors.js';
 import type { JsonObject } from './json.js';
 import type { ResourceNode } from './tree.js';
 
 export const REGISTRIES_PATH = '/redfish/v1/Registries';
 
-function msg(message: string, severity: Severity, args: number, description: string): RegistryMessage {
-  return {
-    Description: description,
-    Message: message,
-    Severity: severity,
-    MessageSeverity: severity,
-    NumberOfArgs: args,
-    ...(args ? { ParamTypes: Array.from({ length: args }, () => 'string') } : {}),
-    Resolution: 'None.',
-  };
+/** A ResourceEvent entry: informational, nothing to resolve. */
+function msg(message: string, description: string): RegistryMessage {
+  return registryMessage({ message, severity: 'OK', description, resolution: 'None.' });
 }
 
 /** The ResourceEvent 1.3.0 messages the EventService sends (texts as in the DMTF registry). */
@@ -27,29 +20,21 @@ export const RESOURCE_EVENT_VERSION = '1.3.0';
 export const RESOURCE_EVENT = {
   ResourcePoweredOn: msg(
     'The resource `%1` has powered on.',
-    'OK',
-    1,
     'Indicates that the power state of a resource has changed to powered on.',
   ),
   ResourcePoweredOff: msg(
     'The resource `%1` has powered off.',
-    'OK',
-    1,
     'Indicates that the power state of a resource has changed to powered off.',
   ),
   ResourcePoweringOn: msg(
     'The resource `%1` is powering on.',
-    'OK',
-    1,
     'Indicates that the power state of a resource has changed to powering on.',
   ),
   ResourcePoweringOff: msg(
     'The resource `%1` is powering off.',
-    'OK',
-    1,
     'Indicates that the power state of a resource has changed to powering off.',
   ),
-  TestMessage: msg('Test message.', 'OK', 0, 'A test message used to validate event delivery mechanisms.'),
+  TestMessage: msg('Test message.', 'A test message used to validate event delivery mechanisms.'),
 } satisfies Record<string, RegistryMessage>;
 
 interface RegistryDef {

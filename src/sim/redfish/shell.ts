@@ -37,8 +37,11 @@ export const SESSION_SERVICE_PATH = '/redfish/v1/SessionService';
 /** DSP0266: a client may create a session by POSTing to the collection's `Members` too. */
 const SESSIONS_MEMBERS_PATH = `${SESSIONS_PATH}/Members`;
 
-/** Types of the resources the shell serves itself (for `JsonSchemas`). */
-const SHELL_TYPES = [
+/**
+ * Types of the resources the shell serves itself, `Namespace.vX_Y_Z` (bare for a collection): the one
+ * list behind `JsonSchemas` (with the tree's own types) and the generated service's `$metadata`.
+ */
+export const SHELL_TYPES: readonly string[] = [
   'SessionService.v1_1_8',
   'SessionCollection',
   'Session.v1_6_0',

@@ -5,6 +5,7 @@
  * recorded (the System's `Oem.HwctlSim.LastBootSource` and an event log entry), so a test or a
  * pipeline can see that "insert ISO, one-time boot to Cd, reset" really booted the ISO.
  */
+import { isString, patchArrayProperty } from '../array-patch.js';
 import type { BootRecord } from '../../machine.js';
 import { isoTime, type Json, type JsonObject } from '../json.js';
 import type { Router } from '../router.js';
@@ -143,12 +144,16 @@ export function bootOrderProps(g: Gen): JsonObject {
   return { BootOrder: [...bootState(g).order], BootOptions: g.link(`${g.sys}/BootOptions`) };
 }
 
-/** Validates `Boot.BootOrder`; returns a function that applies it. Unlisted options keep their order after the listed ones. */
+/**
+ * Validates `Boot.BootOrder`; returns a function that applies it. The request is a DSP0266 array PATCH
+ * over the order as shown (`{}` keeps the option at that index, `null` removes it). Every option keeps a
+ * place in the order, as on the BMCs modelled: one the result does not list (removed, truncated away or
+ * never listed) follows the listed ones, in its previous relative order.
+ */
 export function readBootOrder(g: Gen, v: Json): () => void {
   const where = { related: ['#/Boot/BootOrder'] };
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
-    throw g.errors.error('PropertyValueTypeError', [JSON.stringify(v), 'BootOrder'], where);
-  const refs = v as string[];
+  const current = bootState(g).order;
+  const refs = patchArrayProperty(g.errors, 'BootOrder', '#/Boot/BootOrder', current, v, isString);
   for (const ref of refs)
     if (!OPTIONS.some((o) => o.ref === ref))
       throw g.errors.error('PropertyValueNotInList', [ref, 'BootOrder'], where);

@@ -13,7 +13,7 @@ export function chassisDoc(g: Gen): JsonObject {
     '@odata.id': g.u(g.ch),
     '@odata.type': '#Chassis.v1_22_0.Chassis',
     Id: g.p.ids.chassis,
-    Name: g.p.name === 'openbmc' ? 'chassis' : 'Computer System Chassis',
+    Name: g.p.names.chassis,
     ChassisType: 'RackMount',
     Manufacturer: id.manufacturer,
     Model: id.model,

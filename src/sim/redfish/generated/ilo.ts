@@ -100,7 +100,7 @@ function instances(g: Gen, tree: ResourceTree): JsonObject[] {
 }
 
 export function addIloRoutes(r: Router, g: Gen): void {
-  if (g.p.name !== 'ilo') return;
+  if (!g.p.hpeRest) return;
   r.node(RESOURCE_DIRECTORY, () => ({
     get: () => ({
       '@odata.id': g.u(RESOURCE_DIRECTORY),

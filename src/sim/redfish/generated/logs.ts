@@ -54,7 +54,7 @@ export function logEntryDoc(g: Gen, e: LogEntry): JsonObject {
     doc.EntryCode = 'Assert';
     if (e.sensorType) doc.SensorType = e.sensorType;
   }
-  if (l.entryType === 'Oem') doc.OemRecordFormat = g.p.name === 'ilo' ? 'Hpe-IML' : 'Hwctl';
+  if (l.entryType === 'Oem') doc.OemRecordFormat = l.oemRecordFormat ?? 'Hwctl';
   return doc;
 }
 

@@ -1,7 +1,7 @@
 /** Managers/<id> of a generated BMC: reset, BMC network interfaces and NetworkProtocol (NTP). */
 import { NetworkConfigError, maskToPrefix, prefixToMask, type BmcInterface } from '../../network.js';
 import { readResetType } from '../actions.js';
-import { ArrayPatchError, patchArray } from '../array-patch.js';
+import { isString, patchArrayProperty } from '../array-patch.js';
 import { isObject, isoTime, type Json, type JsonObject } from '../json.js';
 import type { Router } from '../router.js';
 import { parseJsonBody } from '../tree.js';
@@ -20,7 +20,7 @@ export function managerDoc(g: Gen): JsonObject {
     '@odata.id': g.u(g.mgr),
     '@odata.type': '#Manager.v1_14_0.Manager',
     Id: g.p.ids.manager,
-    Name: g.p.name === 'openbmc' ? 'OpenBmc Manager' : 'Manager',
+    Name: g.p.names.manager,
     Description: 'Baseboard Management Controller',
     ManagerType: 'BMC',
     Model: id.bmcModel,
@@ -320,22 +320,18 @@ function patchNetworkProtocol(g: Gen, body: JsonObject): undefined {
       const enabled = field(g, v, 'ProtocolEnabled', 'boolean', '#/NTP/ProtocolEnabled');
       const servers = v.NTPServers;
       if (servers !== undefined) {
-        const typeError = () =>
-          g.errors.error('PropertyValueTypeError', [JSON.stringify(servers), 'NTPServers'], {
-            related: ['#/NTP/NTPServers'],
-          });
-        if (!Array.isArray(servers)) throw typeError();
         // DSP0266 array PATCH over the list as shown (Dell's padded slots included): null removes, {} keeps.
-        let patched: string[];
-        try {
-          const shown = (ntpBlock(g)?.NTPServers ?? []) as string[];
-          patched = patchArray(shown, servers, (x): x is string => typeof x === 'string');
-        } catch (e) {
-          if (e instanceof ArrayPatchError) throw typeError();
-          throw e;
-        }
+        const shown = (ntpBlock(g)?.NTPServers ?? []) as string[];
+        const patched = patchArrayProperty(
+          g.errors,
+          'NTPServers',
+          '#/NTP/NTPServers',
+          shown,
+          servers,
+          isString,
+        );
         const list = patched.filter((s) => s !== '');
-        if (g.p.ntp === 'padded3' && servers.length > 3)
+        if (g.p.ntp === 'padded3' && Array.isArray(servers) && servers.length > 3)
           throw g.errors.error('PropertyValueOutOfRange', [JSON.stringify(servers), 'NTPServers'], {
             related: ['#/NTP/NTPServers'],
           });

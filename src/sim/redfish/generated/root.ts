@@ -1,6 +1,7 @@
 /** The service root, `/redfish`, the OData service document and `$metadata` of a generated BMC. */
 import type { JsonObject } from '../json.js';
 import type { Router } from '../router.js';
+import { SHELL_TYPES } from '../shell.js';
 import { derivedUuid, ROOT, type Gen } from './context.js';
 import { hpeRootOem } from './ilo.js';
 
@@ -49,7 +50,7 @@ export function serviceRootDoc(g: Gen): JsonObject {
     doc.Oem = oem;
   }
   // iLO's root Oem.Hpe in the shape ilorest reads (generated/ilo.ts).
-  if (g.p.name === 'ilo') doc.Oem = hpeRootOem(g);
+  if (g.p.hpeRest) doc.Oem = hpeRootOem(g);
   return doc;
 }
 
@@ -67,68 +68,54 @@ const SINGLETONS = [
   'CertificateService',
 ];
 
-/** Namespaces of the types a generated service serves (for `$metadata` and `JsonSchemas`). */
-const NAMESPACES: [string, string][] = [
-  ['ServiceRoot', 'v1_15_0'],
-  ['ComputerSystemCollection', ''],
-  ['ComputerSystem', 'v1_20_0'],
-  ['ChassisCollection', ''],
-  ['Chassis', 'v1_22_0'],
-  ['ManagerCollection', ''],
-  ['Manager', 'v1_14_0'],
-  ['SessionService', 'v1_1_8'],
-  ['SessionCollection', ''],
-  ['Session', 'v1_6_0'],
-  ['AccountService', 'v1_10_0'],
-  ['ManagerAccountCollection', ''],
-  ['ManagerAccount', 'v1_4_0'],
-  ['RoleCollection', ''],
-  ['Role', 'v1_2_2'],
-  ['UpdateService', 'v1_11_0'],
-  ['SoftwareInventoryCollection', ''],
-  ['SoftwareInventory', 'v1_2_0'],
-  ['TaskService', 'v1_1_4'],
-  ['TaskCollection', ''],
-  ['Task', 'v1_4_3'],
-  ['LogServiceCollection', ''],
-  ['LogService', 'v1_3_0'],
-  ['LogEntryCollection', ''],
-  ['LogEntry', 'v1_15_0'],
-  ['ProcessorCollection', ''],
-  ['Processor', 'v1_11_0'],
-  ['MemoryCollection', ''],
-  ['Memory', 'v1_11_0'],
-  ['EthernetInterfaceCollection', ''],
-  ['EthernetInterface', 'v1_9_0'],
-  ['StorageCollection', ''],
-  ['Storage', 'v1_9_0'],
-  ['Drive', 'v1_9_0'],
-  ['Thermal', 'v1_7_0'],
-  ['Power', 'v1_7_0'],
-  ['SensorCollection', ''],
-  ['Sensor', 'v1_2_0'],
-  ['ManagerNetworkProtocol', 'v1_5_0'],
-  ['ActionInfo', 'v1_1_2'],
-  ['EventService', 'v1_10_0'],
-  ['EventDestinationCollection', ''],
-  ['EventDestination', 'v1_14_0'],
-  ['MessageRegistryFileCollection', ''],
-  ['MessageRegistryFile', 'v1_1_0'],
-  ['JsonSchemaFileCollection', ''],
-  ['JsonSchemaFile', 'v1_1_0'],
-  ['CertificateService', 'v1_0_0'],
-  ['CertificateLocations', 'v1_0_0'],
-  ['CertificateCollection', ''],
-  ['Certificate', 'v1_5_0'],
+/**
+ * Types of the resources the generated tree serves itself, `Namespace.vX_Y_Z` (bare for a collection); the
+ * shell's own (sessions, accounts, events, registries, schemas, certificates) are SHELL_TYPES.
+ */
+const TREE_TYPES: readonly string[] = [
+  'ServiceRoot.v1_15_0',
+  'ComputerSystemCollection',
+  'ComputerSystem.v1_20_0',
+  'ChassisCollection',
+  'Chassis.v1_22_0',
+  'ManagerCollection',
+  'Manager.v1_14_0',
+  'UpdateService.v1_11_0',
+  'SoftwareInventoryCollection',
+  'SoftwareInventory.v1_2_0',
+  'TaskService.v1_1_4',
+  'TaskCollection',
+  'Task.v1_4_3',
+  'LogServiceCollection',
+  'LogService.v1_3_0',
+  'LogEntryCollection',
+  'LogEntry.v1_15_0',
+  'ProcessorCollection',
+  'Processor.v1_11_0',
+  'MemoryCollection',
+  'Memory.v1_11_0',
+  'EthernetInterfaceCollection',
+  'EthernetInterface.v1_9_0',
+  'StorageCollection',
+  'Storage.v1_9_0',
+  'Drive.v1_9_0',
+  'Thermal.v1_7_0',
+  'Power.v1_7_0',
+  'SensorCollection',
+  'Sensor.v1_2_0',
+  'ManagerNetworkProtocol.v1_5_0',
+  'ActionInfo.v1_1_2',
 ];
 
-/** `Namespace.vX_Y_Z` (or the bare namespace of a collection) of every type in `$metadata`. */
+/** The tree's own types (for `JsonSchemas`, next to the shell's). */
 export function servedTypes(): string[] {
-  return NAMESPACES.map(([ns, v]) => (v ? `${ns}.${v}` : ns));
+  return [...TREE_TYPES];
 }
 
 function metadataXml(): string {
-  const refs = NAMESPACES.map(([ns, v]) => {
+  // Every type the service serves, the shell's included: each `Namespace.vX_Y_Z` and its namespace.
+  const refs = [...TREE_TYPES, ...SHELL_TYPES].map((t) => {
+    const [ns, v] = t.split('.') as [string, string | undefined];
     const inc = [`    <edmx:Include Namespace="${ns}"/>`];
     if (v) inc.push(`    <edmx:Include Namespace="${ns}.${v}"/>`);
     return `  <edmx:Reference Uri="http://redfish.dmtf.org/schemas/v1/${ns}_v1.xml">\n${inc.join('\n')}\n  </edmx:Reference>`;

@@ -63,7 +63,7 @@ export function systemDoc(g: Gen): JsonObject {
     '@odata.id': g.u(g.sys),
     '@odata.type': '#ComputerSystem.v1_20_0.ComputerSystem',
     Id: g.p.ids.system,
-    Name: g.p.name === 'openbmc' ? 'system' : 'System',
+    Name: g.p.names.system,
     Description: 'Computer System',
     SystemType: 'Physical',
     AssetTag: g.local.assetTag,
@@ -78,7 +78,7 @@ export function systemDoc(g: Gen): JsonObject {
     PowerState: power,
     Status: {
       // A quiesced host (crashed or halted OS, still powered) is Status.State Quiesced, as bmcweb shows it.
-      State: quiesced ? 'Quiesced' : power === 'Off' && g.p.name === 'openbmc' ? 'Disabled' : 'Enabled',
+      State: quiesced ? 'Quiesced' : power === 'Off' ? g.p.systemOffState : 'Enabled',
       Health: quiesced ? 'Critical' : 'OK',
       HealthRollup: quiesced ? 'Critical' : 'OK',
     },

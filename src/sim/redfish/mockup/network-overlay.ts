@@ -5,6 +5,7 @@
  * replace IPv4Addresses, and DHCP on turns them into a lease, as a BMC shows them.
  */
 import { maskToPrefix } from '../../network.js';
+import { isString, patchArrayProperty } from '../array-patch.js';
 import type { ErrorFactory } from '../errors.js';
 import { isObject, type Json, type JsonObject } from '../json.js';
 import type { ResourceNode } from '../tree.js';
@@ -51,14 +52,29 @@ function patched(
       for (const sub of Object.keys(v))
         if (!rule.includes(sub))
           throw errors.error('PropertyUnknown', [`${k}/${sub}`], { related: [`#/${k}/${sub}`] });
-      out[k] = { ...(isObject(doc[k]) ? doc[k] : {}), ...v };
+      const current: JsonObject = isObject(doc[k]) ? doc[k] : {};
+      const next: JsonObject = { ...current, ...v };
+      // NTP.NTPServers: a DSP0266 array PATCH over the servers shown.
+      if (k === 'NTP' && 'NTPServers' in v) {
+        const shown = Array.isArray(current.NTPServers) ? current.NTPServers : [];
+        next.NTPServers = patchArrayProperty(
+          errors,
+          'NTPServers',
+          '#/NTP/NTPServers',
+          shown,
+          v.NTPServers,
+          isString,
+        );
+      }
+      out[k] = next;
     } else if (k === 'HostName') {
       if (typeof v !== 'string' || !/^[A-Za-z0-9]([A-Za-z0-9-]{0,62})$/.test(v)) badValue(errors, v, k);
       out[k] = v;
     } else {
-      // IPv4StaticAddresses
-      if (!Array.isArray(v)) badValue(errors, v, k);
-      for (const a of v)
+      // IPv4StaticAddresses: a DSP0266 array PATCH over the static addresses shown.
+      const shown = Array.isArray(doc[k]) ? doc[k] : [];
+      const list = patchArrayProperty(errors, k, `#/${k}`, shown, v, isObject);
+      for (const a of list)
         if (
           !isObject(a) ||
           typeof a.Address !== 'string' ||
@@ -66,8 +82,8 @@ function patched(
           maskToPrefix(a.SubnetMask) === undefined
         )
           badValue(errors, a, k);
-      out[k] = v;
-      out.IPv4Addresses = v.map((a) => ({ ...(a as JsonObject), AddressOrigin: 'Static' }));
+      out[k] = list;
+      out.IPv4Addresses = list.map((a) => ({ ...(a as JsonObject), AddressOrigin: 'Static' }));
       if (isObject(out.DHCPv4)) out.DHCPv4 = { ...out.DHCPv4, DHCPEnabled: false };
     }
   }

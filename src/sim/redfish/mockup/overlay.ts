@@ -4,6 +4,7 @@
  * (a property the BMC did not show is unknown to it, as on the real service). Accepted values are kept
  * per BMC on top of the captured document, so GET and the ETag show them.
  */
+import { patchArrayProperty } from '../array-patch.js';
 import type { ErrorFactory } from '../errors.js';
 import { isObject, strings, type Json, type JsonObject } from '../json.js';
 import { WRITABLE } from './writable.js';
@@ -48,28 +49,32 @@ export class WritableOverlay {
   /** Validates `body` against `doc` (the current document); returns a commit function. All or nothing. */
   check(path: string, doc: JsonObject, body: JsonObject): () => void {
     const w = WRITABLE[typeName(doc) ?? ''] ?? {};
+    // What is kept: the body's values, with array properties already patched over the current arrays.
+    const changes: JsonObject = {};
     for (const [k, v] of Object.entries(body)) {
       const rule = w[k];
       if (!(k in doc)) throw this.errors.error('PropertyUnknown', [k], { related: [`#/${k}`] });
       if (rule === undefined) throw this.errors.error('PropertyNotWritable', [k], { related: [`#/${k}`] });
-      if (rule === true) this.checkValue(doc, k, v, k);
+      if (rule === true) changes[k] = this.checkValue(doc, k, v, k);
       else {
         const current = doc[k];
         if (!isObject(v) || !isObject(current))
           throw this.errors.error('PropertyValueTypeError', [JSON.stringify(v), k], { related: [`#/${k}`] });
+        const sub: JsonObject = {};
         for (const [sk, sv] of Object.entries(v)) {
           const where = `${k}/${sk}`;
           if (!(sk in current))
             throw this.errors.error('PropertyUnknown', [where], { related: [`#/${where}`] });
           if (!rule.includes(sk))
             throw this.errors.error('PropertyNotWritable', [where], { related: [`#/${where}`] });
-          this.checkValue(current, sk, sv, where);
+          sub[sk] = this.checkValue(current, sk, sv, where);
         }
+        changes[k] = sub;
       }
     }
     return () => {
       const over = { ...(this.byPath.get(path) ?? {}) };
-      for (const [k, v] of Object.entries(body)) {
+      for (const [k, v] of Object.entries(changes)) {
         const prev = over[k];
         over[k] = isObject(v) && isObject(prev) ? { ...prev, ...v } : v;
       }
@@ -77,9 +82,18 @@ export class WritableOverlay {
     };
   }
 
-  /** Same JSON type as captured (null captured: anything but an object), and in its AllowableValues. */
-  private checkValue(owner: JsonObject, k: string, v: Json, where: string): void {
+  /**
+   * Same JSON type as captured (null captured: anything but an object), and in its AllowableValues;
+   * returns the value to keep. An array is a DSP0266 array PATCH over the current one, its elements of
+   * the JSON types the current elements have (any type but null when it is empty).
+   */
+  private checkValue(owner: JsonObject, k: string, v: Json, where: string): Json {
     const captured = owner[k] as Json;
+    if (Array.isArray(captured) && Array.isArray(v)) {
+      const types = new Set(captured.map(jsonType));
+      const accept = (x: Json): x is Json => (types.size === 0 ? x !== null : types.has(jsonType(x)));
+      return patchArrayProperty(this.errors, k, `#/${where}`, captured, v, accept);
+    }
     const ok =
       captured === null
         ? !isObject(v)
@@ -97,5 +111,6 @@ export class WritableOverlay {
     const allowed = strings(owner, `${k}@Redfish.AllowableValues`);
     if (allowed && typeof v === 'string' && !allowed.includes(v))
       throw this.errors.error('PropertyValueNotInList', [v, k], { related: [`#/${where}`] });
+    return v;
   }
 }

@@ -448,8 +448,17 @@ export class MockupTree implements ResourceTree {
         for (const [k, v] of Object.entries({ ...body, Boot: policies.boot })) {
           if (v === undefined || (k === 'PowerRestorePolicy' && 'PowerRestorePolicy' in current)) continue;
           if (k === 'Boot' && boot) {
+            // A captured BootOrder is kept like the other writable properties (a DSP0266 array PATCH);
+            // the override properties drive the machine.
+            let override = v;
+            if (isObject(v) && 'BootOrder' in v && 'BootOrder' in boot) {
+              const { BootOrder: order, ...others } = v;
+              rest.Boot = { BootOrder: order as Json };
+              override = others;
+              if (Object.keys(others).length === 0) continue;
+            }
             change = readBootPatch(
-              v,
+              override,
               {
                 targets:
                   strings(boot, 'BootSourceOverrideTarget@Redfish.AllowableValues') ??
