@@ -10,9 +10,17 @@
  */
 import type { NodeContext } from '../engine/executor.js';
 
+/**
+ * Renewed keys are numbered across the process, not per instance: a RenewableContext may wrap another
+ * (rflash's Flash runs rpower's PowerFlow inside its own), and per-instance numbers made the inner one's
+ * first renewal and the outer one's the same key, so the outer got back a client the inner had closed.
+ */
+let renewals = 0;
+
 export class RenewableContext {
   readonly ctx: NodeContext;
-  private generation = 0;
+  /** '' until the first renew(): the base's own keys, so the clients made before are shared. */
+  private suffix = '';
   private made: unknown[] = [];
 
   constructor(base: NodeContext) {
@@ -24,9 +32,9 @@ export class RenewableContext {
       services: base.services,
       defer: (fn) => base.defer(fn),
       ...(base.recordQuirks ? { recordQuirks: (ids: readonly string[]) => base.recordQuirks!(ids) } : {}),
-      forget: (key) => base.forget(this.generation === 0 ? key : `${key}#renewed${this.generation}`),
+      forget: (key) => base.forget(key + this.suffix),
       shared: <T>(key: string, create: () => T): T => {
-        const value = base.shared(this.generation === 0 ? key : `${key}#renewed${this.generation}`, create);
+        const value = base.shared(key + this.suffix, create);
         if (!this.made.includes(value)) this.made.push(value);
         return value;
       },
@@ -37,7 +45,7 @@ export class RenewableContext {
   renew(): void {
     const old = this.made;
     this.made = [];
-    this.generation++;
+    this.suffix = `#renewed${++renewals}`;
     for (const value of old) {
       void Promise.resolve(value).then(closeQuietly, () => undefined);
     }
