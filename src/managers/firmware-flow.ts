@@ -278,6 +278,8 @@ class Flash {
     } finally {
       // rpower's own fresh logins were on its clients: rflash's next request logs in afresh as well.
       this.renew();
+      // rpower reported its own states (BMC NotReady, BMC Ready): rflash's next one is shown again.
+      this.lastProgress = '';
     }
   }
 
@@ -556,6 +558,8 @@ async function status(ex: FirmwareExecutor, args: FlashArgs, ctx: NodeContext): 
     if (record.phase === 'uploading')
       lines.push('The upload did not complete: nothing to follow; run the command again');
     for (const t of record.targets) lines.push(describe(t));
+    // Every image applied, then the run stopped in its BMC reboot or host restart (deadline, Ctrl-C).
+    if (stoppedInPower(record)) lines.push(stoppedInPowerHint(record, ctx.node.name));
     if (record.phase === 'failed') throw new NodeError('failed', lines.join('; '));
     return { op: 'status', lines, targets: record.targets };
   }
@@ -579,9 +583,14 @@ async function status(ex: FirmwareExecutor, args: FlashArgs, ctx: NodeContext): 
     phase: record.phase === 'activating' || record.phase === 'uploaded' ? 'done' : record.phase,
   });
   const lines = journal.record.targets.map((t) => `Firmware ${t.version ?? t.id} activation successful.`);
-  if (record.phase === 'rebooting-bmc' || record.phase === 'restarting-host')
-    lines.push(
-      `The run stopped while ${record.phase}: check the node with rpower ${ctx.node.name} stat / bmcstate`,
-    );
+  if (stoppedInPower(record)) lines.push(stoppedInPowerHint(record, ctx.node.name));
   return { op: 'status', lines, targets: journal.record.targets };
+}
+
+function stoppedInPower(record: FlashRecord): boolean {
+  return record.phase === 'rebooting-bmc' || record.phase === 'restarting-host';
+}
+
+function stoppedInPowerHint(record: FlashRecord, node: string): string {
+  return `The run stopped while ${record.phase}: check the node with rpower ${node} stat / bmcstate`;
 }

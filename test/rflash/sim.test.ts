@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFlashArgs } from '../../src/managers/firmware.js';
-import { flashDir, readRecord } from '../../src/managers/firmware-state.js';
+import { FlashJournal, flashDir, readRecord } from '../../src/managers/firmware-state.js';
 import { imageIdOf } from '../../src/sim/firmware.js';
 import { endpoints, startKindFleet, useFleet } from '../helpers/sim-harness.js';
 import { usage } from '../helpers/usage.js';
@@ -304,6 +304,27 @@ describe('resilience', () => {
     expect(readRecord(node)).toMatchObject({ phase: 'done' });
     const again = await rflash(k.sim.inventory, node, { words: [], status: true });
     expect(again.lines.get(node)?.[0]).toMatch(/^rflash -a done at /);
+  });
+
+  it('--status of a run stopped in its BMC reboot (every image applied) says how to check the node', async () => {
+    const node = k.node.bmcweb;
+    new FlashJournal(
+      node,
+      {
+        flavor: 'redfish',
+        op: '-d /images',
+        phase: 'rebooting-bmc',
+        targets: [{ id: 'a1', version: '2.0', state: 'Completed', percent: 100 }],
+      },
+      () => undefined,
+    ).save();
+    const s = await rflash(k.sim.inventory, node, { words: [], status: true });
+    expect(s.errors.get(node)).toBeUndefined();
+    expect(s.lines.get(node)).toEqual([
+      expect.stringMatching(/^rflash -d \/images rebooting-bmc at /),
+      '2.0: Completed 100%',
+      `The run stopped while rebooting-bmc: check the node with rpower ${node} stat / bmcstate`,
+    ]);
   });
 
   it('refuses a node another process is flashing', async () => {
