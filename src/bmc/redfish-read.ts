@@ -81,6 +81,11 @@ function isSoft(e: unknown): e is NodeError {
  * 2); this keeps the queue short, so a thousand-member collection does not park a thousand waiters
  * (and their abort listeners) on the node's signal.
  */
+/** A resource the command cannot do without came as a Redfish error body (a 200 with `error`). */
+function errorBodyInstead(path: string): NodeError {
+  return new NodeError('protocol', `${path} answered with a Redfish error body instead of the resource`);
+}
+
 export const READ_CONCURRENCY = 4;
 
 /** Statuses with which a service refuses the query itself (then the plain GET is tried). */
@@ -192,7 +197,9 @@ export class RedfishReader {
     try {
       if (levels > 0) {
         try {
-          return this.body(await this.get(withExpand(path, levels)), path, opts.what);
+          const expanded = this.body(await this.get(withExpand(path, levels)), path, opts.what);
+          if (!expanded && opts.required) throw errorBodyInstead(path);
+          return expanded;
         } catch (e) {
           if (!(isNodeError(e) && e.status !== undefined && QUERY_REFUSED.has(e.status))) throw e;
           // The service advertises $expand but refuses it: plain reads from now on.
@@ -201,8 +208,7 @@ export class RedfishReader {
         }
       }
       const body = this.body(await this.get(path), path, opts.what);
-      if (!body && opts.required)
-        throw new NodeError('protocol', `${path} answered with a Redfish error body instead of the resource`);
+      if (!body && opts.required) throw errorBodyInstead(path);
       return body;
     } catch (e) {
       if (opts.required || !isSoft(e)) throw e;
@@ -390,7 +396,10 @@ export class RedfishReader {
     required = false,
   ): Promise<RedfishResource[]> {
     const reads = refs.map(async (m): Promise<RedfishResource | undefined> => {
-      if (errorBodyCode(m) !== undefined) return this.body(m, odataIdOf(m) ?? '(inline)', what);
+      if (errorBodyCode(m) !== undefined) {
+        if (required) throw errorBodyInstead(odataIdOf(m) ?? `${what} (inline)`);
+        return this.body(m, odataIdOf(m) ?? '(inline)', what);
+      }
       if (isResolved(m)) return m;
       const id = odataIdOf(m);
       if (!id) {

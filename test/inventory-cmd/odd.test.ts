@@ -326,6 +326,48 @@ describe('Redfish firmware', () => {
   });
 });
 
+describe('required reads (rflash’s firmware list)', () => {
+  const expanding = {
+    ProtocolFeaturesSupported: { ExpandQuery: { NoLinks: true, Levels: true, MaxLevels: 3 } },
+  };
+  const errorBody = { error: { code: 'Base.1.8.InternalError', message: 'boom' } };
+
+  async function required(resources: Record<string, unknown>, root: Record<string, unknown>) {
+    memoryFake(resources, root);
+    const client = await import('../../src/bmc/index.js');
+    const { RedfishReader } = await import('../../src/bmc/redfish-read.js');
+    const ctx = testContext(testNode(), recordingServices());
+    try {
+      const reader = new RedfishReader(await client.redfishClient(ctx));
+      const soft = await reader.members(MEMORY, { what: 'Memory' }).catch((e: Error) => e.message);
+      const strict = await reader
+        .members(MEMORY, { what: 'Memory', required: true })
+        .catch((e: Error) => e.message);
+      return { soft, strict, notes: reader.notes };
+    } finally {
+      await ctx.cleanup();
+    }
+  }
+
+  it('an expanded read answered with a Redfish error body fails a required read (soft: a note)', async () => {
+    const r = await required({ [MEMORY]: errorBody }, expanding);
+    expect(r.soft).toEqual([]);
+    expect(r.notes).toEqual([
+      expect.stringMatching(/Redfish error \(InternalError\) instead of the resource/),
+    ]);
+    expect(r.strict).toBe(`${MEMORY} answered with a Redfish error body instead of the resource`);
+  });
+
+  it('a member that came inline as a Redfish error body fails a required read (soft: dropped, a note)', async () => {
+    const r = await required(
+      { [MEMORY]: { Members: [dimm(1), { '@odata.id': `${MEMORY}/DIMM2`, ...errorBody }] } },
+      {},
+    );
+    expect((r.soft as Array<{ Id: string }>).map((m) => m.Id)).toEqual(['DIMM1']);
+    expect(r.strict).toBe(`${MEMORY}/DIMM2 answered with a Redfish error body instead of the resource`);
+  });
+});
+
 describe('OpenBMC REST wrong formats', () => {
   function fake(routes: Record<string, unknown>) {
     const s = fakeOpenbmcRest();
