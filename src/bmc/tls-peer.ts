@@ -6,8 +6,9 @@
  * it reads from (node's X509Certificate::GetPeerCert deletes it from SSL_get_peer_cert_chain), so a second
  * call answers with the issuer, or nothing when the BMC sent its leaf alone. Every reader of the peer
  * certificate (the identity check, the pin check, the discovery cache's fingerprint) goes through
- * peerCertificate(), which asks once per socket; after it, the socket's own getPeerCertificate() and
- * getPeerX509Certificate() answer with what is left of the chain.
+ * peerCertificate(), which asks once per socket and from then on has the socket's own
+ * getPeerX509Certificate() answer with that leaf too (its getPeerCertificate() still reads what is left
+ * of the chain: nothing in hwctl asks it after the handshake).
  *
  * The identity check: Node's client runs `checkServerIdentity(host, socket.getPeerCertificate(true))` on
  * every new connection (node:_tls_wrap, onConnectSecure). getPeerCertificate(true) turns the whole chain
@@ -29,7 +30,12 @@ export function peerCertificate(socket: tls.TLSSocket): X509Certificate | undefi
   if (cert === undefined) {
     cert = socket.getPeerX509Certificate() ?? null;
     // Before the handshake there is nothing to read yet, and nothing was taken out of the chain.
-    if (cert) peers.set(socket, cert);
+    if (cert) {
+      peers.set(socket, cert);
+      // Anything that asks the socket itself from now on gets the leaf too, not what is left of the chain.
+      const leaf = cert;
+      socket.getPeerX509Certificate = () => leaf;
+    }
   }
   return cert ?? undefined;
 }
@@ -56,7 +62,9 @@ function restore(socket: tls.TLSSocket): void {
  */
 export function identityFields(cert: X509Certificate): tls.PeerCertificate {
   const san = cert.subjectAltName;
-  const namesDns = san !== undefined && san.split(', ').some((name) => name.startsWith('DNS:'));
+  // A quoted entry (`URI:"a, DNS:b"`) needs Node's own splitting: then the subject is given in any case.
+  const namesDns =
+    san !== undefined && !san.includes('"') && san.split(', ').some((name) => name.startsWith('DNS:'));
   return {
     subject: namesDns ? {} : cert.toLegacyObject().subject,
     ...(san !== undefined ? { subjectaltname: san } : {}),
