@@ -104,29 +104,34 @@ export async function startSshd(aliases) {
   });
   closeSync(logFd);
   const log = () => readFileSync(logFile, 'utf8');
-  // Ready when it accepts a login.
+  const stop = async () => {
+    // A signal-killed sshd has a null exitCode too: its 'exit' has been and gone.
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Ready when it accepts a login; if it never does, nothing is left behind (process, keys, config).
   const deadline = Date.now() + 10_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`sshd exited (${child.exitCode}): ${log()}`);
+    if (child.exitCode !== null) {
+      const message = `sshd exited (${child.exitCode}): ${log()}`;
+      await stop();
+      throw new Error(message);
+    }
     try {
       execFileSync('ssh', ['-F', config, '-o', 'BatchMode=yes', aliases[0], 'true'], { stdio: 'pipe' });
       break;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`sshd did not accept a login: ${String(e)} ${log()}`);
+      if (Date.now() > deadline) {
+        const message = `sshd did not accept a login: ${String(e)} ${log()}`;
+        await stop();
+        throw new Error(message);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return {
-    port,
-    dir,
-    config,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const gone = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await gone;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { port, dir, config, stop };
 }

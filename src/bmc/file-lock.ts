@@ -71,6 +71,9 @@ function isStale(lock: string, st: Stats, staleMs: number): boolean {
   return host === HOST && Number(pid) > 0 && !alive(Number(pid));
 }
 
+/** How old a break guard left by a breaker that died may get (breaking takes milliseconds). */
+const GUARD_STALE_MS = 10_000;
+
 /** Remove `lock` if it is abandoned, under the break guard. */
 function breakIfStale(lock: string, staleMs: number): void {
   const guard = `${lock}.break`;
@@ -81,7 +84,7 @@ function breakIfStale(lock: string, staleMs: number): void {
     if (errno(e) !== 'EEXIST') throw e;
     // Someone is breaking it now; a guard left by a breaker that died ages out like a lock.
     try {
-      if (Date.now() - statSync(guard).mtimeMs > staleMs) unlinkSync(guard);
+      if (Date.now() - statSync(guard).mtimeMs > Math.min(staleMs, GUARD_STALE_MS)) unlinkSync(guard);
     } catch {
       // gone meanwhile
     }

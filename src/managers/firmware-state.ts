@@ -6,7 +6,7 @@
  *                 killed at any point leaves the last state; `rflash NODERANGE --status` resumes from it.
  *   <node>.log    the node's log, one timestamped line per step, appended (xCAT keeps
  *                 /var/log/xcat/rflash/<node>.log).
- *   <node>.lock   held while a process flashes the node: `<pid> <host> <iso time>`. A second rflash is
+ *   <node>.lock   held while a process flashes the node: `<pid> <host>` (bmc/file-lock.ts). A second rflash is
  *                 refused; a lock whose process died on this host is taken over.
  */
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
