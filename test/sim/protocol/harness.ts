@@ -3,6 +3,7 @@
  * small client that talks to it the way the DMTF Redfish-Protocol-Validator does (sessions, Basic,
  * no auth, raw methods the HTTP parser does not know).
  */
+import { afterAll, beforeAll } from '@jest/globals';
 import { readFile } from 'node:fs/promises';
 import { connect } from 'node:tls';
 import { startSimulator, type Simulator } from '../../../src/sim/fleet.js';
@@ -31,6 +32,21 @@ export async function startFleet(kind: 'generated' | 'mockup' = 'generated'): Pr
   const ca = await readFile(sim.caFile ?? '', 'utf8');
   const password = (await readFile(sim.passwordFile, 'utf8')).trim();
   return { sim, ca, password };
+}
+
+/**
+ * A generated fleet for the whole test file, started before its tests and stopped after them; read it
+ * through the getter once the tests run.
+ */
+export function fleetForFile(): () => Fleet {
+  let fleet: Fleet | undefined;
+  beforeAll(async () => {
+    fleet = await startFleet();
+  });
+  afterAll(async () => {
+    await fleet?.sim.stop();
+  });
+  return () => fleet!;
 }
 
 export type Auth = 'none' | 'admin' | { user: string; password: string } | { token: string };

@@ -2,19 +2,13 @@
  * What a generated personality serves differently is read from its Profile (personalities.ts), not from
  * its name: over HTTPS, each answer below is the one its profile field says, on every personality.
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect } from '@jest/globals';
 import { PROFILES } from '../../../src/sim/redfish/personalities.js';
-import { Bmc, PERSONALITIES, startFleet, type Fleet } from './harness.js';
+import { Bmc, PERSONALITIES, fleetForFile } from './harness.js';
 
 type Json = Record<string, unknown>;
 
-let fleet: Fleet;
-beforeAll(async () => {
-  fleet = await startFleet();
-});
-afterAll(async () => {
-  await fleet.sim.stop();
-});
+const fleet = fleetForFile();
 
 const id = (v: unknown): string => String((v as { '@odata.id': string })['@odata.id']).replace(/\/+$/, '');
 
@@ -22,7 +16,7 @@ for (const p of PERSONALITIES) {
   const profile = PROFILES[p];
   describe(p, () => {
     it('names, SSE, account Keys, HPE RESTful API and If-Match on actions follow the profile', async () => {
-      const bmc = new Bmc(fleet, p);
+      const bmc = new Bmc(fleet(), p);
       const root = await bmc.doc('/redfish/v1/');
       const system = await bmc.doc(id(((await bmc.doc(id(root.Systems))).Members as unknown[])[0]));
       const manager = await bmc.doc(id(((await bmc.doc(id(root.Managers))).Members as unknown[])[0]));
@@ -36,7 +30,7 @@ for (const p of PERSONALITIES) {
         expect(r.status).toBe(406); // there, but a stream only
       }
 
-      const account = await bmc.doc(`/redfish/v1/AccountService/Accounts/${fleet.sim.username}`);
+      const account = await bmc.doc(`/redfish/v1/AccountService/Accounts/${fleet().sim.username}`);
       expect('Keys' in account).toBe(profile.accountKeys);
 
       expect(((root.Oem as Json | undefined)?.Hpe as Json | undefined) !== undefined).toBe(profile.hpeRest);

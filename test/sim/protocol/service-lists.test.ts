@@ -3,18 +3,12 @@
  * `JsonSchemas` (one JsonSchemaFile per type served), `$metadata` (a reference for each of those same
  * types: one list behind both), and the message registries (one builder of their entries).
  */
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { Bmc, PERSONALITIES, startFleet, type Fleet } from './harness.js';
+import { describe, it, expect } from '@jest/globals';
+import { Bmc, PERSONALITIES, fleetForFile } from './harness.js';
 
 type Json = Record<string, unknown>;
 
-let fleet: Fleet;
-beforeAll(async () => {
-  fleet = await startFleet();
-});
-afterAll(async () => {
-  await fleet.sim.stop();
-});
+const fleet = fleetForFile();
 
 /** The types every generated personality serves (JsonSchemas members, sorted). */
 const SERVED = [
@@ -82,7 +76,7 @@ const memberName = (m: unknown): string =>
 for (const p of PERSONALITIES) {
   describe(p, () => {
     it('JsonSchemas lists every type served, and $metadata references each of them', async () => {
-      const bmc = new Bmc(fleet, p);
+      const bmc = new Bmc(fleet(), p);
       const schemas = await bmc.doc('/redfish/v1/JsonSchemas');
       const names = (schemas.Members as unknown[]).map(memberName);
       expect(names).toEqual(SERVED);
@@ -97,7 +91,7 @@ for (const p of PERSONALITIES) {
     });
 
     it('registry entries: NumberOfArgs and ParamTypes from the text, Severity repeating MessageSeverity', async () => {
-      const bmc = new Bmc(fleet, p);
+      const bmc = new Bmc(fleet(), p);
       const re = await bmc.doc('/redfish/v1/Registries/ResourceEvent/ResourceEvent');
       const messages = re.Messages as Record<string, Json>;
       expect(messages.ResourcePoweredOn).toEqual({
