@@ -60,7 +60,8 @@ describe('rpower on --batch / --stagger', () => {
     expect(Math.abs(a!.first - b!.first)).toBeLessThan(150);
     expect(c!.first - firstBatchEnd).toBeGreaterThanOrEqual(180);
     expect(d!.first - firstBatchEnd).toBeGreaterThanOrEqual(180);
-    expect(c!.first - firstBatchEnd).toBeLessThan(1000);
+    // Upper bounds only catch a wait far beyond the delay: loose, as CI's two cores may be busy.
+    expect(c!.first - firstBatchEnd).toBeLessThan(2500);
   });
 
   it('--stagger 0.2: each node starts 0.2 s after the one before', async () => {
@@ -70,7 +71,7 @@ describe('rpower on --batch / --stagger', () => {
     for (let i = 1; i < firsts.length; i++) {
       const gap = firsts[i]! - firsts[i - 1]!;
       expect(gap).toBeGreaterThanOrEqual(180);
-      expect(gap).toBeLessThan(600);
+      expect(gap).toBeLessThan(2000); // loose: a busy machine delays a start, never advances it
     }
   });
 
