@@ -122,18 +122,23 @@ it('Ctrl-C between batches: exit 130, the batches left are interrupted with noth
     },
   );
   let stdout = '';
+  let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   // The first batch's two results are out: the run now waits 20 s before the next batch.
   await new Promise<void>((resolve) => {
     const check = () =>
-      stdout.split('\n').filter((l) => l.includes('"node"')).length >= 2 ? resolve() : setTimeout(check, 20);
+      stdout.split('\n').filter((l) => l.includes('"type":"result"')).length >= 2
+        ? resolve()
+        : setTimeout(check, 20);
     check();
   });
   const signalled = Date.now();
   child.kill('SIGINT');
   const code = await exited;
-  expect(code).toBe(130);
+  // What the run said comes with a failure (this test failed once, unexplained, in a loaded run).
+  expect({ code, stderr, stdout }).toMatchObject({ code: 130 });
   expect(Date.now() - signalled).toBeLessThan(2000);
   const results = stdout
     .split('\n')
