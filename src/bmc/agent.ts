@@ -387,7 +387,7 @@ export function fetchFingerprint(
     }
     const handshake = (under?: Duplex) => {
       if (stopped) return void under?.destroy();
-      t = tls.connect({
+      t = connectTls({
         ...(under ? { socket: under, host } : { host, port }),
         rejectUnauthorized: false,
         ...(net.isIP(host) ? {} : { servername: host }),

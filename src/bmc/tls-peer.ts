@@ -15,29 +15,24 @@
  * into JS objects — subject, issuer, raw DER, public key, fingerprints, for each certificate — a third of
  * a millisecond of CPU per connection, a tenth of a warm 1,000-BMC `rpower stat` (docs/performance.md), to
  * read two fields. connectTls() has the socket hand Node a placeholder for that one call; the check reads
- * the two fields from the native certificate (subjectAltName, and the subject when it is needed) and runs Node's own
- * tls.checkServerIdentity on them: the same rules and messages, so the same verdict. Should Node ever call
- * the check with a real certificate, that certificate is checked as Node would.
+ * the two fields from the native certificate (subjectAltName, and the subject when it is needed) and runs
+ * Node's own tls.checkServerIdentity on them: the same rules and messages, so the same verdict. Should
+ * Node ever call the check with a real certificate, that certificate is checked as Node would. Every TLS
+ * connection hwctl opens to a BMC (requests, `hwctl trust`) is made by connectTls.
  */
 import tls from 'node:tls';
 import type { X509Certificate } from 'node:crypto';
 
-const peers = new WeakMap<tls.TLSSocket, X509Certificate | null>();
-
-/** The certificate the BMC presented on this socket (undefined before the handshake or without one). */
+/**
+ * The certificate the BMC presented on this socket (undefined before the handshake or without one). The
+ * first read replaces the socket's getPeerX509Certificate with one that answers that leaf: later reads,
+ * ours or anyone's, get it again instead of what is left of the chain.
+ */
 export function peerCertificate(socket: tls.TLSSocket): X509Certificate | undefined {
-  let cert = peers.get(socket);
-  if (cert === undefined) {
-    cert = socket.getPeerX509Certificate() ?? null;
-    // Before the handshake there is nothing to read yet, and nothing was taken out of the chain.
-    if (cert) {
-      peers.set(socket, cert);
-      // Anything that asks the socket itself from now on gets the leaf too, not what is left of the chain.
-      const leaf = cert;
-      socket.getPeerX509Certificate = () => leaf;
-    }
-  }
-  return cert ?? undefined;
+  const cert = socket.getPeerX509Certificate();
+  // Before the handshake there is nothing to read yet, and nothing was taken out of the chain.
+  if (cert && !Object.hasOwn(socket, 'getPeerX509Certificate')) socket.getPeerX509Certificate = () => cert;
+  return cert;
 }
 
 /** What getPeerCertificate(true) answers during the handshake: the check knows it stands for "ask me". */

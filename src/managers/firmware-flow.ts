@@ -301,6 +301,16 @@ class Flash {
     );
   }
 
+  /**
+   * Restart the component a staged image waits for: the BMC as `rpower bmcreboot --wait` (a reboot request
+   * the BMC drops is the reboot happening), the host as `rpower boot` (on when off, a restart when on).
+   */
+  async restartToApply(power: PowerExecutor, component: 'BMC' | 'Host'): Promise<void> {
+    if (component === 'BMC') return this.bmcReady(power, true);
+    this.log('host: boot');
+    await this.power(power, { verb: 'boot' }, 'Restarting the host');
+  }
+
   /** Host off, wait until off, on (xCAT's `-d` end), as `rpower off --wait` then `rpower on`. */
   async restartHost(power: PowerExecutor): Promise<void> {
     this.journal?.save({ phase: 'restarting-host' });
@@ -444,11 +454,11 @@ const flows = {
       'Invalid ID provided to activate. Use the -l option to view valid firmware IDs.',
     );
     f.progress('activating');
-    const started = await f.ex.activateImage({ id, entry }, f.ctx);
+    const { apply, ...started } = await f.ex.activateImage({ id, entry }, f.ctx);
     const target: FlashTarget = { id, version: entry.version, ...started };
     if (entry.purpose === 'BMC' || entry.purpose === 'Host') target.purpose = entry.purpose;
     f.journal?.save({ phase: 'activating', targets: [target] });
-    if (started.reset === 'BMC') await f.bmcReady(await powerOps(f.ctx), false);
+    if (apply) await f.restartToApply(await powerOps(f.ctx), apply);
     await f.follow(target, `Firmware ${entry.version}`);
     return {
       op: 'activate-id',
@@ -559,7 +569,8 @@ async function status(ex: FirmwareExecutor, args: FlashArgs, ctx: NodeContext): 
       lines.push('The upload did not complete: nothing to follow; run the command again');
     for (const t of record.targets) lines.push(describe(t));
     // Every image applied, then the run stopped in its BMC reboot or host restart (deadline, Ctrl-C).
-    if (stoppedInPower(record)) lines.push(stoppedInPowerHint(record, ctx.node.name));
+    const hint = stoppedInPower(record, ctx.node.name);
+    if (hint) lines.push(hint);
     if (record.phase === 'failed') throw new NodeError('failed', lines.join('; '));
     return { op: 'status', lines, targets: record.targets };
   }
@@ -583,14 +594,13 @@ async function status(ex: FirmwareExecutor, args: FlashArgs, ctx: NodeContext): 
     phase: record.phase === 'activating' || record.phase === 'uploaded' ? 'done' : record.phase,
   });
   const lines = journal.record.targets.map((t) => `Firmware ${t.version ?? t.id} activation successful.`);
-  if (stoppedInPower(record)) lines.push(stoppedInPowerHint(record, ctx.node.name));
+  const hint = stoppedInPower(record, ctx.node.name);
+  if (hint) lines.push(hint);
   return { op: 'status', lines, targets: journal.record.targets };
 }
 
-function stoppedInPower(record: FlashRecord): boolean {
-  return record.phase === 'rebooting-bmc' || record.phase === 'restarting-host';
-}
-
-function stoppedInPowerHint(record: FlashRecord, node: string): string {
+/** What to say of a run that stopped in its BMC reboot or host restart; undefined for any other phase. */
+function stoppedInPower(record: FlashRecord, node: string): string | undefined {
+  if (record.phase !== 'rebooting-bmc' && record.phase !== 'restarting-host') return undefined;
   return `The run stopped while ${record.phase}: check the node with rpower ${node} stat / bmcstate`;
 }

@@ -67,13 +67,14 @@ export interface FirmwareExecutor extends Executor {
   /** Send the image (streamed). Redfish with activate: the update starts (a task); OpenBMC: stored. */
   uploadImage(args: UploadArgs, ctx: NodeContext): Promise<FlashStarted>;
   /**
-   * Start activating an image already on the BMC. `reset`: the BMC was asked to restart to apply it.
+   * Start activating an image already on the BMC. `apply`: the image applies when that component
+   * restarts, and nothing has restarted it yet: the flow does, as rpower does (Redfish: staged images).
    * `entry`: the image as listed just before (the flow checked the id against it), so it is not listed again.
    */
   activateImage(
     args: { id: string; entry?: FirmwareEntry },
     ctx: NodeContext,
-  ): Promise<FlashStarted & { reset?: 'BMC' | 'Host' }>;
+  ): Promise<FlashStarted & { apply?: 'BMC' | 'Host' }>;
   /** One poll of a started flash (a task monitor, or the image's activation). */
   pollFlash(args: { target: FlashStarted }, ctx: NodeContext): Promise<FlashPoll>;
   deleteImage(args: { id: string; entry?: FirmwareEntry }, ctx: NodeContext): Promise<void>;

@@ -200,6 +200,31 @@ describe('-u, -a ID, --delete', () => {
   });
 });
 
+describe('-a ID of a staged BMC image (Redfish)', () => {
+  it.each(['bmcweb', 'generic'] as const)(
+    '%s: the BMC is rebooted as rpower bmcreboot --wait does, then the image runs',
+    async (kind) => {
+      const node = k.node[kind];
+      const img = writeImage(dir, `bmc-staged-${kind}.tar`, `st-${kind}-2.0`, 'BMC');
+      const up = await rflash(k.sim.inventory, node, { words: [img], upload: true });
+      expect(up.errors.get(node)).toBeUndefined();
+      const m = k.sim.machine(node);
+      const reboots = m.bmcReboots();
+      const act = await rflash(
+        k.sim.inventory,
+        node,
+        { words: [imageIdOf(`st-${kind}-2.0`)], activate: true },
+        { timeout: 60 },
+      );
+      expect(act.errors.get(node)).toBeUndefined();
+      expect(act.lines.get(node)).toEqual(['Firmware activation successful.']);
+      expect(m.bmcReboots()).toBe(reboots + 1);
+      expect(m.firmware.functional('BMC').version).toBe(`st-${kind}-2.0`);
+      expect(k.sim.stats().openSessions).toBe(0);
+    },
+  );
+});
+
 describe('-d DIR', () => {
   it.each(['openbmc-rest', 'generic'] as const)(
     '%s: BMC and host images, BMC reboot, host restart',

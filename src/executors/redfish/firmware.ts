@@ -20,8 +20,6 @@ import type {
   FlashStarted,
   UploadArgs,
 } from '../../managers/firmware.js';
-import power from './power.js';
-import { droppedByReboot } from '../../bmc/errors.js';
 
 const TASK_RUNNING = new Set(['New', 'Pending', 'Running', 'Starting', 'Stopping', 'Suspended', 'Service']);
 const TASK_FAILED = new Set(['Exception', 'Killed', 'Cancelled', 'Interrupted']);
@@ -139,7 +137,7 @@ class RedfishFirmwareExecutor implements FirmwareExecutor {
   async activateImage(
     args: { id: string; entry?: FirmwareEntry },
     ctx: NodeContext,
-  ): Promise<FlashStarted & { reset?: 'BMC' | 'Host' }> {
+  ): Promise<FlashStarted & { apply?: 'BMC' | 'Host' }> {
     const e = await entryFor(
       args,
       ctx,
@@ -148,19 +146,10 @@ class RedfishFirmwareExecutor implements FirmwareExecutor {
     // followed through its inventory entry
     const target: FlashStarted = { id: args.id, version: e.version, monitor: e.path };
     if (e.functional) return target;
-    // Redfish has no "activate image": a staged image applies when its component restarts.
-    if (e.purpose === 'BMC') {
-      // A BMC that goes down before it answers is rebooting, as asked (rpower bmcreboot takes it so too).
-      await power.rebootBmc(undefined, ctx).catch((err: unknown) => {
-        if (!droppedByReboot(err)) throw err;
-      });
-      return { ...target, purpose: 'BMC', reset: 'BMC' };
-    }
-    if (e.purpose === 'Host') {
-      const restarted = await power.restart?.({ verb: 'reset' }, ctx);
-      if (!restarted) await power.setState({ target: 'on' }, ctx);
-      return { ...target, purpose: 'Host', reset: 'Host' };
-    }
+    // Redfish has no "activate image": a staged image applies when its component restarts, which the
+    // flow does as rpower does (firmware-flow.ts).
+    if (e.purpose === 'BMC' || e.purpose === 'Host')
+      return { ...target, purpose: e.purpose, apply: e.purpose };
     throw new NodeError(
       'unsupported',
       `Image ${args.id} (${e.purpose}) is applied by the BMC itself; nothing to restart`,
